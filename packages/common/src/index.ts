@@ -1,0 +1,3 @@
+export * from './assert.ts';
+export * from './bytes.ts';
+export * from './errors.ts';

@@ -1,0 +1,110 @@
+// secp256k1 ECDSA with low-S signatures in 64-byte compact form (r || s),
+// over sha256(preimage). Two verifiers that must agree on every input:
+// `nobleSecp256k1` (reference, pure JS) and `fastSecp256k1` (OpenSSL through
+// node:crypto, several times faster here), which checks the encodings that
+// OpenSSL would tolerate but noble rejects (high S, r or s out of range,
+// non-compressed keys) before handing over.
+import { createPublicKey, verify as opensslVerify, type KeyObject } from 'node:crypto';
+import * as secp from '@noble/secp256k1';
+import { hmac } from '@noble/hashes/hmac.js';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { concatBytes, toHex } from '@wedge/common';
+import type { SignatureScheme } from './scheme.ts';
+
+secp.hashes.sha256 = sha256;
+secp.hashes.hmacSha256 = (key, message) => hmac(sha256, key, message);
+
+/** The group order n of secp256k1. */
+export const CURVE_ORDER = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
+const HALF_ORDER = CURVE_ORDER >> 1n;
+const SIGNATURE_BYTES = 64;
+const PUBLIC_KEY_BYTES = 33;
+
+function bytesToBigint(bytes: Uint8Array): bigint {
+  return bytes.length === 0 ? 0n : BigInt(`0x${toHex(bytes)}`);
+}
+
+/** True when `signature` is 64 bytes with 0 < r < n and 0 < s <= n/2. */
+export function isCanonicalSignature(signature: Uint8Array): boolean {
+  if (signature.length !== SIGNATURE_BYTES) return false;
+  const r = bytesToBigint(signature.subarray(0, 32));
+  const s = bytesToBigint(signature.subarray(32, 64));
+  return r > 0n && r < CURVE_ORDER && s > 0n && s <= HALF_ORDER;
+}
+
+function isCompressedKeyShape(publicKey: Uint8Array): boolean {
+  return publicKey.length === PUBLIC_KEY_BYTES && (publicKey[0] === 0x02 || publicKey[0] === 0x03);
+}
+
+function sign(secretKey: Uint8Array, preimage: Uint8Array): Uint8Array {
+  return secp.sign(preimage, secretKey, { prehash: true, lowS: true, format: 'compact' });
+}
+
+function publicKeyOf(secretKey: Uint8Array): Uint8Array {
+  return secp.getPublicKey(secretKey, true);
+}
+
+export const nobleSecp256k1: SignatureScheme = {
+  name: 'secp256k1-noble',
+  signatureBytes: SIGNATURE_BYTES,
+  publicKeyOf,
+  sign,
+  verify(publicKey, preimage, signature) {
+    if (!isCompressedKeyShape(publicKey) || !isCanonicalSignature(signature)) return false;
+    try {
+      return secp.verify(signature, preimage, publicKey, { prehash: true, lowS: true, format: 'compact' });
+    } catch {
+      return false;
+    }
+  },
+};
+
+// DER prefix of a SubjectPublicKeyInfo for a compressed secp256k1 point.
+const SPKI_PREFIX = Uint8Array.from(Buffer.from('3036301006072a8648ce3d020106052b8104000a032200', 'hex'));
+const KEY_CACHE_LIMIT = 4096;
+const keyCache = new Map<string, KeyObject | null>();
+
+function opensslKey(publicKey: Uint8Array): KeyObject | null {
+  const id = toHex(publicKey);
+  const cached = keyCache.get(id);
+  if (cached !== undefined) return cached;
+  let key: KeyObject | null;
+  try {
+    key = createPublicKey({ key: Buffer.from(concatBytes(SPKI_PREFIX, publicKey)), format: 'der', type: 'spki' });
+  } catch {
+    key = null; // not a point on the curve
+  }
+  if (keyCache.size >= KEY_CACHE_LIMIT) keyCache.clear();
+  keyCache.set(id, key);
+  return key;
+}
+
+export const fastSecp256k1: SignatureScheme = {
+  name: 'secp256k1-openssl',
+  signatureBytes: SIGNATURE_BYTES,
+  publicKeyOf,
+  sign,
+  verify(publicKey, preimage, signature) {
+    if (!isCompressedKeyShape(publicKey) || !isCanonicalSignature(signature)) return false;
+    const key = opensslKey(publicKey);
+    if (key === null) return false;
+    try {
+      return opensslVerify('sha256', preimage, { key, dsaEncoding: 'ieee-p1363' }, signature);
+    } catch {
+      return false;
+    }
+  },
+};
+
+/** Flips S to n - S: the malleated twin of a valid signature (for tests). */
+export function malleate(signature: Uint8Array): Uint8Array {
+  const s = bytesToBigint(signature.subarray(32, 64));
+  const flipped = (CURVE_ORDER - s).toString(16).padStart(64, '0');
+  return concatBytes(signature.subarray(0, 32), Uint8Array.from(Buffer.from(flipped, 'hex')));
+}
+
+export function isValidSecretKey(secretKey: Uint8Array): boolean {
+  if (secretKey.length !== 32) return false;
+  const value = bytesToBigint(secretKey);
+  return value > 0n && value < CURVE_ORDER;
+}
