@@ -1,0 +1,5 @@
+export * from './messages.ts';
+export * from './replica.ts';
+export * from './rules.ts';
+export * from './state.ts';
+export * from './types.ts';

@@ -1,0 +1,166 @@
+// Types of the PBFT replica core: configuration, the application it
+// replicates, messages between replicas, and the events and effects of a step.
+import type { Canonical, SignatureScheme } from '@wedge/crypto';
+
+export type ReplicaId = number;
+
+export type ReplicaDescriptor = { readonly id: ReplicaId; readonly publicKey: string };
+
+export type ConsensusConfig = {
+  readonly chainId: string;
+  /** The genesis replica set, ids 0..n-1 in order. */
+  readonly replicas: readonly ReplicaDescriptor[];
+  /** A checkpoint is taken every `checkpointBlocks` blocks. */
+  readonly checkpointBlocks: number;
+  /** High watermark = stable checkpoint + `watermarkBlocks`. */
+  readonly watermarkBlocks: number;
+  readonly maxBlockTxs: number;
+  /** How many proposed but not yet committed blocks the primary allows. */
+  readonly pipelineBlocks: number;
+  readonly maxPendingTxs: number;
+  /** A backup with pending work and no progress for this long starts a view change. */
+  readonly progressTimeoutMs: number;
+  /** How long a replica waits for a new view before moving to the next one (doubles per attempt). */
+  readonly viewChangeTimeoutMs: number;
+  /** While the application asks for idle blocks, the primary proposes an empty block after this long. */
+  readonly idleBlockMs: number;
+  /** Retry interval of state transfer requests. */
+  readonly fetchRetryMs: number;
+  /** Most blocks in one state transfer reply. */
+  readonly maxFetchBlocks: number;
+};
+
+/** The replicated application (the L1 ledger), seen through pure functions. */
+export interface ConsensusApp<Tx, AppState> {
+  txHash(tx: Tx): string;
+  /** Stateless validity (shape, chain id, signatures): null when valid, else a code. */
+  checkTx(tx: Tx): string | null;
+  /** Optional ordering key so a batch keeps each sender's nonces in order. */
+  txOrderKey?(tx: Tx): string;
+  /** Executes a block in place; returns one result per tx. Deterministic. */
+  execute(state: AppState, height: number, txs: readonly Tx[]): unknown[];
+  stateRoot(state: AppState): string;
+  clone(state: AppState): AppState;
+  encodeState(state: AppState): Canonical;
+  decodeState(value: Canonical): AppState;
+  encodeTx(tx: Tx): Canonical;
+  /** Optional: true when `tx` can never again execute successfully (e.g. its nonce is spent), so it leaves the mempool. */
+  isStale?(state: AppState, tx: Tx): boolean;
+  /** True while the application needs blocks to advance even without txs (frozen channels). */
+  needsIdleBlocks(state: AppState): boolean;
+}
+
+export type Block<Tx> = { readonly height: number; readonly txs: readonly Tx[] };
+
+export type Signed = { readonly replica: ReplicaId; readonly signature: string };
+
+export type PrePrepare = Signed & { readonly type: 'pre-prepare'; readonly view: number; readonly seq: number; readonly digest: string };
+export type Prepare = Signed & { readonly type: 'prepare'; readonly view: number; readonly seq: number; readonly digest: string };
+export type Commit = Signed & { readonly type: 'commit'; readonly view: number; readonly seq: number; readonly digest: string };
+export type Checkpoint = Signed & { readonly type: 'checkpoint'; readonly seq: number; readonly root: string };
+
+/** A pre-prepare with its block and 2f matching prepares from other replicas. */
+export type PreparedCertificate<Tx> = {
+  readonly prePrepare: PrePrepare;
+  readonly block: Block<Tx>;
+  readonly prepares: readonly Prepare[];
+};
+
+export type ViewChange<Tx> = Signed & {
+  readonly type: 'view-change';
+  readonly view: number;
+  readonly stableSeq: number;
+  readonly stableRoot: string;
+  readonly checkpointProof: readonly Checkpoint[];
+  readonly prepared: readonly PreparedCertificate<Tx>[];
+};
+
+export type NewView<Tx> = Signed & {
+  readonly type: 'new-view';
+  readonly view: number;
+  readonly viewChanges: readonly ViewChange<Tx>[];
+  readonly prePrepares: readonly { readonly prePrepare: PrePrepare; readonly block: Block<Tx> }[];
+};
+
+/** 2f+1 commit signatures over (view, height, digest): proof that a block is final. */
+export type CommitCertificate = {
+  readonly view: number;
+  readonly height: number;
+  readonly digest: string;
+  readonly signatures: readonly { readonly replica: ReplicaId; readonly signature: string }[];
+};
+
+export type CommittedBlock<Tx> = { readonly block: Block<Tx>; readonly certificate: CommitCertificate };
+
+export type StableCheckpoint = { readonly seq: number; readonly root: string; readonly proof: readonly Checkpoint[] };
+
+export type FetchState = Signed & { readonly type: 'fetch-state'; readonly fromHeight: number; readonly nonce: number };
+
+export type StateReply<Tx> = {
+  readonly type: 'state-reply';
+  readonly snapshot: { readonly checkpoint: StableCheckpoint; readonly state: Canonical } | null;
+  readonly blocks: readonly CommittedBlock<Tx>[];
+};
+
+export type RequestMessage<Tx> = { readonly type: 'request'; readonly tx: Tx };
+
+/** Asks the primary of `view` to resend its new-view message (the answer is self-verifying). */
+export type NewViewRequest = { readonly type: 'new-view-request'; readonly view: number };
+
+/** A pre-prepare travels with its block; the signature covers the digest. */
+export type PrePrepareMessage<Tx> = { readonly type: 'pre-prepare-block'; readonly prePrepare: PrePrepare; readonly block: Block<Tx> };
+
+export type Message<Tx> =
+  | PrePrepareMessage<Tx>
+  | Prepare
+  | Commit
+  | Checkpoint
+  | ViewChange<Tx>
+  | NewView<Tx>
+  | FetchState
+  | StateReply<Tx>
+  | RequestMessage<Tx>
+  | NewViewRequest;
+
+export type TimerName = 'progress' | 'view-change' | 'idle' | 'fetch';
+
+export type ConsensusEvent<Tx> =
+  /** First boot, or restart from persisted state after a crash. */
+  | { readonly type: 'start' }
+  | { readonly type: 'request'; readonly tx: Tx }
+  | { readonly type: 'message'; readonly from: ReplicaId; readonly message: Message<Tx> }
+  | { readonly type: 'timeout'; readonly timer: TimerName; readonly token: number };
+
+export type ConsensusEffect<Tx> =
+  | { readonly type: 'send'; readonly to: ReplicaId; readonly message: Message<Tx> }
+  | { readonly type: 'broadcast'; readonly message: Message<Tx> }
+  | { readonly type: 'set-timer'; readonly timer: TimerName; readonly afterMs: number; readonly token: number }
+  | { readonly type: 'clear-timer'; readonly timer: TimerName }
+  | { readonly type: 'committed'; readonly block: Block<Tx>; readonly certificate: CommitCertificate; readonly results: unknown[] }
+  | { readonly type: 'request-rejected'; readonly hash: string; readonly code: string }
+  | { readonly type: 'checkpoint-stable'; readonly checkpoint: StableCheckpoint }
+  | { readonly type: 'state-installed'; readonly seq: number; readonly root: string }
+  | { readonly type: 'view-entered'; readonly view: number };
+
+/**
+ * The rules that make PBFT safe, as replaceable functions. Honest replicas use
+ * `HONEST_RULES`; tests build deliberately broken replicas by replacing one
+ * rule, to show that the simulator's checkers catch the violation.
+ */
+export type ConsensusRules = {
+  /** Votes needed for a quorum among n = 3f+1: 2f+1. */
+  quorum(f: number): number;
+  /** Whether a prepare (or a certificate's prepare) supports the pre-prepare. */
+  prepareMatches(prePrepare: PrePrepare, prepare: Prepare): boolean;
+  /** Whether a backup recomputes a new view's pre-prepares from the view changes' prepared certificates. */
+  checkNewViewCertificates: boolean;
+};
+
+export type ReplicaContext<Tx, AppState> = {
+  readonly config: ConsensusConfig;
+  readonly id: ReplicaId;
+  readonly scheme: SignatureScheme;
+  readonly secretKey: Uint8Array;
+  readonly app: ConsensusApp<Tx, AppState>;
+  readonly rules: ConsensusRules;
+};
