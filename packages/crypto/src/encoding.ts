@@ -10,7 +10,10 @@
 //   0x07 array:  u32 count, items
 //   0x08 object: u32 count, (key as string payload, value) sorted by key
 // Floats, NaN, undefined values, Maps, Sets and class instances are rejected:
-// they have no single canonical form.
+// they have no single canonical form. So are strings (values or keys) holding a
+// lone UTF-16 surrogate: UTF-8 cannot represent one, and TextEncoder would
+// silently turn it into U+FFFD, making two different strings share bytes (and
+// so share signatures). Containers nest at most MAX_NESTING deep.
 
 export type Canonical =
   | null
@@ -23,6 +26,10 @@ export type Canonical =
   | { readonly [key: string]: Canonical };
 
 const MAX_ENCODED_BYTES = 64 * 1024 * 1024;
+const MAX_NESTING = 64;
+// With the `u` flag a well-formed surrogate pair is one code point above
+// U+FFFF, so this class matches only unpaired surrogates.
+const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
 const textEncoder = new TextEncoder();
 
 class Writer {
@@ -78,13 +85,14 @@ function bigintMagnitude(value: bigint): Uint8Array {
 }
 
 function writeString(writer: Writer, text: string): void {
+  if (LONE_SURROGATE.test(text)) throw new TypeError('canonical encoding: string holds a lone UTF-16 surrogate');
   const bytes = textEncoder.encode(text);
   writer.u32(bytes.length);
   writer.raw(bytes);
 }
 
+/** `depth` counts the containers around `value`; the root has depth 0. */
 function writeValue(writer: Writer, value: Canonical, depth: number): void {
-  if (depth > 64) throw new RangeError('canonical encoding: nesting deeper than 64');
   if (value === null) return writer.byte(0x00);
   switch (typeof value) {
     case 'boolean':
@@ -113,6 +121,9 @@ function writeValue(writer: Writer, value: Canonical, depth: number): void {
     writer.u32(value.length);
     return writer.raw(value);
   }
+  // Checked on containers only, so that MAX_NESTING containers are accepted
+  // whether the innermost one is empty or holds a scalar, and one more is not.
+  if (depth >= MAX_NESTING) throw new RangeError(`canonical encoding: nesting deeper than ${MAX_NESTING}`);
   if (Array.isArray(value)) {
     writer.byte(0x07);
     writer.u32(value.length);

@@ -23,7 +23,8 @@ export function createStandInScheme(): SignatureScheme {
     signatureBytes: 64,
     publicKeyOf(secretKey) {
       const publicKey = concatBytes(new Uint8Array([0x02]), sha256(concatBytes(PUBLIC_TAG, secretKey)));
-      secretByPublic.set(toHex(publicKey), secretKey);
+      // A copy, so that a caller reusing or zeroing its buffer cannot change the registry.
+      secretByPublic.set(toHex(publicKey), secretKey.slice());
       return publicKey;
     },
     sign: signWith,

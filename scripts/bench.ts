@@ -1,0 +1,83 @@
+// Benchmark entry point: `npm run bench -- [--crypto] [--quick] [--json]`.
+//
+// Each suite flag selects a suite; with none, every suite runs. `--quick`
+// shortens every measurement (for CI and smoke runs). By default each suite
+// prints a human-readable table; with `--json` stdout carries exactly one JSON
+// object, `{ "<suite>": { ...figures } }`, and nothing else. Progress always
+// goes to stderr. An unknown flag is a usage error: exit status 2.
+//
+// A suite lives in scripts/bench/<name>.ts and is registered in SUITES below.
+import { formatCryptoReport, runCryptoBench } from './bench/crypto.ts';
+
+type SuiteOptions = { quick: boolean; progress: (line: string) => void };
+type SuiteRun = { json: Record<string, number>; text: string };
+type Suite = { flag: string; description: string; run: (options: SuiteOptions) => Promise<SuiteRun> | SuiteRun };
+
+const SUITES: Readonly<Record<string, Suite>> = {
+  crypto: {
+    flag: '--crypto',
+    description: 'sign, verify (noble and OpenSSL), tagged hashing and canonical encoding',
+    run(options) {
+      const report = runCryptoBench(options);
+      return { json: report.result, text: formatCryptoReport(report) };
+    },
+  },
+};
+
+const MODIFIERS = {
+  '--quick': 'short measurements (about 0.4 s per round, 3 rounds)',
+  '--json': 'print one JSON object on stdout instead of tables',
+  '--help': 'print this help',
+} as const;
+
+type Parsed = { suites: string[]; quick: boolean; json: boolean; help: boolean };
+type ParseResult = { ok: true; value: Parsed } | { ok: false; error: string };
+
+function parseArguments(args: readonly string[]): ParseResult {
+  const parsed: Parsed = { suites: [], quick: false, json: false, help: false };
+  for (const arg of args) {
+    const suite = Object.entries(SUITES).find(([, entry]) => entry.flag === arg);
+    if (suite !== undefined) {
+      if (!parsed.suites.includes(suite[0])) parsed.suites.push(suite[0]);
+    } else if (arg === '--quick') parsed.quick = true;
+    else if (arg === '--json') parsed.json = true;
+    else if (arg === '--help' || arg === '-h') parsed.help = true;
+    else return { ok: false, error: `unknown argument "${arg}"` };
+  }
+  if (parsed.suites.length === 0) parsed.suites = Object.keys(SUITES);
+  return { ok: true, value: parsed };
+}
+
+function usage(): string {
+  const lines = ['usage: npm run bench -- [suite flags] [--quick] [--json]', '', 'suites (default: all):'];
+  for (const suite of Object.values(SUITES)) lines.push(`  ${suite.flag.padEnd(10)} ${suite.description}`);
+  lines.push('', 'options:');
+  for (const [flag, description] of Object.entries(MODIFIERS)) lines.push(`  ${flag.padEnd(10)} ${description}`);
+  return lines.join('\n');
+}
+
+async function main(): Promise<number> {
+  const parsed = parseArguments(process.argv.slice(2));
+  if (!parsed.ok) {
+    process.stderr.write(`bench: ${parsed.error}\n${usage()}\n`);
+    return 2;
+  }
+  const { suites, quick, json, help } = parsed.value;
+  if (help) {
+    process.stdout.write(`${usage()}\n`);
+    return 0;
+  }
+  const progress = (line: string): void => {
+    process.stderr.write(`${line}\n`);
+  };
+  const output: Record<string, Record<string, number>> = {};
+  for (const name of suites) {
+    const { json: figures, text } = await SUITES[name]!.run({ quick, progress });
+    output[name] = figures;
+    if (!json) process.stdout.write(`\n${text}\n`);
+  }
+  if (json) process.stdout.write(`${JSON.stringify(output)}\n`);
+  return 0;
+}
+
+process.exitCode = await main();
