@@ -71,6 +71,7 @@ export function createReplicaState<Tx, AppState>(ctx: ReplicaContext<Tx, AppStat
     newViewRequested: new Set(),
     viewChangeAttempts: 0,
     progressStrikes: 0,
+    progressWatch: { txHash: null, executed: 0 },
     timers: { progress: 0, 'view-change': 0, idle: 0, fetch: 0 },
     tokenCounter: 0,
     fetching: false,
@@ -508,8 +509,6 @@ class Replica<Tx, AppState> {
   }
 
   private onProgress(): void {
-    this.s.progressStrikes = 0;
-    this.clearTimer('progress');
     if (this.s.nextSeq <= this.s.executed) this.s.nextSeq = this.s.executed + 1;
     this.armProgressTimer();
     this.propose();
@@ -518,16 +517,25 @@ class Replica<Tx, AppState> {
 
   private armProgressTimer(): void {
     if (this.s.status !== 'normal' || this.s.timers.progress !== 0 || !this.hasWork()) return;
+    const oldest = this.s.pending.keys().next();
+    this.s.progressWatch = { txHash: oldest.done ? null : oldest.value, executed: this.s.executed };
     this.setTimer('progress', this.ctx.config.progressTimeoutMs);
   }
 
   /**
-   * No progress while work is pending. The first strike asks peers for
-   * committed blocks (we may simply be behind); the second suspects the
-   * primary and starts a view change.
+   * The watched work did not advance in time. The first strike asks peers
+   * for committed blocks (we may simply be behind) and resends our requests
+   * to the primary; the second suspects the primary and starts a view change.
    */
   private onProgressTimeout(): void {
-    if (this.s.status !== 'normal' || !this.hasWork()) return;
+    if (this.s.status !== 'normal') return;
+    const watch = this.s.progressWatch;
+    const stalled = watch.txHash !== null ? this.s.pending.has(watch.txHash) : this.s.executed === watch.executed && this.hasWork();
+    if (!stalled) {
+      this.s.progressStrikes = 0;
+      this.armProgressTimer();
+      return;
+    }
     this.s.progressStrikes += 1;
     if (this.s.progressStrikes >= 2) {
       this.startViewChange(this.s.view + 1);
@@ -535,7 +543,7 @@ class Replica<Tx, AppState> {
     }
     this.startFetch();
     this.forwardPendingToPrimary();
-    this.armProgressTimer();
+    this.setTimer('progress', this.ctx.config.progressTimeoutMs);
   }
 
   /** Our requests may never have reached the primary (lost messages): resend a bounded number. */

@@ -62,8 +62,15 @@ export type ReplicaState<Tx, AppState> = {
   /** Views for which this replica already asked the primary for its new-view message. */
   newViewRequested: Set<number>;
   viewChangeAttempts: number;
-  /** Consecutive progress timeouts without progress. */
+  /** Consecutive progress timeouts that found the watched work stalled. */
   progressStrikes: number;
+  /**
+   * What the running progress timer watches: the oldest pending request when
+   * it was armed (it must execute in time, whatever else commits — so a
+   * primary cannot censor it behind other blocks), or with nothing pending,
+   * the height (idle blocks must advance it).
+   */
+  progressWatch: { txHash: string | null; executed: number };
   timers: Record<TimerName, number>;
   tokenCounter: number;
   fetching: boolean;

@@ -43,7 +43,6 @@ export interface ConsensusApp<Tx, AppState> {
   clone(state: AppState): AppState;
   encodeState(state: AppState): Canonical;
   decodeState(value: Canonical): AppState;
-  encodeTx(tx: Tx): Canonical;
   /** Optional: true when `tx` can never again execute successfully (e.g. its nonce is spent), so it leaves the mempool. */
   isStale?(state: AppState, tx: Tx): boolean;
   /** True while the application needs blocks to advance even without txs (frozen channels). */

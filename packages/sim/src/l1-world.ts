@@ -1,0 +1,393 @@
+// The deterministic L1 world: n replicas running the real PBFT core over a
+// simulated network with a virtual clock, Byzantine replicas, crashes with
+// restart from persisted state, partitions, and clients. Everything random
+// comes from one seed, so a failing run replays exactly.
+import {
+  HONEST_RULES,
+  createReplicaState,
+  step,
+  type ConsensusConfig,
+  type ConsensusEffect,
+  type ConsensusEvent,
+  type ConsensusRules,
+  type Message,
+  type ReplicaContext,
+  type ReplicaState,
+} from '@wedge/consensus';
+import { toHex } from '@wedge/common';
+import { createStandInScheme, fastSecp256k1, keyPairFromSeed, type SignatureScheme } from '@wedge/crypto';
+import { createLedger, type LedgerState, type SignedTx, type TxResult } from '@wedge/ledger';
+import { Adversary, type ByzantineProfile, type Outgoing } from './byzantine.ts';
+import { EventQueue } from './event-queue.ts';
+import { L1Checker, type Violation } from './l1-checkers.ts';
+import { createLedgerApp } from './ledger-app.ts';
+import { Prng } from './prng.ts';
+import { L1Workload, type WorkloadOptions } from './workload.ts';
+
+export type NetworkOptions = {
+  readonly minDelayMs: number;
+  readonly maxDelayMs: number;
+  readonly lossProbability: number;
+  readonly duplicateProbability: number;
+};
+
+export type CrashPlan = { readonly atMs: number; readonly replica: number; readonly downMs: number; readonly dropLastStep: boolean };
+export type PartitionPlan = { readonly atMs: number; readonly durationMs: number; readonly isolated: readonly number[] };
+
+export type L1SimOptions = {
+  readonly seed: number;
+  readonly replicas: number;
+  readonly scheme: 'stand-in' | 'secp256k1';
+  readonly rules: ConsensusRules;
+  readonly byzantine: readonly { readonly replica: number; readonly profile: ByzantineProfile }[];
+  readonly network: NetworkOptions;
+  readonly crashes: readonly CrashPlan[];
+  readonly partitions: readonly PartitionPlan[];
+  readonly workload: WorkloadOptions;
+  /** Faults and new work happen before this time; after it the network is healthy (GST). */
+  readonly faultPhaseMs: number;
+  /** Time after GST for everything outstanding to commit. */
+  readonly drainMs: number;
+  readonly consensus: Partial<ConsensusConfig>;
+};
+
+export type L1SimResult = {
+  readonly seed: number;
+  readonly violations: Violation[];
+  readonly committedBlocks: number;
+  readonly viewChanges: number;
+  readonly byzantine: boolean;
+  readonly submitted: number;
+  readonly executed: number;
+  readonly staleRejected: number;
+  readonly maxLatencyMs: number;
+  readonly messages: number;
+  readonly virtualMs: number;
+};
+
+type SimEvent =
+  | { kind: 'deliver'; to: number; from: number; message: Message<SignedTx> }
+  | { kind: 'client'; to: number; tx: SignedTx }
+  | { kind: 'timer'; replica: number; incarnation: number; event: ConsensusEvent<SignedTx> }
+  | { kind: 'crash'; plan: CrashPlan }
+  | { kind: 'restart'; replica: number }
+  | { kind: 'partition'; plan: PartitionPlan }
+  | { kind: 'heal'; plan: PartitionPlan }
+  | { kind: 'tick' };
+
+type Node = {
+  readonly id: number;
+  readonly ctx: ReplicaContext<SignedTx, LedgerState>;
+  state: ReplicaState<SignedTx, LedgerState>;
+  up: boolean;
+  incarnation: number;
+  crashAfterStep: boolean;
+  readonly adversary: Adversary<SignedTx> | null;
+  maxView: number;
+};
+
+const CHAIN_ID = 'sim';
+const TICK_MS = 50;
+
+export const DEFAULT_CONSENSUS: Omit<ConsensusConfig, 'chainId' | 'replicas'> = {
+  checkpointBlocks: 8,
+  watermarkBlocks: 32,
+  maxBlockTxs: 64,
+  pipelineBlocks: 4,
+  maxPendingTxs: 10_000,
+  progressTimeoutMs: 800,
+  viewChangeTimeoutMs: 1_000,
+  idleBlockMs: 150,
+  fetchRetryMs: 400,
+  maxFetchBlocks: 32,
+};
+
+export class L1World {
+  readonly rng: Prng;
+  readonly scheme: SignatureScheme;
+  readonly nodes: Node[];
+  readonly workload: L1Workload;
+  readonly checker: L1Checker;
+  private readonly queue = new EventQueue<SimEvent>();
+  private readonly blocked = new Set<string>();
+  private now = 0;
+  private messages = 0;
+  private gst = false;
+  /** Hook for tests: called on every canonical (first honest) commit. */
+  onCanonicalCommit: ((height: number, nowMs: number) => void) | null = null;
+
+  constructor(readonly options: L1SimOptions) {
+    this.rng = new Prng(options.seed);
+    this.scheme = options.scheme === 'stand-in' ? createStandInScheme() : fastSecp256k1;
+    const keys = Array.from({ length: options.replicas }, (_, id) => keyPairFromSeed(this.scheme, `sim/${options.seed}/replica/${id}`));
+    const config: ConsensusConfig = {
+      ...DEFAULT_CONSENSUS,
+      ...options.consensus,
+      chainId: CHAIN_ID,
+      replicas: keys.map((key, id) => ({ id, publicKey: toHex(key.publicKey) })),
+    };
+    this.workload = new L1Workload(this.scheme, CHAIN_ID, options.workload, this.rng.fork(), `sim/${options.seed}`);
+    this.checker = new L1Checker(this.scheme, CHAIN_ID, this.workload.supply);
+    const byzantine = new Map(options.byzantine.map((entry) => [entry.replica, entry.profile]));
+    this.nodes = keys.map((key, id) => {
+      const ctx: ReplicaContext<SignedTx, LedgerState> = {
+        config,
+        id,
+        scheme: this.scheme,
+        secretKey: key.secretKey,
+        app: createLedgerApp(this.scheme, CHAIN_ID),
+        rules: options.rules,
+      };
+      const profile = byzantine.get(id);
+      return {
+        id,
+        ctx,
+        state: createReplicaState(ctx, createLedger(this.workload.genesis)),
+        up: true,
+        incarnation: 0,
+        crashAfterStep: false,
+        adversary: profile === undefined ? null : new Adversary(ctx as ReplicaContext<SignedTx, unknown>, profile, this.rng.fork()),
+        maxView: 0,
+      };
+    });
+  }
+
+  isHonest(id: number): boolean {
+    return this.nodes[id]!.adversary === null;
+  }
+
+  run(): L1SimResult {
+    const { options } = this;
+    for (const plan of options.crashes) this.queue.push(plan.atMs, { kind: 'crash', plan });
+    for (const plan of options.partitions) this.queue.push(plan.atMs, { kind: 'partition', plan });
+    this.queue.push(0, { kind: 'tick' });
+    for (const node of this.nodes) this.stepNode(node, { type: 'start' });
+    const endMs = options.faultPhaseMs + options.drainMs;
+    let events = 0;
+    while (this.queue.size > 0) {
+      const next = this.queue.pop()!;
+      if (next.time > endMs) break;
+      this.now = next.time;
+      if (!this.gst && this.now >= options.faultPhaseMs) this.startGst();
+      this.handle(next.item);
+      if (++events > 5_000_000) {
+        this.checker.reportViolation('simulator', 'event budget exhausted');
+        break;
+      }
+      if (this.gst && this.workload.pendingCount() === 0 && this.now > options.faultPhaseMs + 2_000) break;
+    }
+    return this.finish();
+  }
+
+  /** After GST: heal partitions, restart crashed replicas, no more loss; clients stop creating work. */
+  private startGst(): void {
+    this.gst = true;
+    this.blocked.clear();
+    this.workload.stop();
+    for (const node of this.nodes) if (!node.up) this.restart(node);
+  }
+
+  private finish(): L1SimResult {
+    if (this.workload.pendingCount() > 0 && this.options.drainMs > 0) {
+      this.checker.reportViolation(
+        'liveness',
+        `${this.workload.pendingCount()} transactions not executed ${this.options.drainMs} ms after GST: ${this.workload.outstandingDescriptions().slice(0, 3).join('; ')}`,
+      );
+    }
+    for (const message of this.workload.stats.unexpected.slice(0, 5)) this.checker.reportViolation('L1-validity', message);
+    for (const channel of this.workload.channels) {
+      if (!channel.settled || channel.expectedPayout === null) continue;
+      const record = this.honestLedger().channels.get(channel.id);
+      const paid = record?.settledBalances;
+      if (paid == null || paid.some((amount, index) => amount !== channel.expectedPayout![index])) {
+        this.checker.reportViolation('settlement', `channel ${channel.id.slice(0, 12)} paid ${paid?.join(',')}, expected ${channel.expectedPayout.join(',')}`);
+      }
+    }
+    const latencies = this.workload.stats.latenciesMs;
+    return {
+      seed: this.options.seed,
+      violations: this.checker.violations,
+      committedBlocks: this.checker.chain.size,
+      viewChanges: Math.max(0, ...this.nodes.filter((node) => this.isHonest(node.id)).map((node) => node.maxView)),
+      byzantine: this.options.byzantine.length > 0,
+      submitted: this.workload.stats.submitted,
+      executed: this.workload.stats.executed,
+      staleRejected: this.workload.stats.staleRejected,
+      maxLatencyMs: latencies.length === 0 ? 0 : Math.max(...latencies),
+      messages: this.messages,
+      virtualMs: this.now,
+    };
+  }
+
+  /** The ledger of the honest replica that executed the most blocks. */
+  honestLedger(): LedgerState {
+    const honest = this.nodes.filter((node) => this.isHonest(node.id));
+    return honest.reduce((best, node) => (node.state.executed > best.state.executed ? node : best), honest[0]!).state.app;
+  }
+
+  private handle(event: SimEvent): void {
+    switch (event.kind) {
+      case 'deliver': {
+        const node = this.nodes[event.to]!;
+        if (!node.up) return;
+        if (node.adversary !== null) this.sendAll(node, node.adversary.observe(event.message));
+        this.stepNode(node, { type: 'message', from: event.from, message: event.message });
+        return;
+      }
+      case 'client': {
+        const node = this.nodes[event.to]!;
+        if (node.up) this.stepNode(node, { type: 'request', tx: event.tx });
+        return;
+      }
+      case 'timer': {
+        const node = this.nodes[event.replica]!;
+        if (node.up && node.incarnation === event.incarnation) this.stepNode(node, event.event);
+        return;
+      }
+      case 'crash':
+        return this.crash(event.plan);
+      case 'restart':
+        return this.restart(this.nodes[event.replica]!);
+      case 'partition':
+        if (this.gst) return;
+        for (const a of event.plan.isolated) {
+          for (const b of this.nodes) if (!event.plan.isolated.includes(b.id)) this.block(a, b.id);
+        }
+        this.queue.push(this.now + event.plan.durationMs, { kind: 'heal', plan: event.plan });
+        return;
+      case 'heal':
+        for (const a of event.plan.isolated) for (const b of this.nodes) this.unblock(a, b.id);
+        return;
+      case 'tick':
+        this.workload.tick(this.now, (tx, attempt) => this.submitFromClient(tx, attempt));
+        for (const forged of this.workload.takeForgeries()) this.submitFromClient(forged, 0);
+        this.queue.push(this.now + TICK_MS, { kind: 'tick' });
+        return;
+    }
+  }
+
+  private submitFromClient(tx: SignedTx, attempt: number): void {
+    // A client sends to one replica, and on retry to another (or to all).
+    const targets = attempt === 0 ? [this.rng.int(0, this.nodes.length - 1)] : this.nodes.map((node) => node.id);
+    for (const to of targets) {
+      if (!this.gst && this.rng.chance(this.options.network.lossProbability)) continue;
+      this.queue.push(this.now + this.delay(), { kind: 'client', to, tx });
+    }
+  }
+
+  private crash(plan: CrashPlan): void {
+    const node = this.nodes[plan.replica]!;
+    if (!node.up || this.gst) return;
+    if (plan.dropLastStep) {
+      // The replica persists its next step's state, then dies before sending anything.
+      node.crashAfterStep = true;
+    } else {
+      this.goDown(node);
+    }
+    this.queue.push(this.now + plan.downMs, { kind: 'restart', replica: plan.replica });
+  }
+
+  private goDown(node: Node): void {
+    node.up = false;
+    node.crashAfterStep = false;
+    node.incarnation += 1;
+  }
+
+  private restart(node: Node): void {
+    if (node.up && !node.crashAfterStep) return;
+    if (node.up) this.goDown(node);
+    // Recover from "disk": a deep copy of the last persisted state, with no timers or in-flight messages.
+    node.state = structuredClone(node.state);
+    node.up = true;
+    this.stepNode(node, { type: 'start' });
+  }
+
+  private stepNode(node: Node, event: ConsensusEvent<SignedTx>): void {
+    const { effects } = step(node.ctx, node.state, event);
+    if (node.crashAfterStep) {
+      this.goDown(node);
+      return;
+    }
+    this.observeEffects(node, effects);
+    if (node.adversary !== null) {
+      this.sendAll(node, node.adversary.rewrite(effects));
+    } else {
+      for (const effect of effects) {
+        if (effect.type === 'send') this.transmit(node.id, effect.to, effect.message);
+        else if (effect.type === 'broadcast') for (const other of this.nodes) if (other.id !== node.id) this.transmit(node.id, other.id, effect.message);
+      }
+    }
+    for (const effect of effects) {
+      if (effect.type === 'set-timer') {
+        this.queue.push(this.now + effect.afterMs, {
+          kind: 'timer',
+          replica: node.id,
+          incarnation: node.incarnation,
+          event: { type: 'timeout', timer: effect.timer, token: effect.token },
+        });
+      }
+    }
+  }
+
+  private observeEffects(node: Node, effects: readonly ConsensusEffect<SignedTx>[]): void {
+    if (!this.isHonest(node.id)) return;
+    for (const effect of effects) {
+      if (effect.type === 'committed') {
+        const results = effect.results as TxResult[];
+        const app = node.state.app;
+        const canonical = this.checker.onCommitted(node.id, effect.block, effect.certificate, results, app);
+        if (effect.block.height % node.ctx.config.checkpointBlocks === 0 && effect.block.height === node.state.executed) {
+          this.checker.onCheckpointRoot(node.id, effect.block.height, node.ctx.app.stateRoot(app));
+        }
+        if (canonical) {
+          this.workload.onExecuted(effect.block.height, effect.block.txs, results, this.now);
+          this.onCanonicalCommit?.(effect.block.height, this.now);
+        }
+      } else if (effect.type === 'checkpoint-stable') {
+        this.checker.onCheckpointRoot(node.id, effect.checkpoint.seq, effect.checkpoint.root);
+      } else if (effect.type === 'state-installed') {
+        this.checker.onStateInstalled(node.id, effect.seq, effect.root);
+      } else if (effect.type === 'view-entered') {
+        node.maxView = Math.max(node.maxView, effect.view);
+      }
+    }
+  }
+
+  private sendAll(node: Node, outgoing: readonly Outgoing<SignedTx>[]): void {
+    for (const { to, message } of outgoing) this.transmit(node.id, to, message);
+  }
+
+  private transmit(from: number, to: number, message: Message<SignedTx>): void {
+    if (from === to || this.blocked.has(`${from}>${to}`)) return;
+    const { network } = this.options;
+    if (!this.gst && this.rng.chance(network.lossProbability)) return;
+    this.messages += 1;
+    this.queue.push(this.now + this.delay(), { kind: 'deliver', to, from, message });
+    if (!this.gst && this.rng.chance(network.duplicateProbability)) {
+      this.queue.push(this.now + this.delay(), { kind: 'deliver', to, from, message });
+    }
+  }
+
+  private delay(): number {
+    const { minDelayMs, maxDelayMs } = this.options.network;
+    return this.rng.int(minDelayMs, maxDelayMs);
+  }
+
+  private block(a: number, b: number): void {
+    if (a === b) return;
+    this.blocked.add(`${a}>${b}`);
+    this.blocked.add(`${b}>${a}`);
+  }
+
+  private unblock(a: number, b: number): void {
+    this.blocked.delete(`${a}>${b}`);
+    this.blocked.delete(`${b}>${a}`);
+  }
+
+  /** For tests that drive the world by hand. */
+  crashNow(replica: number): void {
+    this.goDown(this.nodes[replica]!);
+  }
+}
+
+export { HONEST_RULES };
