@@ -1,0 +1,60 @@
+// Canonical forms of the ledger's signed objects. Each function copies exactly
+// the fields that belong to the object, so a stray extra property on a value
+// can never change what is signed or hashed.
+import { unreachable } from '@wedge/common';
+import type { Canonical } from '@wedge/crypto';
+import type { ChannelState, SignedTx, TxBody } from './types.ts';
+
+export function canonicalChannelState(state: ChannelState): Canonical {
+  return {
+    chainId: state.chainId,
+    channelId: state.channelId,
+    version: state.version,
+    balances: [...state.balances],
+    commandsHash: state.commandsHash,
+    prevHash: state.prevHash,
+    final: state.final,
+  };
+}
+
+export function canonicalTxBody(body: TxBody): Canonical {
+  const common = { type: body.type, chainId: body.chainId, from: body.from, nonce: body.nonce };
+  switch (body.type) {
+    case 'transfer':
+      return { ...common, to: body.to, amount: body.amount };
+    case 'channel.open':
+      return {
+        ...common,
+        channelId: body.channelId,
+        members: body.members.map((member) => ({ publicKey: member.publicKey, deposit: member.deposit })),
+        challengeBlocks: body.challengeBlocks,
+        topology: body.topology,
+      };
+    case 'channel.close':
+    case 'channel.challenge':
+      return {
+        ...common,
+        channelId: body.channelId,
+        state: canonicalChannelState(body.state),
+        stateSignatures: [...body.stateSignatures],
+      };
+    case 'channel.terminate':
+      return {
+        ...common,
+        channelId: body.channelId,
+        state: body.state === null ? null : canonicalChannelState(body.state),
+        stateSignatures: [...body.stateSignatures],
+      };
+    case 'channel.settle':
+      return { ...common, channelId: body.channelId };
+    default:
+      return unreachable(body, 'canonicalTxBody: unknown tx type');
+  }
+}
+
+export function canonicalSignedTx(tx: SignedTx): Canonical {
+  return {
+    body: canonicalTxBody(tx.body),
+    signatures: tx.signatures.map((entry) => ({ publicKey: entry.publicKey, signature: entry.signature })),
+  };
+}
