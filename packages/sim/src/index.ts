@@ -6,3 +6,4 @@ export * from './l1-world.ts';
 export * from './ledger-app.ts';
 export * from './prng.ts';
 export * from './workload.ts';
+export * from './run-seed.ts';

@@ -82,6 +82,8 @@ type Node = {
   up: boolean;
   incarnation: number;
   crashAfterStep: boolean;
+  /** Stopped for good after a failed assertion. */
+  halted: boolean;
   readonly adversary: Adversary<SignedTx> | null;
   maxView: number;
 };
@@ -146,6 +148,7 @@ export class L1World {
         up: true,
         incarnation: 0,
         crashAfterStep: false,
+        halted: false,
         adversary: profile === undefined ? null : new Adversary(ctx as ReplicaContext<SignedTx, unknown>, profile, this.rng.fork()),
         maxView: 0,
       };
@@ -294,7 +297,7 @@ export class L1World {
   }
 
   private restart(node: Node): void {
-    if (node.up && !node.crashAfterStep) return;
+    if (node.halted || (node.up && !node.crashAfterStep)) return;
     if (node.up) this.goDown(node);
     // Recover from "disk": a deep copy of the last persisted state, with no timers or in-flight messages.
     node.state = structuredClone(node.state);
@@ -303,7 +306,17 @@ export class L1World {
   }
 
   private stepNode(node: Node, event: ConsensusEvent<SignedTx>): void {
-    const { effects } = step(node.ctx, node.state, event);
+    let effects: ConsensusEffect<SignedTx>[];
+    try {
+      effects = step(node.ctx, node.state, event).effects;
+    } catch (error) {
+      // A failed assertion is a bug (or a detected divergence): the replica
+      // halts, and the run reports it. Byzantine replicas may halt freely.
+      if (this.isHonest(node.id)) this.checker.reportViolation('replica-assertion', `replica ${node.id}: ${(error as Error).message}`);
+      this.goDown(node);
+      node.halted = true;
+      return;
+    }
     if (node.crashAfterStep) {
       this.goDown(node);
       return;

@@ -1,0 +1,103 @@
+// `npm run sim -- --seeds N [--from S] [--seed S] [--json] [--workers W]`
+// Runs N seeds of the L1 simulator (n = 4 and 7, mixed faults, Byzantine
+// replicas in about half the runs) across worker threads. Progress goes to
+// stderr; with --json, stdout holds exactly one JSON object. Exit code 1 when
+// any invariant is violated; 2 on bad arguments. `--seed S` replays one seed.
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import type { Violation } from './l1-checkers.ts';
+import type { L1SimResult } from './l1-world.ts';
+
+type Options = { seeds: number; from: number; json: boolean; workers: number };
+
+function usage(message: string): never {
+  process.stderr.write(`${message}\nusage: npm run sim -- --seeds N [--from S] [--json] [--workers W]\n       npm run sim -- --seed S [--json]\n`);
+  process.exit(2);
+}
+
+function parseArgs(argv: string[]): Options {
+  const options: Options = { seeds: 100, from: 0, json: false, workers: Math.max(1, Math.min(availableParallelism(), 8)) };
+  const integer = (flag: string, value: string | undefined, min: number, max: number): number => {
+    const parsed = Number(value);
+    if (value === undefined || !/^\d+$/.test(value) || parsed < min || parsed > max) usage(`${flag} needs an integer in ${min}..${max}`);
+    return parsed;
+  };
+  for (let index = 0; index < argv.length; index++) {
+    const flag = argv[index]!;
+    if (flag === '--json') options.json = true;
+    else if (flag === '--seeds') options.seeds = integer(flag, argv[++index], 1, 1_000_000);
+    else if (flag === '--from') options.from = integer(flag, argv[++index], 0, 2 ** 31);
+    else if (flag === '--seed') {
+      options.from = integer(flag, argv[++index], 0, 2 ** 31);
+      options.seeds = 1;
+    } else if (flag === '--workers') options.workers = integer(flag, argv[++index], 1, 64);
+    else if (flag === '--layers') {
+      const layers = argv[++index];
+      if (layers !== 'l1') usage(`--layers ${layers}: only "l1" exists so far (layer 2 is not built yet)`);
+    } else usage(`unknown argument: ${flag}`);
+  }
+  return options;
+}
+
+async function main(): Promise<void> {
+  const options = parseArgs(process.argv.slice(2));
+  const seeds = Array.from({ length: options.seeds }, (_, index) => options.from + index);
+  const violations: (Violation & { seed: number })[] = [];
+  let committedBlocks = 0;
+  let viewChanges = 0;
+  let byzantineRuns = 0;
+  let done = 0;
+  const started = Date.now();
+  const workerCount = Math.min(options.workers, seeds.length);
+  const queue = [...seeds];
+  await Promise.all(
+    Array.from({ length: workerCount }, () =>
+      new Promise<void>((resolve, reject) => {
+        // Workers load TypeScript through tsx, like this process.
+        const worker = new Worker(new URL('./worker-bootstrap.mjs', import.meta.url));
+        const next = (): void => {
+          const seed = queue.shift();
+          if (seed === undefined) {
+            void worker.terminate().then(() => resolve());
+            return;
+          }
+          worker.postMessage(seed);
+        };
+        worker.on('message', (reply: { seed: number; result?: L1SimResult; error?: string }) => {
+          done += 1;
+          if (reply.error !== undefined) {
+            violations.push({ seed: reply.seed, invariant: 'simulator-crash', detail: reply.error });
+          } else {
+            const result = reply.result!;
+            committedBlocks += result.committedBlocks;
+            viewChanges += result.viewChanges;
+            if (result.byzantine) byzantineRuns += 1;
+            for (const violation of result.violations) violations.push({ seed: reply.seed, ...violation });
+            if (result.violations.length > 0) {
+              process.stderr.write(`seed ${reply.seed}: ${result.violations.map((v) => `${v.invariant}: ${v.detail}`).join('; ')}\n`);
+              process.stderr.write(`  replay: npm run sim -- --seed ${reply.seed}\n`);
+            }
+          }
+          if (done % 25 === 0 || done === seeds.length) {
+            process.stderr.write(`sim: ${done}/${seeds.length} seeds, ${violations.length} violations, ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+          }
+          next();
+        });
+        worker.on('error', reject);
+        next();
+      }),
+    ),
+  );
+  const summary = { seeds: seeds.length, violations, committedBlocks, viewChanges, byzantineRuns };
+  if (options.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
+  else {
+    process.stdout.write(
+      `${seeds.length} seeds in ${((Date.now() - started) / 1000).toFixed(1)} s: ${committedBlocks} blocks committed, ` +
+        `${viewChanges} view changes, ${byzantineRuns} runs with Byzantine replicas, ${violations.length} violations\n`,
+    );
+    for (const violation of violations) process.stdout.write(`  seed ${violation.seed} ${violation.invariant}: ${violation.detail}\n`);
+  }
+  process.exitCode = violations.length > 0 ? 1 : 0;
+}
+
+await main();

@@ -1,0 +1,11 @@
+// Worker thread of the simulator CLI: runs the seeds it is given, one reply per seed.
+import { parentPort } from 'node:worker_threads';
+import { runL1Seed } from './run-seed.ts';
+
+parentPort!.on('message', (seed: number) => {
+  try {
+    parentPort!.postMessage({ seed, result: runL1Seed(seed) });
+  } catch (error) {
+    parentPort!.postMessage({ seed, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });
+  }
+});
