@@ -239,7 +239,12 @@ class Replica<Tx, AppState> {
         return this.onIdleTimeout();
       case 'fetch':
         this.s.fetching = false;
-        if (this.s.catchUpTarget > this.s.executed || this.s.readyToExecute.size > 0) this.startFetch();
+        // While changing views we cannot vote, but others may still commit in
+        // the view we left (say, we alone were cut off): follow their
+        // certified blocks until a new view starts.
+        if (this.s.catchUpTarget > this.s.executed || this.s.readyToExecute.size > 0 || this.s.status === 'view-change') {
+          this.startFetch();
+        }
         return;
     }
   }
@@ -685,10 +690,20 @@ class Replica<Tx, AppState> {
   }
 
   private onStateReply(reply: StateReply<Tx>): void {
+    const before = this.s.executed;
     if (reply.snapshot !== null && reply.snapshot.checkpoint.seq > this.s.executed) this.installSnapshot(reply.snapshot);
-    if (!Array.isArray(reply.blocks)) return;
+    if (Array.isArray(reply.blocks)) this.executeFetchedBlocks(reply.blocks);
+    // Still short of what peers have shown us: ask again now rather than at the retry.
+    if (this.s.executed > before && this.s.catchUpTarget > this.s.executed) {
+      this.s.fetching = false;
+      this.clearTimer('fetch');
+      this.startFetch();
+    }
+  }
+
+  private executeFetchedBlocks(blocks: readonly CommittedBlock<Tx>[]): void {
     let executedAny = false;
-    for (const committed of reply.blocks.slice(0, this.ctx.config.maxFetchBlocks)) {
+    for (const committed of blocks.slice(0, this.ctx.config.maxFetchBlocks)) {
       if (committed.block.height <= this.s.executed) continue;
       if (committed.block.height !== this.s.executed + 1 || !this.isValidCommittedBlock(committed)) break;
       this.execute(committed);
@@ -700,7 +715,6 @@ class Replica<Tx, AppState> {
       this.executeReady();
       for (const seq of [...this.s.checkpointVotes.keys()].sort((a, b) => a - b)) this.tryStabilize(seq);
       this.onProgress();
-      if (this.s.catchUpTarget > this.s.executed) this.startFetch();
     }
   }
 
@@ -762,6 +776,7 @@ class Replica<Tx, AppState> {
     });
     this.storeViewChange(viewChange);
     this.broadcast(viewChange);
+    this.startFetch();
     this.setTimer('view-change', this.viewChangeTimeout());
     this.s.viewChangeAttempts += 1;
     this.tryNewView(view);

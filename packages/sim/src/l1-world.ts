@@ -86,6 +86,8 @@ type Node = {
   halted: boolean;
   readonly adversary: Adversary<SignedTx> | null;
   maxView: number;
+  /** Times this replica caught up by installing a peer's checkpoint snapshot. */
+  stateInstalls: number;
 };
 
 const CHAIN_ID = 'sim';
@@ -151,6 +153,7 @@ export class L1World {
         halted: false,
         adversary: profile === undefined ? null : new Adversary(ctx as ReplicaContext<SignedTx, unknown>, profile, this.rng.fork()),
         maxView: 0,
+        stateInstalls: 0,
       };
     });
   }
@@ -360,6 +363,7 @@ export class L1World {
         this.checker.onCheckpointRoot(node.id, effect.checkpoint.seq, effect.checkpoint.root);
       } else if (effect.type === 'state-installed') {
         this.checker.onStateInstalled(node.id, effect.seq, effect.root);
+        node.stateInstalls += 1;
       } else if (effect.type === 'view-entered') {
         node.maxView = Math.max(node.maxView, effect.view);
       }

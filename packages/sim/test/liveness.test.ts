@@ -50,6 +50,21 @@ describe('L1 liveness', () => {
     for (const ms of resumedAfterMs) expect(ms).toBeLessThanOrEqual(boundMs);
   });
 
+  it('a replica cut off past the watermarks catches up by state transfer and converges', () => {
+    const world = new L1World(
+      l1Scenario(21, { ...noFaults, replicas: 4, partitions: [{ atMs: 500, durationMs: 6_000, isolated: [3] }] }),
+    );
+    const result = world.run();
+    expect(result.violations).toEqual([]);
+    const [lagging, ...others] = [world.nodes[3]!, world.nodes[0]!, world.nodes[1]!, world.nodes[2]!];
+    expect(lagging.stateInstalls).toBeGreaterThan(0);
+    const root = (node: typeof lagging) => node.ctx.app.stateRoot(node.state.app);
+    for (const other of others) {
+      expect(lagging.state.executed).toBe(other.state.executed);
+      expect(root(lagging)).toBe(root(other));
+    }
+  });
+
   it('replays a seed exactly', () => {
     const first = runL1Seed(42);
     const second = runL1Seed(42);
