@@ -38,10 +38,12 @@ if (installed !== stamp) {
   const frozen = existsSync(join(root, 'pnpm-lock.yaml')) && process.env.WEDGE_UNFROZEN !== '1';
   const command = `npx --yes ${PNPM} install ${frozen ? '--frozen-lockfile' : ''}`;
   process.stderr.write(`wedge: installing dependencies (${command})\n`);
+  // The installer's output goes to stderr: stdout belongs to the command that
+  // asked for the install (e.g. `npm run sim -- --json`).
   execSync(command, {
     cwd: root,
-    stdio: ['ignore', 'inherit', 'inherit'],
-    env: { ...process.env, npm_config_nodedir: process.env.npm_config_nodedir ?? '/usr' },
+    stdio: ['ignore', process.stderr, process.stderr],
+    env: { ...process.env, npm_config_nodedir: process.env.npm_config_nodedir ?? '/usr', npm_config_loglevel: 'warn' },
   });
   writeFileSync(stampPath, currentStamp());
 }
