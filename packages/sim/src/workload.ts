@@ -27,6 +27,8 @@ export type WorkloadOptions = {
   readonly invalidProbability: number;
   readonly challengeBlocks: number;
   readonly retryMs: number;
+  /** How each channel ends, by index; random where not given. */
+  readonly channelPaths?: readonly ('cooperative' | 'dispute')[];
 };
 
 const INITIAL_BALANCE = 1_000_000n;
@@ -236,7 +238,8 @@ export class L1Workload {
         final: false,
       });
     }
-    const path = this.rng.chance(0.5) ? 'cooperative' : 'dispute';
+    const randomPath = this.rng.chance(0.5) ? 'cooperative' : 'dispute';
+    const path = this.options.channelPaths?.[index] ?? randomPath;
     const plan: ChannelPlan = { id, members, states, signatures: [], path, expectedPayout: null, settled: false };
     this.channels.push(plan);
     const sign = (state: ChannelState) => members.map((member) => signChannelState(this.scheme, state, member.keys.secretKey));
