@@ -5,3 +5,4 @@ export * from './scheme.ts';
 export * from './secp256k1.ts';
 export * from './signing.ts';
 export * from './stand-in.ts';
+export * from './verify-cache.ts';

@@ -453,3 +453,22 @@ function uncompressedPublicKey(secretKey: Uint8Array): Uint8Array {
   const y = Buffer.from(jwk.y!, 'base64url');
   return concatBytes(Uint8Array.of(0x04), x, y);
 }
+
+describe('withVerifyCache', () => {
+  it('answers exactly like the scheme it wraps, and verifies a valid signature once', async () => {
+    const { withVerifyCache: wrap, createStandInScheme: standIn, keyPairFromSeed: seedKey } = await import('../src/index.ts');
+    const base = standIn();
+    let calls = 0;
+    const counting = { ...base, verify: (...args: Parameters<typeof base.verify>) => (calls++, base.verify(...args)) };
+    const cached = wrap(counting, 2);
+    const key = seedKey(base, 'cache');
+    const message = new Uint8Array([1, 2, 3]);
+    const signature = base.sign(key.secretKey, message);
+    expect(cached.verify(key.publicKey, message, signature)).toBe(true);
+    expect(cached.verify(key.publicKey, message, signature)).toBe(true);
+    expect(calls).toBe(1);
+    expect(cached.verify(key.publicKey, new Uint8Array([9]), signature)).toBe(false);
+    expect(cached.verify(key.publicKey, new Uint8Array([9]), signature)).toBe(false);
+    expect(calls).toBe(3); // failures are never cached
+  });
+});

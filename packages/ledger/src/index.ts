@@ -24,3 +24,4 @@ export { lockedFunds, totalFunds, hasFrozenChannel } from './funds.ts';
 export { cloneLedger, cloneChannelRecord } from './clone.ts';
 export { LEDGER_SNAPSHOT_FORMAT, encodeLedger, stateRoot } from './snapshot-encode.ts';
 export { decodeLedger } from './snapshot-decode.ts';
+export { createLedgerApp, type LedgerConsensusApp } from './consensus-app.ts';

@@ -16,11 +16,11 @@ import {
 } from '@wedge/consensus';
 import { toHex } from '@wedge/common';
 import { createStandInScheme, fastSecp256k1, keyPairFromSeed, type SignatureScheme } from '@wedge/crypto';
-import { createLedger, type LedgerState, type SignedTx, type TxResult } from '@wedge/ledger';
+import { createLedger, createLedgerApp, type LedgerState, type SignedTx, type TxResult } from '@wedge/ledger';
 import { Adversary, type ByzantineProfile, type Outgoing } from './byzantine.ts';
 import { EventQueue } from './event-queue.ts';
 import { L1Checker, type Violation } from './l1-checkers.ts';
-import { createLedgerApp } from './ledger-app.ts';
+
 import { Prng } from './prng.ts';
 import { L1Workload, type WorkloadOptions } from './workload.ts';
 

@@ -1,0 +1,65 @@
+// The L1 ledger seen by the PBFT core (the `ConsensusApp` of @wedge/consensus,
+// matched structurally so the ledger does not depend on consensus): the
+// adapter both the simulator and the replica processes use. Verification
+// results are cached per replica, so each replica verifies each transaction
+// once.
+import { withVerifyCache, type Canonical, type SignatureScheme } from '@wedge/crypto';
+import { applyBlock } from './block.ts';
+import { cloneLedger } from './clone.ts';
+import { hasFrozenChannel } from './funds.ts';
+import { decodeLedger } from './snapshot-decode.ts';
+import { encodeLedger, stateRoot } from './snapshot-encode.ts';
+import { checkTxStatic } from './static-check.ts';
+import { txHash } from './tx-signing.ts';
+import type { LedgerState, SignedTx, TxResult } from './types.ts';
+
+export type LedgerConsensusApp = {
+  txHash(tx: SignedTx): string;
+  checkTx(tx: SignedTx): string | null;
+  txOrderKey(tx: SignedTx): string;
+  execute(state: LedgerState, height: number, txs: readonly SignedTx[]): TxResult[];
+  stateRoot(state: LedgerState): string;
+  clone(state: LedgerState): LedgerState;
+  encodeState(state: LedgerState): Canonical;
+  decodeState(value: Canonical): LedgerState;
+  needsIdleBlocks(state: LedgerState): boolean;
+  isStale(state: LedgerState, tx: SignedTx): boolean;
+};
+
+const CACHE_LIMIT = 100_000;
+
+export function createLedgerApp(baseScheme: SignatureScheme, chainId: string): LedgerConsensusApp {
+  // Execution re-checks every signature (the ledger trusts no caller); the
+  // cache makes that a lookup for transactions this replica already verified.
+  const scheme = withVerifyCache(baseScheme);
+  const hashes = new WeakMap<SignedTx, string>();
+  const checked = new Map<string, string | null>();
+  const hashOf = (tx: SignedTx): string => {
+    let hash = hashes.get(tx);
+    if (hash === undefined) {
+      hash = txHash(tx);
+      hashes.set(tx, hash);
+    }
+    return hash;
+  };
+  return {
+    txHash: hashOf,
+    checkTx(tx) {
+      const hash = hashOf(tx);
+      const cached = checked.get(hash);
+      if (cached !== undefined) return cached;
+      const code = checkTxStatic(scheme, chainId, tx);
+      if (checked.size >= CACHE_LIMIT) checked.clear();
+      checked.set(hash, code);
+      return code;
+    },
+    txOrderKey: (tx) => `${tx.body.from}:${tx.body.nonce.toString().padStart(12, '0')}`,
+    execute: (state, height, txs) => applyBlock(scheme, state, { height, txs: [...txs] }),
+    stateRoot,
+    clone: cloneLedger,
+    encodeState: encodeLedger,
+    decodeState: decodeLedger,
+    needsIdleBlocks: hasFrozenChannel,
+    isStale: (state, tx) => (state.accounts.get(tx.body.from)?.nonce ?? 0) > tx.body.nonce,
+  };
+}
