@@ -108,3 +108,8 @@ export function isValidSecretKey(secretKey: Uint8Array): boolean {
   const value = bytesToBigint(secretKey);
   return value > 0n && value < CURVE_ORDER;
 }
+
+/** ECDH on secp256k1: the compressed shared point of `secretKey` and `publicKey` (for pairwise MAC keys). */
+export function ecdhSharedSecret(secretKey: Uint8Array, publicKey: Uint8Array): Uint8Array {
+  return secp.getSharedSecret(secretKey, publicKey, true);
+}

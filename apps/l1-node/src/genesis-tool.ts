@@ -1,0 +1,99 @@
+// Writes a network: a genesis file, one key file per replica (mode 0600), the
+// funded accounts' keys (mode 0600) and a network description.
+//   tsx apps/l1-node/src/genesis-tool.ts --out DIR [--replicas 4] [--accounts 8] [--balance 1000000] [--base-port 7100] [--chain-id wedge-local]
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { toHex } from '@wedge/common';
+import { fastSecp256k1, isChainId, randomKeyPair } from '@wedge/crypto';
+import { GenesisFile, genesisHash, type GenesisFile as Genesis } from '@wedge/api';
+import { writeKeyFile } from './key-file.ts';
+
+export type NetworkLayout = {
+  genesisPath: string;
+  genesis: Genesis;
+  replicas: { id: number; url: string; port: number; keyPath: string; dataDir: string }[];
+  accounts: { address: string; publicKey: string; secretKey: string }[];
+  accountsPath: string;
+};
+
+export const DEFAULT_PARAMS: Genesis['params'] = {
+  checkpointBlocks: 32,
+  watermarkBlocks: 128,
+  maxBlockTxs: 1_000,
+  pipelineBlocks: 4,
+  maxPendingTxs: 50_000,
+  progressTimeoutMs: 2_000,
+  viewChangeTimeoutMs: 2_000,
+  idleBlockMs: 300,
+  fetchRetryMs: 1_000,
+  maxFetchBlocks: 64,
+};
+
+export function writeNetwork(options: {
+  out: string;
+  replicas: number;
+  accounts: number;
+  balance: bigint;
+  ports: number[];
+  chainId: string;
+  params?: Partial<Genesis['params']>;
+}): NetworkLayout {
+  const out = resolve(options.out);
+  mkdirSync(out, { recursive: true });
+  const replicaKeys = Array.from({ length: options.replicas }, () => randomKeyPair(fastSecp256k1));
+  const accountKeys = Array.from({ length: options.accounts }, () => randomKeyPair(fastSecp256k1));
+  const replicas = replicaKeys.map((key, id) => {
+    const port = options.ports[id]!;
+    return { id, url: `http://127.0.0.1:${port}`, port, keyPath: join(out, `replica-${id}.key`), dataDir: join(out, 'data', `replica-${id}`) };
+  });
+  const genesis = GenesisFile.parse({
+    chainId: options.chainId,
+    replicas: replicas.map((replica, id) => ({ id, publicKey: toHex(replicaKeys[id]!.publicKey), url: replica.url })),
+    accounts: accountKeys.map((key) => ({ address: key.address, balance: options.balance.toString() })),
+    params: { ...DEFAULT_PARAMS, ...options.params },
+  });
+  const genesisPath = join(out, 'genesis.json');
+  writeFileSync(genesisPath, `${JSON.stringify(genesis, null, 2)}\n`);
+  replicas.forEach((replica, id) => writeKeyFile(replica.keyPath, id, replicaKeys[id]!.secretKey));
+  const accounts = accountKeys.map((key) => ({ address: key.address, publicKey: toHex(key.publicKey), secretKey: toHex(key.secretKey) }));
+  const accountsPath = join(out, 'accounts.json');
+  writeFileSync(accountsPath, `${JSON.stringify(accounts, null, 2)}\n`, { mode: 0o600 });
+  writeFileSync(join(out, 'network.json'), `${JSON.stringify({ genesisHash: genesisHash(genesis), replicas }, null, 2)}\n`);
+  return { genesisPath, genesis, replicas, accounts, accountsPath };
+}
+
+function main(): void {
+  const argv = process.argv.slice(2);
+  const get = (flag: string, fallback: string) => {
+    const index = argv.indexOf(flag);
+    return index === -1 ? fallback : (argv[index + 1] ?? '');
+  };
+  const out = get('--out', '');
+  const replicas = Number(get('--replicas', '4'));
+  const accounts = Number(get('--accounts', '8'));
+  const basePort = Number(get('--base-port', '7100'));
+  const balance = get('--balance', '1000000');
+  const chainId = get('--chain-id', 'wedge-local');
+  const problems: string[] = [];
+  if (out === '') problems.push('--out DIR is required');
+  if (!Number.isInteger(replicas) || replicas < 4 || replicas > 64) problems.push('--replicas must be an integer in 4..64');
+  if (!Number.isInteger(accounts) || accounts < 0 || accounts > 100_000) problems.push('--accounts must be an integer in 0..100000');
+  if (!Number.isInteger(basePort) || basePort < 1024 || basePort + replicas > 65_535) problems.push('--base-port must leave room for every replica below 65536');
+  if (!/^[1-9][0-9]{0,29}$/.test(balance)) problems.push('--balance must be a positive decimal integer');
+  if (!isChainId(chainId)) problems.push('--chain-id must be lowercase letters, digits and dashes');
+  if (problems.length > 0) {
+    process.stderr.write(`genesis: ${problems.join('; ')}\n`);
+    process.exit(2);
+  }
+  const layout = writeNetwork({
+    out,
+    replicas,
+    accounts,
+    balance: BigInt(balance),
+    ports: Array.from({ length: replicas }, (_, id) => basePort + id),
+    chainId,
+  });
+  process.stdout.write(`wrote ${layout.genesisPath} (${replicas} replicas, ${accounts} accounts, genesis ${genesisHash(layout.genesis).slice(0, 16)}…)\n`);
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) main();

@@ -1,0 +1,182 @@
+// The replica's HTTP API v1 (and the peer endpoint). Every body is
+// size-bounded and validated with the @wedge/api schemas; every error is
+// `{"error":{"code","message"}}` with the status `httpStatusOf(code)` gives;
+// a rejected request changes nothing — a batch of transactions is checked
+// whole before any of it enters the mempool.
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { deserialize } from 'node:v8';
+import { WedgeError, isHex } from '@wedge/common';
+import type { CommitCertificate } from '@wedge/consensus';
+import { ADDRESS_PATTERN } from '@wedge/crypto';
+import { getTxValidity, type Block, type SignedTx } from '@wedge/ledger';
+import {
+  SubmitTxsBody,
+  channelToWire,
+  httpStatusOf,
+  signedTxFromWire,
+  signedTxToWire,
+  type StatusResponse,
+} from '@wedge/api';
+import { isValidMac } from './peer-auth.ts';
+import { parsePeerMessages, peerEnvelope } from './peer-schema.ts';
+import type { ReplicaNode } from './replica-node.ts';
+import { parseTagged } from './tagged-json.ts';
+import { PEER_PATH } from './transport.ts';
+
+const API_BODY_LIMIT = '2mb';
+const PEER_BODY_LIMIT = '64mb';
+/** How far ahead of the account's nonce a submitted transaction may be (pipelining). */
+export const MAX_NONCE_AHEAD = 64;
+
+export class ApiError extends WedgeError {}
+
+function fail(code: string, message: string): never {
+  throw new ApiError(code, message);
+}
+
+function sendError(response: Response, code: string, message: string): void {
+  response.status(httpStatusOf(code)).json({ error: { code, message } });
+}
+
+export function createApiApp(node: ReplicaNode, meta: { chainId: string; genesisHash: string }): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+
+  // ------------------------------------------------------------ peer endpoint
+  app.post(PEER_PATH, express.text({ type: '*/*', limit: PEER_BODY_LIMIT }), (request, response) => {
+    const body = typeof request.body === 'string' ? request.body : '';
+    let envelope: { from: number; messages: unknown[] };
+    try {
+      envelope = peerEnvelope.parse(parseTagged(body));
+    } catch {
+      return sendError(response, 'INVALID_BODY', 'not a peer envelope');
+    }
+    const key = node.peerKeys.macKeyFor(envelope.from);
+    const mac = request.header('x-wedge-mac') ?? '';
+    if (key === undefined || envelope.from === node.ctx.id || !isHex(mac, 32) || !isValidMac(key, body, mac)) {
+      return sendError(response, 'UNAUTHORIZED_PEER', 'envelope is not authenticated by a replica of the genesis set');
+    }
+    node.transport.heardFrom(envelope.from, Date.now());
+    for (const message of parsePeerMessages(envelope.messages)) node.enqueue({ type: 'message', from: envelope.from, message });
+    response.status(204).end();
+  });
+
+  // -------------------------------------------------------------- client API
+  app.use('/v1', express.json({ limit: API_BODY_LIMIT, strict: false }));
+
+  app.post('/v1/txs', (request, response) => {
+    const parsed = SubmitTxsBody.safeParse(request.body);
+    if (!parsed.success) fail('INVALID_BODY', describeIssues(parsed.error.issues));
+    const wires = Array.isArray(parsed.data) ? parsed.data : [parsed.data];
+    const txs = wires.map((wire) => signedTxFromWire(wire));
+    const hashes = txs.map((tx, index) => admit(node, tx, index));
+    if (node.replicaState.pending.size + txs.length > node.ctx.config.maxPendingTxs) fail('MEMPOOL_FULL', 'the mempool is full; retry later');
+    for (const tx of txs) node.enqueue({ type: 'request', tx });
+    response.status(202).json({ hashes });
+  });
+
+  app.get('/v1/txs/:hash', (request, response) => {
+    const hash = String(request.params.hash);
+    if (!isHex(hash, 32)) fail('INVALID_BODY', 'a transaction hash is 64 lowercase hex characters');
+    if (node.isPending(hash)) return void response.json({ hash, status: 'pending' });
+    const stored = node.storage.getTx(hash);
+    if (stored === null) fail('UNKNOWN_TX', `no transaction ${hash} is pending or executed here`);
+    response.json({
+      hash,
+      status: stored.code === 'OK' ? 'committed' : 'rejected',
+      height: stored.height,
+      index: stored.index,
+      code: stored.code,
+    });
+  });
+
+  app.get('/v1/accounts/:address', (request, response) => {
+    const address = String(request.params.address);
+    if (!ADDRESS_PATTERN.test(address)) fail('INVALID_BODY', 'an address is 40 lowercase hex characters');
+    const account = node.ledger.accounts.get(address);
+    response.json({ address, balance: (account?.balance ?? 0n).toString(), nonce: account?.nonce ?? 0 });
+  });
+
+  app.get('/v1/channels/:id', (request, response) => {
+    const id = String(request.params.id);
+    if (!isHex(id, 32)) fail('INVALID_BODY', 'a channel id is 64 lowercase hex characters');
+    const channel = node.ledger.channels.get(id);
+    if (channel === undefined) fail('UNKNOWN_CHANNEL', `no channel ${id}`);
+    response.json(channelToWire(channel));
+  });
+
+  app.get('/v1/blocks/:height', (request, response) => {
+    const text = String(request.params.height);
+    if (!/^[1-9][0-9]{0,14}$/.test(text)) fail('INVALID_BODY', 'a block height is a positive integer');
+    const stored = node.storage.getBlock(Number(text));
+    if (stored === null) fail('UNKNOWN_BLOCK', `block ${text} is not stored here`);
+    const block = deserialize(stored.block) as Block;
+    response.json({
+      block: { height: block.height, txs: block.txs.map((tx: SignedTx) => signedTxToWire(tx)) },
+      certificate: deserialize(stored.certificate) as CommitCertificate,
+      results: node.storage.blockResults(block.height).map(({ hash, code }) => ({ hash, code })),
+    });
+  });
+
+  app.get('/v1/status', (_request, response) => {
+    const state = node.replicaState;
+    const status: StatusResponse = {
+      chainId: meta.chainId,
+      genesisHash: meta.genesisHash,
+      replicaId: node.ctx.id,
+      view: state.view,
+      viewStatus: state.status,
+      height: state.executed,
+      stableCheckpoint: { seq: state.stable.seq, root: state.stable.root },
+      stateRoot: node.ctx.app.stateRoot(state.app),
+      pendingTxs: state.pending.size,
+      peers: node.transport.reachability(),
+    };
+    response.json(status);
+  });
+
+  app.use((_request: Request, response: Response) => sendError(response, 'NOT_FOUND', 'no such endpoint'));
+  app.use((error: unknown, _request: Request, response: Response, _next: NextFunction) => {
+    if (error instanceof WedgeError) return sendError(response, error.code, error.message);
+    const httpError = error as { type?: string; status?: number };
+    if (httpError.type === 'entity.too.large') return sendError(response, 'BODY_TOO_LARGE', `bodies are limited to ${API_BODY_LIMIT}`);
+    if (httpError.type === 'entity.parse.failed') return sendError(response, 'MALFORMED_JSON', 'the body is not valid JSON');
+    if (typeof httpError.status === 'number' && httpError.status >= 400 && httpError.status < 500) {
+      return sendError(response, 'INVALID_BODY', 'the request could not be read');
+    }
+    // Anything else is a bug: report it, answer 500, keep serving.
+    console.error(error);
+    response.status(500).json({ error: { code: 'INTERNAL', message: 'internal error' } });
+  });
+  return app;
+}
+
+/**
+ * Checks one submitted transaction against its signatures and the current
+ * state, without changing anything. Returns its hash.
+ */
+function admit(node: ReplicaNode, tx: SignedTx, index: number): string {
+  const where = (message: string) => `transaction ${index}: ${message}`;
+  const staticCode = node.ctx.app.checkTx(tx);
+  if (staticCode !== null) fail(staticCode, where(`rejected (${staticCode})`));
+  const hash = node.ctx.app.txHash(tx);
+  if (node.isPending(hash)) return hash; // a resubmission (client failover) is harmless
+  const ledger = node.ledger;
+  const accountNonce = ledger.accounts.get(tx.body.from)?.nonce ?? 0;
+  if (tx.body.nonce < accountNonce) fail('BAD_NONCE', where(`nonce ${tx.body.nonce} is already used (account nonce ${accountNonce}): a replay`));
+  if (tx.body.nonce > accountNonce + MAX_NONCE_AHEAD) {
+    fail('BAD_NONCE', where(`nonce ${tx.body.nonce} is too far ahead of the account nonce ${accountNonce}`));
+  }
+  if (tx.body.nonce === accountNonce) {
+    const code = getTxValidity(node.ctx.scheme, ledger, tx, ledger.height + 1);
+    if (code !== null) fail(code, where(`rejected (${code})`));
+  }
+  return hash;
+}
+
+function describeIssues(issues: readonly { path: readonly PropertyKey[]; message: string }[]): string {
+  return issues
+    .slice(0, 3)
+    .map((issue) => `${issue.path.map(String).join('.') || 'body'}: ${issue.message}`)
+    .join('; ');
+}

@@ -1,0 +1,75 @@
+// One L1 replica process:
+//   tsx apps/l1-node/src/main.ts --genesis net/genesis.json --key net/replica-0.key --data net/data/0 [--port P] [--durable]
+// Listens on 127.0.0.1 at the port of its URL in the genesis file (or --port),
+// prints one JSON line {"event":"listening",...} on stdout when ready, and
+// stops cleanly on SIGTERM or SIGINT.
+import { readFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { GenesisFile, consensusConfigOf, genesisHash, ledgerGenesisOf } from '@wedge/api';
+import { createApiApp } from './http-api.ts';
+import { readKeyFile } from './key-file.ts';
+import { ReplicaNode } from './replica-node.ts';
+
+type Args = { genesis: string; key: string; data: string; port: number | null; durable: boolean };
+
+function usage(message: string): never {
+  process.stderr.write(`l1-node: ${message}\nusage: l1-node --genesis FILE --key FILE --data DIR [--port PORT] [--durable]\n`);
+  process.exit(2);
+}
+
+function parseArgs(argv: string[]): Args {
+  const args: Partial<Args> = { port: null, durable: false };
+  for (let index = 0; index < argv.length; index++) {
+    const flag = argv[index];
+    const value = () => argv[++index] ?? usage(`${flag} needs a value`);
+    if (flag === '--genesis') args.genesis = value();
+    else if (flag === '--key') args.key = value();
+    else if (flag === '--data') args.data = value();
+    else if (flag === '--durable') args.durable = true;
+    else if (flag === '--port') {
+      const port = Number(value());
+      if (!Number.isInteger(port) || port < 0 || port > 65_535) usage('--port needs an integer in 0..65535');
+      args.port = port;
+    } else usage(`unknown argument ${flag}`);
+  }
+  if (args.genesis === undefined || args.key === undefined || args.data === undefined) usage('--genesis, --key and --data are required');
+  return args as Args;
+}
+
+function main(): void {
+  const args = parseArgs(process.argv.slice(2));
+  const genesis = GenesisFile.parse(JSON.parse(readFileSync(args.genesis, 'utf8')));
+  const { id, secretKey } = readKeyFile(args.key);
+  const self = genesis.replicas[id];
+  if (self === undefined) usage(`key file is for replica ${id}, which the genesis does not have`);
+  const node = new ReplicaNode({
+    chainId: genesis.chainId,
+    genesisHash: genesisHash(genesis),
+    config: consensusConfigOf(genesis),
+    replicaUrls: genesis.replicas.map((replica) => replica.url),
+    ledgerGenesis: ledgerGenesisOf(genesis),
+    id,
+    secretKey,
+    dataDir: args.data,
+    durable: args.durable,
+  });
+  const app = createApiApp(node, { chainId: genesis.chainId, genesisHash: genesisHash(genesis) });
+  const port = args.port ?? Number(new URL(self.url).port);
+  const server: Server = app.listen(port, '127.0.0.1', () => {
+    const address = server.address();
+    const actualPort = typeof address === 'object' && address !== null ? address.port : port;
+    process.stdout.write(`${JSON.stringify({ event: 'listening', replica: id, port: actualPort, pid: process.pid })}\n`);
+    node.start();
+  });
+  server.keepAliveTimeout = 30_000;
+  const shutdown = () => {
+    server.close();
+    server.closeAllConnections();
+    node.stop();
+    process.exit(0);
+  };
+  process.on('SIGTERM', shutdown);
+  process.on('SIGINT', shutdown);
+}
+
+main();

@@ -1,0 +1,89 @@
+// Schemas of what replicas send each other. A peer is authenticated (MAC) but
+// may be Byzantine: every message is validated into its exact shape here, at
+// the boundary, before the core sees it. Signatures are checked by the core.
+import { MAX_BLOCK_TXS, isWellFormedTx, type SignedTx } from '@wedge/ledger';
+import type { Message } from '@wedge/consensus';
+import { z } from 'zod';
+
+const MAX_REPLICAS = 64;
+const MAX_WINDOW = 4_096;
+
+const hex = (length: number) => z.string().regex(new RegExp(`^[0-9a-f]{${length}}$`));
+const height = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+const replica = z.number().int().min(0).max(MAX_REPLICAS - 1);
+const signature = z.string().regex(/^[0-9a-f]{2,512}$/);
+const tx = z.custom<SignedTx>((value) => isWellFormedTx(value), { message: 'malformed transaction' });
+const block = z.strictObject({ height, txs: z.array(tx).max(MAX_BLOCK_TXS) });
+
+const vote = <T extends string>(type: T) =>
+  z.strictObject({ type: z.literal(type), view: height, seq: height, digest: hex(64), replica, signature });
+const prePrepare = vote('pre-prepare');
+const prepare = vote('prepare');
+const commit = vote('commit');
+const checkpoint = z.strictObject({ type: z.literal('checkpoint'), seq: height, root: hex(64), replica, signature });
+const preparedCertificate = z.strictObject({ prePrepare, block, prepares: z.array(prepare).max(MAX_REPLICAS) });
+const viewChange = z.strictObject({
+  type: z.literal('view-change'),
+  view: height,
+  stableSeq: height,
+  stableRoot: hex(64),
+  checkpointProof: z.array(checkpoint).max(MAX_REPLICAS),
+  prepared: z.array(preparedCertificate).max(MAX_WINDOW),
+  replica,
+  signature,
+});
+const newView = z.strictObject({
+  type: z.literal('new-view'),
+  view: height,
+  viewChanges: z.array(viewChange).max(MAX_REPLICAS),
+  prePrepares: z.array(z.strictObject({ prePrepare, block })).max(MAX_WINDOW),
+  replica,
+  signature,
+});
+const certificate = z.strictObject({
+  view: height,
+  height,
+  digest: hex(64),
+  signatures: z.array(z.strictObject({ replica, signature })).max(MAX_REPLICAS),
+});
+const stateReply = z.strictObject({
+  type: z.literal('state-reply'),
+  snapshot: z
+    .strictObject({
+      checkpoint: z.strictObject({ seq: height, root: hex(64), proof: z.array(checkpoint).max(MAX_REPLICAS) }),
+      // The ledger decoder validates the snapshot fully; the core checks its root.
+      state: z.unknown(),
+    })
+    .nullable(),
+  blocks: z.array(z.strictObject({ block, certificate })).max(MAX_WINDOW),
+});
+
+export const peerMessage = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('pre-prepare-block'), prePrepare, block }),
+  prepare,
+  commit,
+  checkpoint,
+  viewChange,
+  newView,
+  z.strictObject({ type: z.literal('fetch-state'), fromHeight: height, nonce: height, replica, signature }),
+  stateReply,
+  z.strictObject({ type: z.literal('request'), tx }),
+  z.strictObject({ type: z.literal('new-view-request'), view: height }),
+]);
+
+export const MAX_ENVELOPE_MESSAGES = 2_048;
+
+export const peerEnvelope = z.strictObject({
+  from: replica,
+  messages: z.array(z.unknown()).max(MAX_ENVELOPE_MESSAGES),
+});
+
+/** Valid messages of an envelope; malformed ones are dropped one by one (a Byzantine peer gains nothing). */
+export function parsePeerMessages(messages: readonly unknown[]): Message<SignedTx>[] {
+  const valid: Message<SignedTx>[] = [];
+  for (const message of messages) {
+    const parsed = peerMessage.safeParse(message);
+    if (parsed.success) valid.push(parsed.data as Message<SignedTx>);
+  }
+  return valid;
+}

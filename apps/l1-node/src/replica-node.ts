@@ -1,0 +1,281 @@
+// The shell around one PBFT replica core: an inbox of events, drained in
+// batches; each batch's steps are persisted in one SQLite transaction before
+// any of its effects (messages, timers, replies) are carried out — "persist,
+// then act". Recovery rebuilds the core's state from the protocol blob, the
+// last stable snapshot and the executed blocks after it.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { deserialize, serialize } from 'node:v8';
+import { assert } from '@wedge/common';
+import {
+  HONEST_RULES,
+  createReplicaState,
+  primaryOf,
+  step,
+  type CommittedBlock,
+  type ConsensusConfig,
+  type ConsensusEffect,
+  type ConsensusEvent,
+  type ReplicaContext,
+  type ReplicaState,
+  type TimerName,
+} from '@wedge/consensus';
+import { fastSecp256k1, type Canonical } from '@wedge/crypto';
+import {
+  createLedger,
+  createLedgerApp,
+  decodeLedger,
+  type LedgerGenesis,
+  type LedgerState,
+  type SignedTx,
+  type TxResult,
+} from '@wedge/ledger';
+import { createReplicaStore, openDatabase, type PersistBatch, type ReplicaStore } from '@wedge/store';
+import { derivePeerKeys, type PeerKeys } from './peer-auth.ts';
+import { PeerTransport } from './transport.ts';
+
+export type ReplicaNodeOptions = {
+  readonly chainId: string;
+  readonly genesisHash: string;
+  readonly config: ConsensusConfig;
+  readonly replicaUrls: readonly string[];
+  readonly ledgerGenesis: LedgerGenesis;
+  readonly id: number;
+  readonly secretKey: Uint8Array;
+  readonly dataDir: string;
+  /** fsync every batch (survives power loss); default survives a killed process. */
+  readonly durable?: boolean;
+};
+
+type State = ReplicaState<SignedTx, LedgerState>;
+type Effect = ConsensusEffect<SignedTx>;
+type Event = ConsensusEvent<SignedTx>;
+
+/** Most events handled per persisted batch. */
+const MAX_BATCH_EVENTS = 2_000;
+const RECENT_TX_HASHES = 200_000;
+
+type ProtocolBlob = { genesisHash: string; state: State };
+
+export type CommitListener = (block: CommittedBlock<SignedTx>, results: TxResult[]) => void;
+
+export class ReplicaNode {
+  readonly ctx: ReplicaContext<SignedTx, LedgerState>;
+  readonly transport: PeerTransport;
+  readonly peerKeys: PeerKeys;
+  private state: State;
+  private readonly store: ReplicaStore;
+  private readonly inbox: Event[] = [];
+  private drainScheduled = false;
+  private stopped = false;
+  private readonly timers = new Map<TimerName, NodeJS.Timeout>();
+  private persistedStableSeq: number;
+  private readonly commitListeners = new Set<CommitListener>();
+  readonly stats = { batches: 0, events: 0, persistMs: 0 };
+
+  constructor(readonly options: ReplicaNodeOptions) {
+    mkdirSync(options.dataDir, { recursive: true });
+    this.store = createReplicaStore(openDatabase(join(options.dataDir, 'replica.sqlite'), { durable: options.durable ?? false }));
+    this.ctx = {
+      config: options.config,
+      id: options.id,
+      scheme: fastSecp256k1,
+      secretKey: options.secretKey,
+      app: createLedgerApp(fastSecp256k1, options.chainId),
+      rules: HONEST_RULES,
+    };
+    const publicKeys = options.config.replicas.map((replica) => replica.publicKey);
+    this.peerKeys = derivePeerKeys(options.chainId, options.id, options.secretKey, publicKeys);
+    this.transport = new PeerTransport(options.id, options.replicaUrls.map((url, id) => ({ id, url })), this.peerKeys);
+    this.state = this.recover();
+    this.persistedStableSeq = this.state.stable.seq;
+  }
+
+  // ------------------------------------------------------------------ queries
+
+  get ledger(): LedgerState {
+    return this.state.app;
+  }
+
+  get replicaState(): Readonly<State> {
+    return this.state;
+  }
+
+  get isPrimary(): boolean {
+    return primaryOf(this.ctx.config, this.state.view) === this.ctx.id;
+  }
+
+  get storage(): ReplicaStore {
+    return this.store;
+  }
+
+  isPending(hash: string): boolean {
+    return this.state.pending.has(hash);
+  }
+
+  onCommit(listener: CommitListener): () => void {
+    this.commitListeners.add(listener);
+    return () => this.commitListeners.delete(listener);
+  }
+
+  // ------------------------------------------------------------------ driving
+
+  start(): void {
+    this.enqueue({ type: 'start' });
+  }
+
+  enqueue(event: Event): void {
+    if (this.stopped) return;
+    this.inbox.push(event);
+    if (!this.drainScheduled) {
+      this.drainScheduled = true;
+      setImmediate(() => this.drain());
+    }
+  }
+
+  stop(): void {
+    this.stopped = true;
+    for (const timer of this.timers.values()) clearTimeout(timer);
+    this.timers.clear();
+    this.transport.close();
+    this.store.close();
+  }
+
+  private drain(): void {
+    this.drainScheduled = false;
+    if (this.stopped) return;
+    const events = this.inbox.splice(0, MAX_BATCH_EVENTS);
+    const effects: Effect[] = [];
+    // A failed assertion throws out of here and crashes the process: a bug or
+    // a divergence must never be papered over.
+    for (const event of events) effects.push(...step(this.ctx, this.state, event).effects);
+    const started = performance.now();
+    this.store.persist(this.batchFor(effects));
+    this.stats.persistMs += performance.now() - started;
+    this.stats.batches += 1;
+    this.stats.events += events.length;
+    for (const effect of effects) this.perform(effect);
+    if (this.inbox.length > 0 && !this.drainScheduled) {
+      this.drainScheduled = true;
+      setImmediate(() => this.drain());
+    }
+  }
+
+  private batchFor(effects: readonly Effect[]): PersistBatch {
+    const blocks: PersistBatch['blocks'][number][] = [];
+    for (const effect of effects) {
+      if (effect.type !== 'committed') continue;
+      const results = effect.results as TxResult[];
+      blocks.push({
+        height: effect.block.height,
+        block: serialize(effect.block),
+        certificate: serialize(effect.certificate),
+        txs: results.map((result, index) => ({ hash: result.hash, height: effect.block.height, index, code: result.code })),
+      });
+    }
+    let snapshot: PersistBatch['snapshot'] = null;
+    if (this.state.stable.seq !== this.persistedStableSeq) {
+      snapshot = { seq: this.state.stable.seq, root: this.state.stable.root, state: serialize(this.state.stableSnapshot) };
+      this.persistedStableSeq = this.state.stable.seq;
+    }
+    return { protocol: serialize(this.protocolBlob()), blocks, snapshot };
+  }
+
+  /**
+   * The core's state without what is stored elsewhere or rebuilt on recovery:
+   * the ledger (snapshot + blocks), recent blocks and executed hashes (block
+   * and tx tables), and the mempool (clients resubmit).
+   */
+  private protocolBlob(): ProtocolBlob {
+    const ownCheckpoints = new Map([...this.state.ownCheckpoints].map(([seq, { root }]) => [seq, { root, state: null }]));
+    const state = {
+      ...this.state,
+      app: null,
+      stableSnapshot: null,
+      ownCheckpoints,
+      recentBlocks: new Map(),
+      recentlyExecuted: new Set(),
+      pending: new Map(),
+      proposed: new Set(),
+    } as unknown as State;
+    return { genesisHash: this.options.genesisHash, state };
+  }
+
+  private perform(effect: Effect): void {
+    switch (effect.type) {
+      case 'send':
+        return this.transport.send(effect.to, effect.message);
+      case 'broadcast':
+        return this.transport.broadcast(effect.message);
+      case 'set-timer': {
+        const existing = this.timers.get(effect.timer);
+        if (existing !== undefined) clearTimeout(existing);
+        this.timers.set(
+          effect.timer,
+          setTimeout(() => {
+            this.timers.delete(effect.timer);
+            this.enqueue({ type: 'timeout', timer: effect.timer, token: effect.token });
+          }, effect.afterMs),
+        );
+        return;
+      }
+      case 'clear-timer': {
+        const existing = this.timers.get(effect.timer);
+        if (existing !== undefined) clearTimeout(existing);
+        this.timers.delete(effect.timer);
+        return;
+      }
+      case 'committed':
+        for (const listener of this.commitListeners) listener({ block: effect.block, certificate: effect.certificate }, effect.results as TxResult[]);
+        return;
+      default:
+        return;
+    }
+  }
+
+  // ----------------------------------------------------------------- recovery
+
+  private recover(): State {
+    const blob = this.store.loadProtocol();
+    const genesisLedger = createLedger(this.options.ledgerGenesis);
+    if (blob === null) return createReplicaState(this.ctx, genesisLedger);
+    const { genesisHash, state } = deserialize(blob) as ProtocolBlob;
+    if (genesisHash !== this.options.genesisHash) {
+      throw new Error(`data directory ${this.options.dataDir} belongs to genesis ${genesisHash}, not ${this.options.genesisHash}`);
+    }
+    const snapshot = this.store.loadSnapshot();
+    let app: LedgerState;
+    if (snapshot === null) {
+      assert(state.stable.seq === 0, 'a stable checkpoint above 0 needs its snapshot');
+      app = genesisLedger;
+      state.stableSnapshot = this.ctx.app.encodeState(genesisLedger);
+    } else {
+      assert(snapshot.seq === state.stable.seq && snapshot.root === state.stable.root, 'snapshot and protocol state disagree');
+      state.stableSnapshot = deserialize(snapshot.state) as Canonical;
+      app = decodeLedger(state.stableSnapshot);
+    }
+    // Re-execute the blocks after the snapshot: execution is a pure function of the log.
+    const { checkpointBlocks } = this.ctx.config;
+    const recentFrom = Math.max(1, state.stable.seq - checkpointBlocks + 1);
+    state.recentBlocks = new Map();
+    for (const stored of this.store.getBlocks(recentFrom, state.executed)) {
+      const committed = { block: deserialize(stored.block), certificate: deserialize(stored.certificate) } as CommittedBlock<SignedTx>;
+      state.recentBlocks.set(stored.height, committed);
+      if (stored.height <= state.stable.seq) continue;
+      assert(stored.height === app.height + 1, `block ${stored.height} missing from the store during recovery`);
+      this.ctx.app.execute(app, stored.height, committed.block.txs);
+      const own = state.ownCheckpoints.get(stored.height);
+      if (own !== undefined) {
+        assert(this.ctx.app.stateRoot(app) === own.root, `replayed state root differs at checkpoint ${stored.height}`);
+        state.ownCheckpoints.set(stored.height, { root: own.root, state: this.ctx.app.clone(app) });
+      }
+    }
+    assert(app.height === state.executed, `recovered height ${app.height}, protocol state says ${state.executed}`);
+    state.app = app;
+    state.recentlyExecuted = new Set(this.store.recentTxHashes(RECENT_TX_HASHES).reverse());
+    state.pending = new Map();
+    state.proposed = new Set();
+    return state;
+  }
+}
+

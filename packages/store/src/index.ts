@@ -1,0 +1,2 @@
+export * from './replica-store.ts';
+export * from './sqlite.ts';
