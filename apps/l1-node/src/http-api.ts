@@ -26,7 +26,7 @@ import { PEER_PATH } from './transport.ts';
 const API_BODY_LIMIT = '2mb';
 const PEER_BODY_LIMIT = '64mb';
 /** How far ahead of the account's nonce a submitted transaction may be (pipelining). */
-export const MAX_NONCE_AHEAD = 64;
+export const MAX_NONCE_AHEAD = 1_000;
 
 export class ApiError extends WedgeError {}
 

@@ -32,6 +32,7 @@ import {
 } from '@wedge/ledger';
 import { createReplicaStore, openDatabase, type PersistBatch, type ReplicaStore } from '@wedge/store';
 import { derivePeerKeys, type PeerKeys } from './peer-auth.ts';
+import { ProtocolCodec } from './protocol-codec.ts';
 import { PeerTransport } from './transport.ts';
 
 export type ReplicaNodeOptions = {
@@ -55,7 +56,7 @@ type Event = ConsensusEvent<SignedTx>;
 const MAX_BATCH_EVENTS = 2_000;
 const RECENT_TX_HASHES = 200_000;
 
-type ProtocolBlob = { genesisHash: string; state: State };
+type ProtocolBlob = { genesisHash: string; state: Uint8Array };
 
 export type CommitListener = (block: CommittedBlock<SignedTx>, results: TxResult[]) => void;
 
@@ -71,6 +72,7 @@ export class ReplicaNode {
   private readonly timers = new Map<TimerName, NodeJS.Timeout>();
   private persistedStableSeq: number;
   private readonly commitListeners = new Set<CommitListener>();
+  private readonly codec: ProtocolCodec;
   readonly stats = { batches: 0, events: 0, persistMs: 0 };
 
   constructor(readonly options: ReplicaNodeOptions) {
@@ -87,6 +89,7 @@ export class ReplicaNode {
     const publicKeys = options.config.replicas.map((replica) => replica.publicKey);
     this.peerKeys = derivePeerKeys(options.chainId, options.id, options.secretKey, publicKeys);
     this.transport = new PeerTransport(options.id, options.replicaUrls.map((url, id) => ({ id, url })), this.peerKeys);
+    this.codec = new ProtocolCodec(options.chainId, this.ctx.app);
     this.state = this.recover();
     this.persistedStableSeq = this.state.stable.seq;
   }
@@ -178,27 +181,18 @@ export class ReplicaNode {
       snapshot = { seq: this.state.stable.seq, root: this.state.stable.root, state: serialize(this.state.stableSnapshot) };
       this.persistedStableSeq = this.state.stable.seq;
     }
-    return { protocol: serialize(this.protocolBlob()), blocks, snapshot };
-  }
-
-  /**
-   * The core's state without what is stored elsewhere or rebuilt on recovery:
-   * the ledger (snapshot + blocks), recent blocks and executed hashes (block
-   * and tx tables), and the mempool (clients resubmit).
-   */
-  private protocolBlob(): ProtocolBlob {
-    const ownCheckpoints = new Map([...this.state.ownCheckpoints].map(([seq, { root }]) => [seq, { root, state: null }]));
-    const state = {
-      ...this.state,
-      app: null,
-      stableSnapshot: null,
-      ownCheckpoints,
-      recentBlocks: new Map(),
-      recentlyExecuted: new Set(),
-      pending: new Map(),
-      proposed: new Set(),
-    } as unknown as State;
-    return { genesisHash: this.options.genesisHash, state };
+    // The protocol state without what is stored elsewhere or rebuilt on
+    // recovery: the ledger (snapshot + blocks), recent blocks and executed
+    // hashes (block and tx tables), the mempool (clients resubmit), and the
+    // blocks it refers to (stored once by digest).
+    const fresh = new Map<string, { height: number; bytes: Uint8Array }>();
+    const referenced = new Set<string>();
+    const state = this.codec.encode(this.state, fresh, referenced);
+    const protocol = serialize({ genesisHash: this.options.genesisHash, state } satisfies ProtocolBlob);
+    const proposals = [...fresh].map(([digest, { height, bytes }]) => ({ digest, height, block: bytes }));
+    const prune = snapshot === null ? null : { belowOrAt: snapshot.seq, keep: [...referenced] };
+    if (prune !== null) this.codec.pruned(referenced);
+    return { protocol, proposals, blocks, snapshot, prune };
   }
 
   private perform(effect: Effect): void {
@@ -239,10 +233,11 @@ export class ReplicaNode {
     const blob = this.store.loadProtocol();
     const genesisLedger = createLedger(this.options.ledgerGenesis);
     if (blob === null) return createReplicaState(this.ctx, genesisLedger);
-    const { genesisHash, state } = deserialize(blob) as ProtocolBlob;
+    const { genesisHash, state: encoded } = deserialize(blob) as ProtocolBlob;
     if (genesisHash !== this.options.genesisHash) {
       throw new Error(`data directory ${this.options.dataDir} belongs to genesis ${genesisHash}, not ${this.options.genesisHash}`);
     }
+    const state = this.codec.decode(encoded, (digest) => this.store.loadProposal(digest));
     const snapshot = this.store.loadSnapshot();
     let app: LedgerState;
     if (snapshot === null) {
