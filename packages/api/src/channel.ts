@@ -1,0 +1,64 @@
+// GET /v1/channels/:id: the ledger's ChannelRecord with bigints as decimal
+// strings, the recorded state included.
+import { MAX_CHANNEL_MEMBERS, type ChannelRecord } from '@wedge/ledger';
+import { z } from 'zod';
+import { channelStateFromWire, channelStateToWire, WireChannelState } from './channel-state.ts';
+import { amountFromWire, amountToWire, WireAddress, WireAmount, WireCount, WireHash, WirePublicKey } from './fields.ts';
+
+const WireChannelMember = z.strictObject({ publicKey: WirePublicKey, address: WireAddress });
+
+export const ChannelResponse = z.strictObject({
+  id: WireHash,
+  members: z.array(WireChannelMember).min(1).max(MAX_CHANNEL_MEMBERS),
+  deposits: z.array(WireAmount).max(MAX_CHANNEL_MEMBERS),
+  total: WireAmount,
+  challengeBlocks: WireCount,
+  topology: z.enum(['star', 'chain']),
+  status: z.enum(['open', 'frozen', 'closed']),
+  recorded: WireChannelState,
+  deadline: WireCount.nullable(),
+  terminatedBy: WireAddress.nullable(),
+  settledBalances: z.array(WireAmount).max(MAX_CHANNEL_MEMBERS).nullable(),
+  openedAt: WireCount,
+  closedAt: WireCount.nullable(),
+  closedBy: z.enum(['cooperative', 'dispute']).nullable(),
+});
+export type ChannelResponse = z.infer<typeof ChannelResponse>;
+
+export function channelToWire(record: ChannelRecord): ChannelResponse {
+  return {
+    id: record.id,
+    members: record.members.map((member) => ({ publicKey: member.publicKey, address: member.address })),
+    deposits: record.deposits.map(amountToWire),
+    total: amountToWire(record.total),
+    challengeBlocks: record.challengeBlocks,
+    topology: record.topology,
+    status: record.status,
+    recorded: channelStateToWire(record.recorded),
+    deadline: record.deadline,
+    terminatedBy: record.terminatedBy,
+    settledBalances: record.settledBalances === null ? null : record.settledBalances.map(amountToWire),
+    openedAt: record.openedAt,
+    closedAt: record.closedAt,
+    closedBy: record.closedBy,
+  };
+}
+
+export function channelFromWire(wire: ChannelResponse): ChannelRecord {
+  return {
+    id: wire.id,
+    members: wire.members.map((member) => ({ publicKey: member.publicKey, address: member.address })),
+    deposits: wire.deposits.map(amountFromWire),
+    total: amountFromWire(wire.total),
+    challengeBlocks: wire.challengeBlocks,
+    topology: wire.topology,
+    status: wire.status,
+    recorded: channelStateFromWire(wire.recorded),
+    deadline: wire.deadline,
+    terminatedBy: wire.terminatedBy,
+    settledBalances: wire.settledBalances === null ? null : wire.settledBalances.map(amountFromWire),
+    openedAt: wire.openedAt,
+    closedAt: wire.closedAt,
+    closedBy: wire.closedBy,
+  };
+}
