@@ -20,11 +20,15 @@ export class L1Network {
   private constructor(
     readonly layout: NetworkLayout,
     readonly dir: string,
+    private readonly nodeArgs: readonly string[],
   ) {
     this.replicas = layout.replicas.map((replica) => ({ id: replica.id, process: null, port: replica.port, url: replica.url, log: [] }));
   }
 
-  static async create(options: { replicas?: number; accounts?: number; balance?: bigint; params?: Partial<GenesisFile['params']> } = {}): Promise<L1Network> {
+  /** `nodeArgs`: extra node options for every replica process, e.g. `--cpu-prof` (profiles are written on a graceful stop). */
+  static async create(
+    options: { replicas?: number; accounts?: number; balance?: bigint; params?: Partial<GenesisFile['params']>; nodeArgs?: readonly string[] } = {},
+  ): Promise<L1Network> {
     const replicas = options.replicas ?? 4;
     const dir = mkdtempSync(join(tmpdir(), 'wedge-l1-'));
     const layout = writeNetwork({
@@ -36,7 +40,7 @@ export class L1Network {
       chainId: 'wedge-test',
       params: options.params,
     });
-    return new L1Network(layout, dir);
+    return new L1Network(layout, dir, options.nodeArgs ?? []);
   }
 
   get genesis(): GenesisFile {
@@ -55,7 +59,7 @@ export class L1Network {
   start(id: number): Promise<void> {
     const replica = this.replicas[id]!;
     const spec = this.layout.replicas[id]!;
-    const child = spawn(process.execPath, ['--import', 'tsx', MAIN, '--genesis', this.layout.genesisPath, '--key', spec.keyPath, '--data', spec.dataDir], {
+    const child = spawn(process.execPath, [...this.nodeArgs, '--import', 'tsx', MAIN, '--genesis', this.layout.genesisPath, '--key', spec.keyPath, '--data', spec.dataDir], {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -10,8 +10,10 @@ import type { CommitCertificate } from '@wedge/consensus';
 import { ADDRESS_PATTERN } from '@wedge/crypto';
 import { getTxValidity, type Block, type SignedTx } from '@wedge/ledger';
 import {
+  MAX_REQUEST_BODY_BYTES,
   SubmitTxsBody,
   channelToWire,
+  parseWire,
   httpStatusOf,
   signedTxFromWire,
   signedTxToWire,
@@ -23,7 +25,7 @@ import type { ReplicaNode } from './replica-node.ts';
 import { parseTagged } from './tagged-json.ts';
 import { PEER_PATH } from './transport.ts';
 
-const API_BODY_LIMIT = '2mb';
+const API_BODY_LIMIT = MAX_REQUEST_BODY_BYTES;
 const PEER_BODY_LIMIT = '64mb';
 /** How far ahead of the account's nonce a submitted transaction may be (pipelining). */
 export const MAX_NONCE_AHEAD = 1_000;
@@ -65,9 +67,8 @@ export function createApiApp(node: ReplicaNode, meta: { chainId: string; genesis
   app.use('/v1', express.json({ limit: API_BODY_LIMIT, strict: false }));
 
   app.post('/v1/txs', (request, response) => {
-    const parsed = SubmitTxsBody.safeParse(request.body);
-    if (!parsed.success) fail('INVALID_BODY', describeIssues(parsed.error.issues));
-    const wires = Array.isArray(parsed.data) ? parsed.data : [parsed.data];
+    const parsed = parseWire(SubmitTxsBody, request.body);
+    const wires = Array.isArray(parsed) ? parsed : [parsed];
     const txs = wires.map((wire) => signedTxFromWire(wire));
     const hashes = txs.map((tx, index) => admit(node, tx, index));
     if (node.replicaState.pending.size + txs.length > node.ctx.config.maxPendingTxs) fail('MEMPOOL_FULL', 'the mempool is full; retry later');
@@ -139,7 +140,7 @@ export function createApiApp(node: ReplicaNode, meta: { chainId: string; genesis
   app.use((error: unknown, _request: Request, response: Response, _next: NextFunction) => {
     if (error instanceof WedgeError) return sendError(response, error.code, error.message);
     const httpError = error as { type?: string; status?: number };
-    if (httpError.type === 'entity.too.large') return sendError(response, 'BODY_TOO_LARGE', `bodies are limited to ${API_BODY_LIMIT}`);
+    if (httpError.type === 'entity.too.large') return sendError(response, 'BODY_TOO_LARGE', `bodies are limited to ${API_BODY_LIMIT} bytes`);
     if (httpError.type === 'entity.parse.failed') return sendError(response, 'MALFORMED_JSON', 'the body is not valid JSON');
     if (typeof httpError.status === 'number' && httpError.status >= 400 && httpError.status < 500) {
       return sendError(response, 'INVALID_BODY', 'the request could not be read');
@@ -172,11 +173,4 @@ function admit(node: ReplicaNode, tx: SignedTx, index: number): string {
     if (code !== null) fail(code, where(`rejected (${code})`));
   }
   return hash;
-}
-
-function describeIssues(issues: readonly { path: readonly PropertyKey[]; message: string }[]): string {
-  return issues
-    .slice(0, 3)
-    .map((issue) => `${issue.path.map(String).join('.') || 'body'}: ${issue.message}`)
-    .join('; ');
 }

@@ -308,18 +308,47 @@ class Replica<Tx, AppState> {
   }
 
   private selectBatch(): Tx[] {
-    const batch: Tx[] = [];
-    for (const [hash, tx] of this.s.pending) {
-      if (batch.length >= this.ctx.config.maxBlockTxs) break;
-      if (!this.s.proposed.has(hash)) batch.push(tx);
+    const { txSequence, nextNonce } = this.ctx.app;
+    if (txSequence === undefined || nextNonce === undefined) {
+      const batch: Tx[] = [];
+      for (const [hash, tx] of this.s.pending) {
+        if (batch.length >= this.ctx.config.maxBlockTxs) break;
+        if (!this.s.proposed.has(hash)) batch.push(tx);
+      }
+      return batch;
     }
-    const orderKey = this.ctx.app.txOrderKey;
-    if (orderKey !== undefined) {
-      const keyed = batch.map((tx, index) => ({ tx, index, key: orderKey(tx) }));
-      keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.index - b.index));
-      return keyed.map((entry) => entry.tx);
+    // Per sender: the next nonce after what is executed and already proposed.
+    const expected = new Map<string, number>();
+    const candidates: { tx: Tx; sender: string; nonce: number; order: number }[] = [];
+    let order = 0;
+    for (const [hash, tx] of this.s.pending) {
+      const { sender, nonce } = txSequence(tx);
+      if (this.s.proposed.has(hash)) {
+        expected.set(sender, Math.max(expected.get(sender) ?? 0, nonce + 1));
+      } else {
+        candidates.push({ tx, sender, nonce, order: order++ });
+      }
+    }
+    candidates.sort((a, b) => (a.sender < b.sender ? -1 : a.sender > b.sender ? 1 : a.nonce - b.nonce || a.order - b.order));
+    const batch: Tx[] = [];
+    for (const candidate of candidates) {
+      if (batch.length >= this.ctx.config.maxBlockTxs) break;
+      const next = Math.max(expected.get(candidate.sender) ?? 0, nextNonce(this.s.app, candidate.sender));
+      // A nonce below `next` is a replay or duplicate: proposing it lets it
+      // execute as rejected and leave every mempool. Above `next`, it waits.
+      if (candidate.nonce > next) continue;
+      if (candidate.nonce === next) expected.set(candidate.sender, next + 1);
+      batch.push(candidate.tx);
     }
     return batch;
+  }
+
+  /** Whether `tx` could execute now (no earlier nonce of its sender is missing). */
+  private isReady(tx: Tx): boolean {
+    const { txSequence, nextNonce } = this.ctx.app;
+    if (txSequence === undefined || nextNonce === undefined) return true;
+    const { sender, nonce } = txSequence(tx);
+    return nonce <= nextNonce(this.s.app, sender);
   }
 
   private proposeBlock(txs: readonly Tx[]): void {
@@ -522,8 +551,14 @@ class Replica<Tx, AppState> {
 
   private armProgressTimer(): void {
     if (this.s.status !== 'normal' || this.s.timers.progress !== 0 || !this.hasWork()) return;
-    const oldest = this.s.pending.keys().next();
-    this.s.progressWatch = { txHash: oldest.done ? null : oldest.value, executed: this.s.executed };
+    let watched: string | null = null;
+    for (const [hash, tx] of this.s.pending) {
+      if (this.isReady(tx)) {
+        watched = hash;
+        break;
+      }
+    }
+    this.s.progressWatch = { txHash: watched, executed: this.s.executed };
     this.setTimer('progress', this.ctx.config.progressTimeoutMs);
   }
 

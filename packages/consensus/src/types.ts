@@ -35,8 +35,16 @@ export interface ConsensusApp<Tx, AppState> {
   txHash(tx: Tx): string;
   /** Stateless validity (shape, chain id, signatures): null when valid, else a code. */
   checkTx(tx: Tx): string | null;
-  /** Optional ordering key so a batch keeps each sender's nonces in order. */
-  txOrderKey?(tx: Tx): string;
+  /**
+   * Optional per-sender sequencing (account nonces). With it, a primary only
+   * proposes a sender's transaction once every earlier nonce is executed or
+   * proposed — requests arriving out of order through different replicas
+   * then still execute in order — and the progress watch ignores
+   * transactions waiting for a gap to fill.
+   */
+  txSequence?(tx: Tx): { readonly sender: string; readonly nonce: number };
+  /** The next nonce `sender` must use, in `state`. Required with txSequence. */
+  nextNonce?(state: AppState, sender: string): number;
   /** Executes a block in place; returns one result per tx. Deterministic. */
   execute(state: AppState, height: number, txs: readonly Tx[]): unknown[];
   stateRoot(state: AppState): string;

@@ -16,7 +16,8 @@ import type { LedgerState, SignedTx, TxResult } from './types.ts';
 export type LedgerConsensusApp = {
   txHash(tx: SignedTx): string;
   checkTx(tx: SignedTx): string | null;
-  txOrderKey(tx: SignedTx): string;
+  txSequence(tx: SignedTx): { sender: string; nonce: number };
+  nextNonce(state: LedgerState, sender: string): number;
   execute(state: LedgerState, height: number, txs: readonly SignedTx[]): TxResult[];
   stateRoot(state: LedgerState): string;
   clone(state: LedgerState): LedgerState;
@@ -53,7 +54,8 @@ export function createLedgerApp(baseScheme: SignatureScheme, chainId: string): L
       checked.set(hash, code);
       return code;
     },
-    txOrderKey: (tx) => `${tx.body.from}:${tx.body.nonce.toString().padStart(12, '0')}`,
+    txSequence: (tx) => ({ sender: tx.body.from, nonce: tx.body.nonce }),
+    nextNonce: (state, sender) => state.accounts.get(sender)?.nonce ?? 0,
     execute: (state, height, txs) => applyBlock(scheme, state, { height, txs: [...txs] }),
     stateRoot,
     clone: cloneLedger,
