@@ -1,4 +1,4 @@
-// Benchmark entry point: `npm run bench -- [--crypto] [--quick] [--json]`.
+// Benchmark entry point: `npm run bench -- [--crypto] [--l1] [--quick] [--json]`.
 //
 // Each suite flag selects a suite; with none, every suite runs. `--quick`
 // shortens every measurement (for CI and smoke runs). By default each suite
@@ -8,9 +8,12 @@
 //
 // A suite lives in scripts/bench/<name>.ts and is registered in SUITES below.
 import { formatCryptoReport, runCryptoBench } from './bench/crypto.ts';
+import { formatL1Report, runL1Bench } from './bench/l1.ts';
 
 type SuiteOptions = { quick: boolean; progress: (line: string) => void };
-type SuiteRun = { json: Record<string, number>; text: string };
+/** A suite's figures: numbers, possibly grouped (e.g. per network size). */
+type Figures = { readonly [name: string]: number | Figures };
+type SuiteRun = { json: Figures; text: string };
 type Suite = { flag: string; description: string; run: (options: SuiteOptions) => Promise<SuiteRun> | SuiteRun };
 
 const SUITES: Readonly<Record<string, Suite>> = {
@@ -22,10 +25,18 @@ const SUITES: Readonly<Record<string, Suite>> = {
       return { json: report.result, text: formatCryptoReport(report) };
     },
   },
+  l1: {
+    flag: '--l1',
+    description: 'committed transfers/s and latency of real replica processes (n = 4, 7) against the verification ceiling',
+    async run(options) {
+      const report = await runL1Bench(options);
+      return { json: report.result, text: formatL1Report(report) };
+    },
+  },
 };
 
 const MODIFIERS = {
-  '--quick': 'short measurements (about 0.4 s per round, 3 rounds)',
+  '--quick': 'short measurements (crypto: 3 rounds of 0.4 s; l1: 6 s windows, under a minute in all)',
   '--json': 'print one JSON object on stdout instead of tables',
   '--help': 'print this help',
 } as const;
@@ -70,7 +81,7 @@ async function main(): Promise<number> {
   const progress = (line: string): void => {
     process.stderr.write(`${line}\n`);
   };
-  const output: Record<string, Record<string, number>> = {};
+  const output: Record<string, Figures> = {};
   for (const name of suites) {
     const { json: figures, text } = await SUITES[name]!.run({ quick, progress });
     output[name] = figures;

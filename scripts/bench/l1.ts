@@ -1,0 +1,464 @@
+// The L1 benchmark: committed signed transfers per second on a network of
+// real replica processes on 127.0.0.1 (n = 4, then n = 7), with submission →
+// commit latency, next to the verification ceiling measured in the same run.
+//
+// Why the ceiling is `cores × verify/s ÷ n`: every replica must verify every
+// transaction's signature once (the ledger trusts no peer), all n replicas
+// share this machine's cores, and secp256k1 verification through OpenSSL is
+// the most expensive thing a replica does per transaction (DESIGN §2). So n
+// verifications per committed transaction, at the single-thread rate the
+// crypto suite measures, on every core, bounds the committed rate.
+//
+// The measuring client is kept light so that it does not compete with the
+// replicas for the same cores:
+// - every transaction is signed, hashed and serialized to JSON before the
+//   network starts (signing is the clients' work, not the replicas');
+// - transactions go out in arrays; each account is bound to one replica
+//   ("lane"), and a lane has one request in flight, so every account's nonces
+//   arrive in order at one replica and are forwarded in order;
+// - the loop is closed: at most `maxOutstanding` submitted-but-uncommitted
+//   transactions at any time, so the mempool and the latency stay bounded;
+// - commits are observed by following the chain at one backup: poll its
+//   height, fetch each new block once, and stamp every transaction in it. That
+//   is one small request per poll plus one per block, whatever the rate.
+//
+// Throughput is counted by the accounts' nonces at the start and end of the
+// timed window (one replica, all accounts read in parallel). After the window
+// the bench drains, then checks every replica: same height, same state root,
+// and every account's nonce and balance exactly what the submitted transfers
+// imply — which also proves that every transaction counted was committed, and
+// only once. Any mismatch throws.
+import { availableParallelism } from 'node:os';
+import { readFileSync } from 'node:fs';
+import { fromHex } from '@wedge/common';
+import { fastSecp256k1, keyPairFromSecret, type KeyPair } from '@wedge/crypto';
+import { signTx, txHash, type SignedTx } from '@wedge/ledger';
+import { MAX_SUBMIT_TXS, signedTxToWire, type GenesisParams } from '@wedge/api';
+import { L1Network } from '../../test/support/l1-network.ts';
+import { measureFastVerifyPerSec } from './crypto.ts';
+import { formatRate, formatTable } from './measure.ts';
+
+class BenchFailure extends Error {}
+
+function check(condition: boolean, message: string): asserts condition {
+  if (!condition) throw new BenchFailure(`bench --l1: ${message}`);
+}
+
+export type L1BenchOptions = { quick: boolean; progress: (line: string) => void };
+
+export type L1NetworkResult = {
+  txPerSec: number;
+  p50Ms: number;
+  p99Ms: number;
+  ceilingTxPerSec: number;
+  ratio: number;
+};
+
+export type L1BenchResult = { n4: L1NetworkResult; n7: L1NetworkResult };
+
+/** Figures for the human-readable table and stderr only; the JSON keeps its fixed shape. */
+type L1RunDetails = {
+  replicas: number;
+  windowMs: number;
+  committedInWindow: number;
+  latencySamples: number;
+  height: number;
+  blocksPerSec: number;
+  replicaCpuShare: number;
+  clientCpuShare: number;
+};
+
+const ACCOUNTS = 64;
+const INITIAL_BALANCE = 1_000_000_000n;
+const CHAIN_ID = 'wedge-test';
+/** Transactions per POST. Admitting a request verifies its signatures in one go, so it blocks the replica's loop for that long. */
+const SUBMIT_BATCH = 100;
+check(SUBMIT_BATCH <= MAX_SUBMIT_TXS, 'SUBMIT_BATCH exceeds the API limit');
+/** How often the observer asks its replica for the height. */
+const POLL_MS = 20;
+const DRAIN_TIMEOUT_MS = 60_000;
+const CONVERGE_TIMEOUT_MS = 30_000;
+/** Transactions sampled for a per-replica GET /v1/txs/:hash check after the run. */
+const SPOT_CHECKS = 16;
+/**
+ * Extra node options for the replica processes, for profiling, e.g.
+ * WEDGE_BENCH_REPLICA_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" (a
+ * replica writes its profile when the bench stops it).
+ */
+const REPLICA_NODE_ARGS = (process.env.WEDGE_BENCH_REPLICA_NODE_ARGS ?? '').split(' ').filter((arg) => arg !== '');
+
+/**
+ * Genesis parameters for the benchmark networks (the rest are the defaults).
+ * Blocks up to 1000 txs and 4 blocks in flight let the primary keep every
+ * replica busy while earlier blocks gather their votes.
+ */
+export const BENCH_PARAMS: Partial<GenesisParams> = {
+  maxBlockTxs: 1_000,
+  pipelineBlocks: 4,
+  checkpointBlocks: 32,
+  watermarkBlocks: 128,
+  maxPendingTxs: 50_000,
+};
+
+type Timing = { warmupMs: number; windowMs: number; verify: boolean };
+
+type Batch = { body: string; hashes: string[] };
+
+type Lane = { url: string; batches: Batch[]; next: number };
+
+
+// ------------------------------------------------------------------- HTTP
+
+async function getJson<T>(url: string): Promise<T> {
+  const response = await fetch(url);
+  const text = await response.text();
+  check(response.ok, `GET ${url} answered ${response.status}: ${text.slice(0, 300)}`);
+  return JSON.parse(text) as T;
+}
+
+type Status = { height: number; view: number; stateRoot: string; pendingTxs: number };
+type Account = { balance: string; nonce: number };
+type BlockView = { block: { height: number }; results: { hash: string; code: string }[] };
+
+// ------------------------------------------------------------------- load
+
+/**
+ * Signs `perAccount` transfers from every account (account i pays 1 to
+ * account i+1), and lays them out in lanes: account i goes to replica i mod n,
+ * and a lane's batches take the accounts' nonces in rounds.
+ */
+function prepareLanes(keys: readonly KeyPair[], perAccount: number, urls: readonly string[]): Lane[] {
+  const signed: SignedTx[][] = keys.map((key, index) =>
+    Array.from({ length: perAccount }, (_, nonce) =>
+      signTx(
+        fastSecp256k1,
+        { type: 'transfer', chainId: CHAIN_ID, from: key.address, nonce, to: keys[(index + 1) % keys.length]!.address, amount: 1n },
+        [key],
+      ),
+    ),
+  );
+  return urls.map((url, lane) => {
+    const accountIds = keys.map((_, index) => index).filter((index) => index % urls.length === lane);
+    const ordered: SignedTx[] = [];
+    for (let nonce = 0; nonce < perAccount; nonce++) for (const id of accountIds) ordered.push(signed[id]![nonce]!);
+    const batches: Batch[] = [];
+    for (let offset = 0; offset < ordered.length; offset += SUBMIT_BATCH) {
+      const txs = ordered.slice(offset, offset + SUBMIT_BATCH);
+      batches.push({ body: JSON.stringify(txs.map(signedTxToWire)), hashes: txs.map(txHash) });
+    }
+    return { url, batches, next: 0 };
+  });
+}
+
+/** Follows the chain at one replica: every committed tx hash with the time it was first seen. */
+class CommitObserver {
+  readonly committedAtMs = new Map<string, number>();
+  readonly rejected: { hash: string; code: string }[] = [];
+  height = 0;
+  /** The observed replica's last status. */
+  status: Status | null = null;
+  private stopped = false;
+  private waiters: (() => void)[] = [];
+  private loop: Promise<void> | null = null;
+
+  constructor(private readonly url: string) {}
+
+  start(): void {
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.loop;
+  }
+
+  /** Resolves at the next observed commit (or after `maxMs`). */
+  progressed(maxMs: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, maxMs);
+      this.waiters.push(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopped) {
+      const status = await getJson<Status>(`${this.url}/v1/status`);
+      this.status = status;
+      while (this.height < status.height) {
+        const view = await getJson<BlockView>(`${this.url}/v1/blocks/${this.height + 1}`);
+        const seenMs = performance.now();
+        for (const result of view.results) {
+          if (result.code === 'OK') this.committedAtMs.set(result.hash, seenMs);
+          else this.rejected.push(result);
+        }
+        this.height += 1;
+      }
+      const waiters = this.waiters;
+      this.waiters = [];
+      for (const wake of waiters) wake();
+      if (status.height === this.height) await sleep(POLL_MS);
+    }
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** CPU seconds (user + system) a process has used so far, from /proc; null where /proc is missing. */
+function processCpuSeconds(pid: number | undefined): number | null {
+  if (pid === undefined) return null;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    // Fields 14 and 15 of stat (utime, stime), counted after the ") " that ends the command name.
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return null;
+  }
+}
+
+function percentile(sorted: readonly number[], fraction: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil(fraction * sorted.length) - 1));
+  return sorted[index]!;
+}
+
+// ------------------------------------------------------------------- one network
+
+async function runNetwork(
+  replicas: number,
+  ceilingTxPerSec: number,
+  timing: Timing,
+  progress: (line: string) => void,
+): Promise<{ result: L1NetworkResult; details: L1RunDetails }> {
+  const tag = `l1 n=${replicas}`;
+  const network = await L1Network.create({ replicas, accounts: ACCOUNTS, balance: INITIAL_BALANCE, params: BENCH_PARAMS, nodeArgs: REPLICA_NODE_ARGS });
+  try {
+    const keys = network.layout.accounts.map((account) => keyPairFromSecret(fastSecp256k1, fromHex(account.secretKey)));
+    // Enough for the ceiling's rate over warm-up and window, with room: the
+    // window ends early (and says so) if a lane runs dry.
+    const perAccount = Math.ceil((ceilingTxPerSec * 1.25 * (timing.warmupMs + timing.windowMs)) / 1000 / ACCOUNTS) + 4;
+    check(perAccount <= 1_000_000, 'too many transactions per account');
+    progress(`${tag}: signing ${formatRate(perAccount * ACCOUNTS)} transfers from ${ACCOUNTS} accounts (before the network starts)`);
+    let started = performance.now();
+    const lanes = prepareLanes(keys, perAccount, network.urls);
+    progress(`${tag}:   signed in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+
+    progress(`${tag}: starting ${replicas} replica processes`);
+    await network.startAll();
+    const observerId = replicas - 1; // a backup in view 0
+    const observerUrl = network.urls[observerId]!;
+    const observer = new CommitObserver(observerUrl);
+    observer.start();
+
+    // Little's law: outstanding = rate × latency. Enough to fill the
+    // primary's pipeline, bounded so the latency stays meaningful.
+    const maxOutstanding = Math.max(4 * SUBMIT_BATCH * replicas, Math.round(ceilingTxPerSec * 1.5));
+    const submittedAtMs = new Map<string, number>();
+    let submitted = 0;
+    let stopSubmitting = false;
+    let laneExhaustedAtMs: number | null = null;
+    const runLane = async (lane: Lane): Promise<void> => {
+      while (!stopSubmitting && lane.next < lane.batches.length) {
+        const batch = lane.batches[lane.next]!;
+        if (submitted - observer.committedAtMs.size + batch.hashes.length > maxOutstanding) {
+          await observer.progressed(POLL_MS * 5);
+          continue;
+        }
+        lane.next += 1;
+        submitted += batch.hashes.length;
+        const sentMs = performance.now();
+        for (const hash of batch.hashes) submittedAtMs.set(hash, sentMs);
+        const response = await fetch(`${lane.url}/v1/txs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: batch.body });
+        const text = await response.text();
+        check(response.status === 202, `POST ${lane.url}/v1/txs answered ${response.status}: ${text.slice(0, 300)}`);
+      }
+      if (lane.next >= lane.batches.length && laneExhaustedAtMs === null) laneExhaustedAtMs = performance.now();
+    };
+
+    const snapshotNonces = async (): Promise<{ atMs: number; total: number }> => {
+      const before = performance.now();
+      const accounts = await Promise.all(keys.map((key) => getJson<Account>(`${observerUrl}/v1/accounts/${key.address}`)));
+      const after = performance.now();
+      return { atMs: (before + after) / 2, total: accounts.reduce((sum, account) => sum + account.nonce, 0) };
+    };
+
+    progress(`${tag}: load on (closed loop, ≤ ${formatRate(maxOutstanding)} outstanding, ${SUBMIT_BATCH} txs per POST); warm-up ${timing.warmupMs} ms`);
+    const loadStartMs = performance.now();
+    const ticker = setInterval(() => {
+      const status = observer.status;
+      progress(
+        `${tag}:   t=${((performance.now() - loadStartMs) / 1000).toFixed(1)} s height ${observer.height} view ${status?.view} ` +
+          `committed ${observer.committedAtMs.size} outstanding ${submitted - observer.committedAtMs.size} mempool ${status?.pendingTxs}`,
+      );
+    }, 1_000);
+    const laneRuns = Promise.all(lanes.map((lane) => runLane(lane)));
+    laneRuns.catch(() => undefined); // awaited (and rethrown) after the window
+    await sleep(timing.warmupMs);
+    const pids = network.replicas.map((replica) => replica.process?.pid);
+    const cpuStart = pids.map(processCpuSeconds);
+    const clientCpuStart = process.cpuUsage();
+    const heightStart = observer.height;
+    const start = await snapshotNonces();
+    progress(`${tag}: window ${timing.windowMs} ms`);
+    while (performance.now() - start.atMs < timing.windowMs && laneExhaustedAtMs === null) await sleep(50);
+    if (laneExhaustedAtMs !== null) progress(`${tag}: a lane ran out of signed transactions; the window ends early`);
+    const end = await snapshotNonces();
+    const windowMs = end.atMs - start.atMs;
+    const cpuEnd = pids.map(processCpuSeconds);
+    const clientCpu = process.cpuUsage(clientCpuStart);
+    const heightEnd = observer.height;
+    stopSubmitting = true;
+    clearInterval(ticker);
+    await laneRuns;
+
+    const committedInWindow = end.total - start.total;
+    const txPerSec = (committedInWindow * 1000) / windowMs;
+    const latencies: number[] = [];
+    for (const [hash, committedMs] of observer.committedAtMs) {
+      if (committedMs < start.atMs || committedMs > end.atMs) continue;
+      const sentMs = submittedAtMs.get(hash);
+      if (sentMs !== undefined) latencies.push(committedMs - sentMs);
+    }
+    latencies.sort((a, b) => a - b);
+    progress(`${tag}:   ${formatRate(txPerSec)} tx/s committed (${committedInWindow} in ${windowMs.toFixed(0)} ms), p50 ${percentile(latencies, 0.5).toFixed(0)} ms, p99 ${percentile(latencies, 0.99).toFixed(0)} ms`);
+
+    const replicaCpu = cpuStart.reduce<number>((sum, begin, id) => sum + ((cpuEnd[id] ?? 0) - (begin ?? 0)), 0);
+    const cores = availableParallelism();
+    const replicaCpuShare = replicaCpu / ((windowMs / 1000) * cores);
+    const clientCpuShare = (clientCpu.user + clientCpu.system) / 1e6 / ((windowMs / 1000) * cores);
+    progress(`${tag}:   CPU during the window: replicas ${(replicaCpuShare * 100).toFixed(0)}%, bench client ${(clientCpuShare * 100).toFixed(0)}% of ${cores} cores`);
+
+    // ------------------------------------------------------------ checks
+    progress(`${tag}: draining ${formatRate(submitted - observer.committedAtMs.size)} outstanding transactions`);
+    const drainDeadline = performance.now() + DRAIN_TIMEOUT_MS;
+    while (observer.committedAtMs.size + observer.rejected.length < submitted) {
+      check(performance.now() < drainDeadline, `${submitted - observer.committedAtMs.size} submitted transactions did not commit within ${DRAIN_TIMEOUT_MS} ms`);
+      await observer.progressed(200);
+    }
+    await observer.stop();
+    check(observer.rejected.length === 0, `${observer.rejected.length} transactions were rejected, e.g. ${JSON.stringify(observer.rejected.slice(0, 3))}`);
+    for (const hash of submittedAtMs.keys()) check(observer.committedAtMs.has(hash), `submitted transaction ${hash} was never seen committed`);
+    await checkConverged(network.urls, keys, lanes, submittedAtMs, progress, tag);
+
+    const result: L1NetworkResult = {
+      txPerSec: Math.round(txPerSec),
+      p50Ms: Math.round(percentile(latencies, 0.5)),
+      p99Ms: Math.round(percentile(latencies, 0.99)),
+      ceilingTxPerSec: Math.round(ceilingTxPerSec),
+      ratio: Math.round((txPerSec / ceilingTxPerSec) * 100) / 100,
+    };
+    const details: L1RunDetails = {
+      replicas,
+      windowMs: Math.round(windowMs),
+      committedInWindow,
+      latencySamples: latencies.length,
+      height: observer.height,
+      blocksPerSec: ((heightEnd - heightStart) * 1000) / windowMs,
+      replicaCpuShare,
+      clientCpuShare,
+    };
+    started = performance.now();
+    await network.stopAll();
+    progress(`${tag}: replicas stopped (${((performance.now() - started) / 1000).toFixed(1)} s)`);
+    return { result, details };
+  } finally {
+    await network.destroy();
+  }
+}
+
+/**
+ * After the drain: every replica at the same height and state root, and each
+ * account's nonce and balance exactly what the submitted transfers imply.
+ */
+async function checkConverged(
+  urls: readonly string[],
+  keys: readonly KeyPair[],
+  lanes: readonly Lane[],
+  submittedAtMs: ReadonlyMap<string, number>,
+  progress: (line: string) => void,
+  tag: string,
+): Promise<void> {
+  const deadline = performance.now() + CONVERGE_TIMEOUT_MS;
+  let statuses: Status[];
+  for (;;) {
+    statuses = await Promise.all(urls.map((url) => getJson<Status>(`${url}/v1/status`)));
+    const agree = statuses.every((status) => status.height === statuses[0]!.height && status.stateRoot === statuses[0]!.stateRoot);
+    if (agree && statuses.every((status) => status.pendingTxs === 0)) break;
+    check(
+      performance.now() < deadline,
+      `replicas did not converge: ${JSON.stringify(statuses.map((status) => [status.height, status.stateRoot.slice(0, 12), status.pendingTxs]))}`,
+    );
+    await sleep(100);
+  }
+  // Transfers sent per account: lanes submit whole batches, so count what left.
+  const sentBy = new Map<string, number>();
+  for (const lane of lanes) {
+    for (const batch of lane.batches.slice(0, lane.next)) {
+      for (const wire of JSON.parse(batch.body) as { body: { from: string } }[]) sentBy.set(wire.body.from, (sentBy.get(wire.body.from) ?? 0) + 1);
+    }
+  }
+  let total = 0;
+  for (const [index, url] of urls.entries()) {
+    const accounts = await Promise.all(keys.map((key) => getJson<Account>(`${url}/v1/accounts/${key.address}`)));
+    accounts.forEach((account, id) => {
+      const sent = sentBy.get(keys[id]!.address) ?? 0;
+      const received = sentBy.get(keys[(id + keys.length - 1) % keys.length]!.address) ?? 0;
+      check(account.nonce === sent, `replica ${index}: account ${id} has nonce ${account.nonce}, but ${sent} transfers were sent from it`);
+      const expected = INITIAL_BALANCE - BigInt(sent) + BigInt(received);
+      check(BigInt(account.balance) === expected, `replica ${index}: account ${id} holds ${account.balance}, expected ${expected}`);
+      if (index === 0) total += sent;
+    });
+  }
+  check(total === submittedAtMs.size, `nonces add up to ${total}, but ${submittedAtMs.size} transfers were submitted`);
+  const hashes = [...submittedAtMs.keys()];
+  const sample = Array.from({ length: SPOT_CHECKS }, (_, index) => hashes[Math.floor(((index + 0.5) * hashes.length) / SPOT_CHECKS)]!);
+  for (const url of urls) {
+    for (const hash of sample) {
+      const status = await getJson<{ status: string }>(`${url}/v1/txs/${hash}`);
+      check(status.status === 'committed', `${url}: transaction ${hash} is ${status.status}, not committed`);
+    }
+  }
+  progress(
+    `${tag}: checked: ${urls.length} replicas at height ${statuses[0]!.height}, root ${statuses[0]!.stateRoot.slice(0, 16)}…, ${formatRate(total)} transfers, nonces and balances exact`,
+  );
+}
+
+// ------------------------------------------------------------------- suite
+
+export async function runL1Bench(options: L1BenchOptions): Promise<{ result: L1BenchResult; details: L1RunDetails[]; verifyPerSec: number }> {
+  const timing: Timing = options.quick ? { warmupMs: 2_000, windowMs: 6_000, verify: true } : { warmupMs: 4_000, windowMs: 20_000, verify: true };
+  const cores = availableParallelism();
+  // Measured before any replica runs, so the machine is otherwise idle.
+  const verifyPerSec = measureFastVerifyPerSec({ quick: options.quick, progress: options.progress }, 'l1');
+  const ceiling = (replicas: number) => (cores * verifyPerSec) / replicas;
+  options.progress(`l1: ceiling = ${cores} cores × ${formatRate(verifyPerSec)} verify/s ÷ n: n=4 ${formatRate(ceiling(4))} tx/s, n=7 ${formatRate(ceiling(7))} tx/s`);
+  const n4 = await runNetwork(4, ceiling(4), timing, options.progress);
+  const n7 = await runNetwork(7, ceiling(7), timing, options.progress);
+  return { result: { n4: n4.result, n7: n7.result }, details: [n4.details, n7.details], verifyPerSec };
+}
+
+export function formatL1Report(report: { result: L1BenchResult; details: L1RunDetails[]; verifyPerSec: number }): string {
+  const rows = [report.result.n4, report.result.n7].map((entry, index) => {
+    const details = report.details[index]!;
+    return [
+      `n=${details.replicas}`,
+      formatRate(entry.txPerSec),
+      String(entry.p50Ms),
+      String(entry.p99Ms),
+      formatRate(entry.ceilingTxPerSec),
+      entry.ratio.toFixed(2),
+      details.blocksPerSec.toFixed(1),
+      `${(details.replicaCpuShare * 100).toFixed(0)}% / ${(details.clientCpuShare * 100).toFixed(0)}%`,
+    ];
+  });
+  return [
+    `l1 (real replica processes on 127.0.0.1; ${availableParallelism()} cores; ${ACCOUNTS} accounts; ${SUBMIT_BATCH} txs per POST; window ${report.details[0]!.windowMs} ms)`,
+    `ceiling = cores × ${formatRate(report.verifyPerSec)} OpenSSL verify/s (distinct keys) ÷ n; params ${JSON.stringify(BENCH_PARAMS)}`,
+    formatTable(['replicas', 'tx/s', 'p50 ms', 'p99 ms', 'ceiling tx/s', 'ratio', 'blocks/s', 'CPU replicas/client'], rows),
+  ].join('\n');
+}
+
