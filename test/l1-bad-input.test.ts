@@ -59,7 +59,7 @@ describe('bad input to the L1 HTTP API changes nothing', () => {
     const wire = (tx: SignedTx) => JSON.stringify(signedTxToWire(tx));
     const good = signTx(fastSecp256k1, transferBody(1, 5n), [alice]);
     const goodWire = signedTxToWire(good);
-    const cases: { name: string; request: () => Promise<{ status: number; body: { error?: { code: string } } }>; status: number; code: string }[] = [
+    const cases: { name: string; request: () => Promise<{ status: number; body: { error?: { code: string; message?: string } } }>; status: number; code: string }[] = [
       { name: 'malformed JSON', request: () => post('/v1/txs', '{"body": '), status: 400, code: 'MALFORMED_JSON' },
       { name: 'oversized body', request: () => post('/v1/txs', JSON.stringify({ pad: 'x'.repeat(5 * 1024 * 1024) })), status: 413, code: 'BODY_TOO_LARGE' },
       {

@@ -1,0 +1,483 @@
+// The L2 channel member core (DESIGN §4), sans-I/O: `stepMember(ctx, state,
+// event)` mutates the member's own state and returns effects. The shell
+// persists the state before carrying out any effect, so a signature never
+// leaves the process before the decision to sign is durable.
+//
+// An honest member
+//   1. signs version v+1 only if it extends the certificate of v it holds,
+//      every payment is signed by its payer, no balance goes negative and the
+//      total is unchanged;
+//   2. never signs two different states with the same version;
+//   3. never signs after it has wedged — except a final state that repeats the
+//      balances of its latest certificate at a version above every version it
+//      has ever signed (a cooperative close that skips the challenge window).
+import { assert, fromHex, isHex } from '@wedge/common';
+import { verifyObject } from '@wedge/crypto';
+import {
+  channelStateHash,
+  channelStateTag,
+  canonicalChannelState,
+  isChannelStateCertified,
+  openingState,
+  signChannelState,
+  type ChannelState,
+} from '@wedge/ledger';
+import { balancesAfter, commandsHash, paymentValidity } from './payments.ts';
+import type {
+  Certificate,
+  ChannelErrorCode,
+  L1ChannelView,
+  MemberContext,
+  MemberEffect,
+  MemberEvent,
+  MemberMessage,
+  Payment,
+  Proposal,
+  WedgeReason,
+} from './types.ts';
+
+/** L1 blocks to wait before resubmitting a transaction that did not take effect. */
+const L1_RESUBMIT_BLOCKS = 3;
+
+export type MemberState = {
+  /** The latest certificate this member holds (version 0: the opening state). */
+  latest: Certificate;
+  /** The highest version this member ever signed, and what it signed there. */
+  signedVersion: number;
+  signedHash: string | null;
+  signedSignature: string | null;
+  wedged: WedgeReason | null;
+  closed: boolean;
+  closeRequested: boolean;
+  /** Ids of payments in certified states. */
+  applied: Set<string>;
+  /** Payments waiting to be certified (at the sequencer: to be proposed). */
+  pending: Map<string, Payment>;
+  /** Sequencer (head): the proposal being signed, with the signatures gathered. */
+  inFlight: { proposal: Proposal; hash: string; signatures: (string | null)[] } | null;
+  l1: L1ChannelView | null;
+  /** L1 height at which each action was last submitted, to resubmit only after a while. */
+  submittedAt: { terminate: number; challenge: number; settle: number; close: number };
+  timerToken: number;
+  timerArmed: boolean;
+};
+
+export type MemberStepResult = { state: MemberState; effects: MemberEffect[] };
+
+export function createMemberState(ctx: MemberContext): MemberState {
+  const { config } = ctx;
+  assert(config.members.length >= 2 && config.members.length <= 16, 'a channel has 2..16 members');
+  assert(config.self >= 0 && config.self < config.members.length, 'self is a member index');
+  assert(config.deposits.length === config.members.length, 'one deposit per member');
+  return {
+    latest: { state: openingState(config.chainId, config.channelId, [...config.deposits]), signatures: [] },
+    signedVersion: 0,
+    signedHash: null,
+    signedSignature: null,
+    wedged: null,
+    closed: false,
+    closeRequested: false,
+    applied: new Set(),
+    pending: new Map(),
+    inFlight: null,
+    l1: null,
+    submittedAt: { terminate: -Infinity, challenge: -Infinity, settle: -Infinity, close: -Infinity },
+    timerToken: 0,
+    timerArmed: false,
+  };
+}
+
+export function stepMember(ctx: MemberContext, state: MemberState, event: MemberEvent): MemberStepResult {
+  const member = new Member(ctx, state);
+  member.handle(event);
+  return { state, effects: member.effects };
+}
+
+class Member {
+  readonly effects: MemberEffect[] = [];
+  private readonly n: number;
+  private readonly self: number;
+
+  constructor(
+    private readonly ctx: MemberContext,
+    private readonly s: MemberState,
+  ) {
+    this.n = ctx.config.members.length;
+    this.self = ctx.config.self;
+  }
+
+  handle(event: MemberEvent): void {
+    switch (event.type) {
+      case 'start':
+        this.s.timerArmed = false;
+        this.armTimer();
+        // Resend what may have been lost with the crash.
+        if (this.s.inFlight !== null && this.isLeader) this.sendProposal();
+        return;
+      case 'payment':
+        return this.onPayment(event.payment, true);
+      case 'message':
+        return this.onMessage(event.from, event.message);
+      case 'timeout':
+        if (event.token !== this.s.timerToken || !this.s.timerArmed) return;
+        this.s.timerArmed = false;
+        if (this.hasWork()) this.wedge('progress-timeout');
+        return;
+      case 'wedge':
+        return this.wedge(event.reason);
+      case 'close':
+        return this.requestClose();
+      case 'l1':
+        return this.onL1(event.channel);
+    }
+  }
+
+  private get isLeader(): boolean {
+    return this.self === 0;
+  }
+
+  private hasWork(): boolean {
+    return !this.s.closed && (this.s.pending.size > 0 || this.s.inFlight !== null || (this.s.closeRequested && this.isLeader));
+  }
+
+  private armTimer(): void {
+    if (this.s.timerArmed || !this.hasWork() || this.s.wedged !== null) return;
+    this.s.timerArmed = true;
+    this.s.timerToken += 1;
+    this.effects.push({ type: 'set-timer', afterMs: this.ctx.config.progressTimeoutMs, token: this.s.timerToken });
+  }
+
+  private resetTimer(): void {
+    if (this.s.timerArmed) {
+      this.s.timerArmed = false;
+      this.effects.push({ type: 'clear-timer' });
+    }
+    this.armTimer();
+  }
+
+  private reject(paymentId: string, code: ChannelErrorCode): void {
+    this.effects.push({ type: 'payment-rejected', paymentId, code });
+  }
+
+  private send(to: number, message: MemberMessage): void {
+    if (to !== this.self) this.effects.push({ type: 'send', to, message });
+  }
+
+  private sendAll(message: MemberMessage): void {
+    for (let to = 0; to < this.n; to++) this.send(to, message);
+  }
+
+  // ---------------------------------------------------------------- payments
+
+  private onPayment(payment: Payment, local: boolean): void {
+    if (this.s.closed) return this.reject(payment.paymentId, 'CHANNEL_CLOSED');
+    if (this.s.wedged !== null || this.s.closeRequested) return this.reject(payment.paymentId, 'WEDGED');
+    const code = paymentValidity(this.ctx.scheme, this.ctx.config, payment);
+    if (code !== null) return this.reject(payment.paymentId, code);
+    if (this.s.applied.has(payment.paymentId) || this.s.pending.has(payment.paymentId)) return this.reject(payment.paymentId, 'DUPLICATE_PAYMENT');
+    if (this.s.pending.size >= this.ctx.config.maxPendingPayments) return this.reject(payment.paymentId, 'MEMPOOL_FULL');
+    this.s.pending.set(payment.paymentId, payment);
+    if (!this.isLeader && local) this.send(0, { type: 'forward', payment });
+    this.armTimer();
+    this.propose();
+  }
+
+  private onMessage(from: number, message: MemberMessage): void {
+    if (!Number.isInteger(from) || from < 0 || from >= this.n || from === this.self) return;
+    switch (message.type) {
+      case 'forward':
+        if (this.isLeader) this.onPayment(message.payment, false);
+        return;
+      case 'propose':
+        return this.onPropose(from, message.proposal, message.signatures);
+      case 'vote':
+        return this.onVote(message);
+      case 'certificate':
+        return this.onCertificate(message.certificate, message.payments);
+      case 'close-request':
+        if (this.isLeader) this.requestClose();
+        return;
+    }
+  }
+
+  // --------------------------------------------------------------- proposing
+
+  /** The sequencer (head) proposes the next state when nothing is in flight. */
+  private propose(): void {
+    if (!this.isLeader || this.s.inFlight !== null || this.s.closed) return;
+    let proposal: Proposal | null = null;
+    if (this.s.closeRequested && this.s.pending.size === 0) proposal = this.finalProposal();
+    else if (this.s.wedged === null && this.s.pending.size > 0) proposal = this.nextProposal();
+    if (proposal === null) return;
+    const signature = this.sign(proposal.state);
+    if (signature === null) return;
+    const signatures: (string | null)[] = Array.from({ length: this.n }, () => null);
+    signatures[this.self] = signature;
+    this.s.inFlight = { proposal, hash: channelStateHash(proposal.state), signatures };
+    this.armTimer();
+    this.sendProposal();
+  }
+
+  private nextProposal(): Proposal | null {
+    const latest = this.s.latest.state;
+    const batch: Payment[] = [];
+    let balances = [...latest.balances];
+    for (const payment of this.s.pending.values()) {
+      if (batch.length >= this.ctx.config.maxBatchPayments) break;
+      const result = balancesAfter(balances, [payment], this.s.applied);
+      if ('code' in result) {
+        // The payer cannot cover it (or it is a duplicate): it will never commit.
+        this.s.pending.delete(payment.paymentId);
+        this.reject(payment.paymentId, result.code);
+        continue;
+      }
+      balances = result.balances;
+      batch.push(payment);
+    }
+    if (batch.length === 0) return null;
+    return {
+      state: {
+        chainId: latest.chainId,
+        channelId: latest.channelId,
+        version: latest.version + 1,
+        balances,
+        commandsHash: commandsHash(latest.chainId, batch),
+        prevHash: channelStateHash(latest),
+        final: false,
+      },
+      payments: batch,
+    };
+  }
+
+  /** Rule 3's state: the latest certified balances, final, above every version ever signed. */
+  private finalProposal(): Proposal {
+    const latest = this.s.latest.state;
+    return {
+      state: {
+        chainId: latest.chainId,
+        channelId: latest.channelId,
+        version: Math.max(latest.version, this.s.signedVersion) + 1,
+        balances: [...latest.balances],
+        commandsHash: commandsHash(latest.chainId, []),
+        prevHash: channelStateHash(latest),
+        final: true,
+      },
+      payments: [],
+    };
+  }
+
+  private sendProposal(): void {
+    const inFlight = this.s.inFlight;
+    assert(inFlight !== null, 'sendProposal needs a proposal in flight');
+    const message: MemberMessage = { type: 'propose', proposal: inFlight.proposal, signatures: inFlight.signatures };
+    if (this.ctx.config.topology === 'star') this.sendAll(message);
+    else this.send(1, message);
+  }
+
+  /**
+   * Signs `state` if the honest-member rules allow it: never two different
+   * states at one version; after wedging, only rule 3's final state. Returns
+   * the signature, or null when refused.
+   */
+  private sign(state: ChannelState): string | null {
+    const hash = channelStateHash(state);
+    if (state.version <= this.s.signedVersion) {
+      // Already decided for this version: the same state gets the same signature again.
+      return state.version === this.s.signedVersion && hash === this.s.signedHash ? this.s.signedSignature : null;
+    }
+    if (this.s.wedged !== null && !this.isAllowedFinal(state)) return null;
+    const signature = signChannelState(this.ctx.scheme, state, this.ctx.secretKey);
+    this.s.signedVersion = state.version;
+    this.s.signedHash = hash;
+    this.s.signedSignature = signature;
+    return signature;
+  }
+
+  private isAllowedFinal(state: ChannelState): boolean {
+    const latest = this.s.latest.state;
+    return (
+      state.final &&
+      state.version > this.s.signedVersion &&
+      state.balances.length === latest.balances.length &&
+      state.balances.every((balance, index) => balance === latest.balances[index])
+    );
+  }
+
+  // ----------------------------------------------------------------- signing
+
+  private onPropose(from: number, proposal: Proposal, signatures: readonly (string | null)[]): void {
+    const star = this.ctx.config.topology === 'star';
+    if (star ? from !== 0 : from !== this.self - 1) return;
+    if (!Array.isArray(signatures) || signatures.length !== this.n) return;
+    const state = proposal.state;
+    const verdict = this.proposalValidity(proposal);
+    if (verdict === 'conflict') {
+      // The proposer asked us to sign a second state for a version we signed: Byzantine.
+      return this.wedge('progress-timeout');
+    }
+    if (verdict !== 'ok') return;
+    // Everyone before us must already have signed (the head in a star; the chain so far).
+    const signedBefore = star ? [0] : Array.from({ length: this.self }, (_, index) => index);
+    for (const index of signedBefore) if (!this.isValidSignature(state, index, signatures[index])) return;
+    const signature = this.sign(state);
+    if (signature === null) return;
+    if (star) {
+      this.send(0, { type: 'vote', version: state.version, stateHash: channelStateHash(state), member: this.self, signature });
+      this.armTimer();
+      return;
+    }
+    const gathered = [...signatures];
+    gathered[this.self] = signature;
+    if (this.self === this.n - 1) {
+      // The tail completes the certificate; it travels back to everyone.
+      const certificate: Certificate = { state, signatures: gathered as string[] };
+      this.sendAll({ type: 'certificate', certificate, payments: proposal.payments });
+      this.accept(certificate, proposal.payments);
+    } else {
+      this.send(this.self + 1, { type: 'propose', proposal, signatures: gathered });
+      this.armTimer();
+    }
+  }
+
+  /** 'ok' when rule 1 (or rule 3 for a final state) allows signing; 'conflict' for a second state at a signed version. */
+  private proposalValidity(proposal: Proposal): 'ok' | 'invalid' | 'conflict' {
+    const { state, payments } = proposal;
+    const latest = this.s.latest.state;
+    if (state.chainId !== latest.chainId || state.channelId !== latest.channelId || !Array.isArray(payments)) return 'invalid';
+    if (state.version <= this.s.signedVersion && state.version > latest.version) {
+      return channelStateHash(state) === this.s.signedHash ? 'ok' : 'conflict';
+    }
+    if (state.prevHash !== channelStateHash(latest) || state.balances.length !== this.n) return 'invalid';
+    if (state.final) {
+      return payments.length === 0 && this.isAllowedFinal(state) ? 'ok' : 'invalid';
+    }
+    if (this.s.wedged !== null || state.version !== latest.version + 1) return 'invalid';
+    if (payments.length === 0 || payments.length > this.ctx.config.maxBatchPayments) return 'invalid';
+    if (state.commandsHash !== commandsHash(state.chainId, payments)) return 'invalid';
+    for (const payment of payments) if (paymentValidity(this.ctx.scheme, this.ctx.config, payment) !== null) return 'invalid';
+    const result = balancesAfter(latest.balances, payments, this.s.applied);
+    if ('code' in result) return 'invalid';
+    return result.balances.every((balance, index) => balance === state.balances[index]) ? 'ok' : 'invalid';
+  }
+
+  private isValidSignature(state: ChannelState, member: number, signature: string | null | undefined): boolean {
+    if (typeof signature !== 'string' || !isHex(signature, 64)) return false;
+    const publicKey = fromHex(this.ctx.config.members[member]!.publicKey);
+    return verifyObject(this.ctx.scheme, publicKey, channelStateTag(state.chainId), canonicalChannelState(state), fromHex(signature));
+  }
+
+  private onVote(vote: Extract<MemberMessage, { type: 'vote' }>): void {
+    const inFlight = this.s.inFlight;
+    if (!this.isLeader || inFlight === null || vote.version !== inFlight.proposal.state.version || vote.stateHash !== inFlight.hash) return;
+    if (!Number.isInteger(vote.member) || vote.member <= 0 || vote.member >= this.n || inFlight.signatures[vote.member] !== null) return;
+    if (!this.isValidSignature(inFlight.proposal.state, vote.member, vote.signature)) return;
+    inFlight.signatures[vote.member] = vote.signature;
+    if (inFlight.signatures.some((signature) => signature === null)) return;
+    const certificate: Certificate = { state: inFlight.proposal.state, signatures: inFlight.signatures as string[] };
+    this.sendAll({ type: 'certificate', certificate, payments: inFlight.proposal.payments });
+    this.accept(certificate, inFlight.proposal.payments);
+  }
+
+  // ------------------------------------------------------------ certificates
+
+  private onCertificate(certificate: Certificate, payments: readonly Payment[]): void {
+    const { state, signatures } = certificate;
+    if (state.version <= this.s.latest.state.version) return;
+    if (state.chainId !== this.ctx.config.chainId || state.channelId !== this.ctx.config.channelId) return;
+    const members = this.ctx.config.members.map((member) => ({ publicKey: member.publicKey, address: '' }));
+    // Every certificate carries our own signature: it is a state we checked before signing.
+    if (!isChannelStateCertified(this.ctx.scheme, state, members, signatures)) return;
+    this.accept(certificate, Array.isArray(payments) ? payments : []);
+  }
+
+  private accept(certificate: Certificate, payments: readonly Payment[]): void {
+    this.s.latest = certificate;
+    const ids = payments.map((payment) => payment.paymentId);
+    for (const id of ids) {
+      this.s.applied.add(id);
+      this.s.pending.delete(id);
+    }
+    if (this.s.inFlight !== null && this.s.inFlight.proposal.state.version <= certificate.state.version) this.s.inFlight = null;
+    this.effects.push({ type: 'certified', certificate, paymentIds: ids });
+    if (certificate.state.final) {
+      this.s.closeRequested = true;
+      for (const id of this.s.pending.keys()) this.reject(id, 'CHANNEL_CLOSED');
+      this.s.pending.clear();
+      this.submit('close', certificate);
+    }
+    this.resetTimer();
+    this.propose();
+  }
+
+  // ------------------------------------------------------------------ ending
+
+  private requestClose(): void {
+    if (this.s.closed) return;
+    this.s.closeRequested = true;
+    if (this.isLeader) this.propose();
+    else this.send(0, { type: 'close-request' });
+    this.armTimer();
+  }
+
+  /** Safe termination: durable, irreversible; the member then terminates on L1 unless L1 is already frozen. */
+  private wedge(reason: WedgeReason): void {
+    if (this.s.wedged !== null || this.s.closed) return;
+    this.s.wedged = reason;
+    this.effects.push({ type: 'wedged', reason });
+    for (const id of this.s.pending.keys()) this.reject(id, 'WEDGED');
+    this.s.pending.clear();
+    if (this.s.inFlight !== null && !this.s.inFlight.proposal.state.final) this.s.inFlight = null;
+    if (this.s.timerArmed) {
+      this.s.timerArmed = false;
+      this.effects.push({ type: 'clear-timer' });
+    }
+    if (this.s.l1 === null || this.s.l1.status === 'open') this.submitTerminate();
+  }
+
+  private submitTerminate(): void {
+    const latest = this.s.latest;
+    this.submit('terminate', latest.state.version === 0 ? null : latest);
+  }
+
+  private submit(action: 'terminate' | 'challenge' | 'settle' | 'close', certificate: Certificate | null): void {
+    this.s.submittedAt[action] = this.s.l1?.height ?? 0;
+    this.effects.push({ type: 'submit-l1', action, certificate });
+  }
+
+  private due(action: 'terminate' | 'challenge' | 'settle' | 'close', height: number): boolean {
+    return height >= this.s.submittedAt[action] + L1_RESUBMIT_BLOCKS;
+  }
+
+  /** Watches the channel on L1: wedge when frozen, challenge stale records, settle after the deadline. */
+  private onL1(view: L1ChannelView): void {
+    this.s.l1 = view;
+    if (view.status === 'closed') {
+      this.s.closed = true;
+      this.s.pending.clear();
+      this.s.inFlight = null;
+      if (this.s.timerArmed) {
+        this.s.timerArmed = false;
+        this.effects.push({ type: 'clear-timer' });
+      }
+      return;
+    }
+    const latest = this.s.latest;
+    if (view.status === 'open') {
+      if (this.s.wedged !== null && this.due('terminate', view.height)) this.submitTerminate();
+      if (latest.state.final && this.due('close', view.height)) this.submit('close', latest);
+      return;
+    }
+    // Frozen: whoever terminated, no new state may be completed now.
+    if (this.s.wedged === null) this.wedge('l1-frozen');
+    if (latest.state.final) {
+      if (this.due('close', view.height)) this.submit('close', latest);
+      return;
+    }
+    const deadline = view.deadline ?? Infinity;
+    if (view.recordedVersion < latest.state.version && view.height < deadline && this.due('challenge', view.height)) {
+      this.submit('challenge', latest);
+    }
+    if (view.height >= deadline && this.due('settle', view.height)) this.submit('settle', null);
+  }
+}
+
