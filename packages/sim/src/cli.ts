@@ -1,6 +1,7 @@
-// `npm run sim -- --seeds N [--from S] [--seed S] [--json] [--workers W]`
-// Runs N seeds of the L1 simulator (n = 4 and 7, mixed faults, Byzantine
-// replicas in about half the runs) across worker threads. Progress goes to
+// `npm run sim -- --seeds N [--from S] [--seed S] [--layers l1|both] [--json] [--workers W]`
+// Runs N seeds of the simulator (n = 4 and 7, mixed faults, Byzantine
+// replicas in about half the runs; with `--layers both`, two payment channels
+// with member faults on top) across worker threads. Progress goes to
 // stderr; with --json, stdout holds exactly one JSON object. Exit code 1 when
 // any invariant is violated; 2 on bad arguments. `--seed S` replays one seed.
 import { availableParallelism } from 'node:os';
@@ -8,15 +9,15 @@ import { Worker } from 'node:worker_threads';
 import type { Violation } from './l1-checkers.ts';
 import type { L1SimResult } from './l1-world.ts';
 
-type Options = { seeds: number; from: number; json: boolean; workers: number };
+type Options = { seeds: number; from: number; json: boolean; workers: number; layers: 'l1' | 'both' };
 
 function usage(message: string): never {
-  process.stderr.write(`${message}\nusage: npm run sim -- --seeds N [--from S] [--json] [--workers W]\n       npm run sim -- --seed S [--json]\n`);
+  process.stderr.write(`${message}\nusage: npm run sim -- --seeds N [--from S] [--layers l1|both] [--json] [--workers W]\n       npm run sim -- --seed S [--layers l1|both] [--json]\n`);
   process.exit(2);
 }
 
 function parseArgs(argv: string[]): Options {
-  const options: Options = { seeds: 100, from: 0, json: false, workers: Math.max(1, Math.min(availableParallelism(), 8)) };
+  const options: Options = { seeds: 100, from: 0, json: false, workers: Math.max(1, Math.min(availableParallelism(), 8)), layers: 'l1' };
   const integer = (flag: string, value: string | undefined, min: number, max: number): number => {
     const parsed = Number(value);
     if (value === undefined || !/^\d+$/.test(value) || parsed < min || parsed > max) usage(`${flag} needs an integer in ${min}..${max}`);
@@ -33,7 +34,8 @@ function parseArgs(argv: string[]): Options {
     } else if (flag === '--workers') options.workers = integer(flag, argv[++index], 1, 64);
     else if (flag === '--layers') {
       const layers = argv[++index];
-      if (layers !== 'l1') usage(`--layers ${layers}: only "l1" exists so far (layer 2 is not built yet)`);
+      if (layers !== 'l1' && layers !== 'both') usage(`--layers must be "l1" or "both"`);
+      options.layers = layers;
     } else usage(`unknown argument: ${flag}`);
   }
   return options;
@@ -46,6 +48,7 @@ async function main(): Promise<void> {
   let committedBlocks = 0;
   let viewChanges = 0;
   let byzantineRuns = 0;
+  const l2 = { staleRejected: 0, watchtowerChallenges: 0, wedges: 0 };
   let done = 0;
   const started = Date.now();
   const workerCount = Math.min(options.workers, seeds.length);
@@ -61,9 +64,9 @@ async function main(): Promise<void> {
             void worker.terminate().then(() => resolve());
             return;
           }
-          worker.postMessage(seed);
+          worker.postMessage({ seed, layers: options.layers });
         };
-        worker.on('message', (reply: { seed: number; result?: L1SimResult; error?: string }) => {
+        worker.on('message', (reply: { seed: number; result?: L1SimResult & Partial<typeof l2>; error?: string }) => {
           done += 1;
           if (reply.error !== undefined) {
             violations.push({ seed: reply.seed, invariant: 'simulator-crash', detail: reply.error });
@@ -72,10 +75,11 @@ async function main(): Promise<void> {
             committedBlocks += result.committedBlocks;
             viewChanges += result.viewChanges;
             if (result.byzantine) byzantineRuns += 1;
+            for (const key of Object.keys(l2) as (keyof typeof l2)[]) l2[key] += result[key] ?? 0;
             for (const violation of result.violations) violations.push({ seed: reply.seed, ...violation });
             if (result.violations.length > 0) {
               process.stderr.write(`seed ${reply.seed}: ${result.violations.map((v) => `${v.invariant}: ${v.detail}`).join('; ')}\n`);
-              process.stderr.write(`  replay: npm run sim -- --seed ${reply.seed}\n`);
+              process.stderr.write(`  replay: npm run sim -- --seed ${reply.seed} --layers ${options.layers}\n`);
             }
           }
           if (done % 25 === 0 || done === seeds.length) {
@@ -88,12 +92,14 @@ async function main(): Promise<void> {
       }),
     ),
   );
-  const summary = { seeds: seeds.length, violations, committedBlocks, viewChanges, byzantineRuns };
+  const summary = { seeds: seeds.length, violations, committedBlocks, viewChanges, byzantineRuns, ...(options.layers === 'both' ? l2 : {}) };
   if (options.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
   else {
     process.stdout.write(
       `${seeds.length} seeds in ${((Date.now() - started) / 1000).toFixed(1)} s: ${committedBlocks} blocks committed, ` +
-        `${viewChanges} view changes, ${byzantineRuns} runs with Byzantine replicas, ${violations.length} violations\n`,
+        `${viewChanges} view changes, ${byzantineRuns} runs with Byzantine replicas, ` +
+        (options.layers === 'both' ? `${l2.wedges} wedges, ${l2.watchtowerChallenges} watchtower challenges, ${l2.staleRejected} stale states rejected, ` : '') +
+        `${violations.length} violations\n`,
     );
     for (const violation of violations) process.stdout.write(`  seed ${violation.seed} ${violation.invariant}: ${violation.detail}\n`);
   }

@@ -6,3 +6,5 @@ export * from './l1-world.ts';
 export * from './prng.ts';
 export * from './workload.ts';
 export * from './run-seed.ts';
+export * from './run-both.ts';
+export * from './l2-layer.ts';

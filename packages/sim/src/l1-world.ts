@@ -73,7 +73,8 @@ type SimEvent =
   | { kind: 'restart'; replica: number }
   | { kind: 'partition'; plan: PartitionPlan }
   | { kind: 'heal'; plan: PartitionPlan }
-  | { kind: 'tick' };
+  | { kind: 'tick' }
+  | { kind: 'call'; fn: () => void };
 
 type Node = {
   readonly id: number;
@@ -119,6 +120,24 @@ export class L1World {
   private gst = false;
   /** Hook for tests: called on every canonical (first honest) commit. */
   onCanonicalCommit: ((height: number, nowMs: number) => void) | null = null;
+  /** Other layers (L2) run on the world's clock through these. */
+  readonly tickHooks: ((nowMs: number) => void)[] = [];
+  /** Work that must finish before the run may end early (besides L1 transactions). */
+  readonly busyChecks: (() => boolean)[] = [];
+  readonly finishHooks: (() => void)[] = [];
+
+  get nowMs(): number {
+    return this.now;
+  }
+
+  get afterGst(): boolean {
+    return this.gst;
+  }
+
+  /** Runs `fn` at virtual time now + delayMs. */
+  schedule(delayMs: number, fn: () => void): void {
+    this.queue.push(this.now + delayMs, { kind: 'call', fn });
+  }
 
   constructor(readonly options: L1SimOptions) {
     this.rng = new Prng(options.seed);
@@ -180,7 +199,7 @@ export class L1World {
         this.checker.reportViolation('simulator', 'event budget exhausted');
         break;
       }
-      if (this.gst && this.workload.pendingCount() === 0 && this.now > options.faultPhaseMs + 2_000) break;
+      if (this.gst && this.workload.pendingCount() === 0 && this.now > options.faultPhaseMs + 2_000 && !this.busyChecks.some((busy) => busy())) break;
     }
     return this.finish();
   }
@@ -194,6 +213,7 @@ export class L1World {
   }
 
   private finish(): L1SimResult {
+    for (const hook of this.finishHooks) hook();
     if (this.workload.pendingCount() > 0 && this.options.drainMs > 0) {
       this.checker.reportViolation(
         'liveness',
@@ -264,7 +284,11 @@ export class L1World {
       case 'heal':
         for (const a of event.plan.isolated) for (const b of this.nodes) this.unblock(a, b.id);
         return;
+      case 'call':
+        event.fn();
+        return;
       case 'tick':
+        for (const hook of this.tickHooks) hook(this.now);
         this.workload.tick(this.now, (tx, attempt) => this.submitFromClient(tx, attempt));
         for (const forged of this.workload.takeForgeries()) this.submitFromClient(forged, 0);
         this.queue.push(this.now + TICK_MS, { kind: 'tick' });

@@ -1,0 +1,401 @@
+// Layer 2 in the simulator, on top of a running L1World: channels opened on
+// the simulated L1, each run by member cores (the real @wedge/channel code)
+// over a simulated member network, a watchtower, payments, and member faults —
+// crash and restart from persisted state, a silent member, a Byzantine
+// sequencer that proposes conflicting states, and a Byzantine member that
+// terminates with a stale state while the honest members are offline. The
+// checkers: L2-safety, L2-conservation, safe-termination and settlement.
+import { toHex } from '@wedge/common';
+import {
+  commandsHash,
+  createMemberState,
+  createWatchtowerState,
+  signPayment,
+  stepMember,
+  stepWatchtower,
+  type Certificate,
+  type L1ChannelView,
+  type MemberContext,
+  type MemberEffect,
+  type MemberEvent,
+  type MemberMessage,
+  type MemberState,
+  type WatchtowerState,
+} from '@wedge/channel';
+import { hashTaggedHex, type KeyPair } from '@wedge/crypto';
+import { channelStateHash, isChannelStateCertified, signChannelState, type TxBody, type TxCode } from '@wedge/ledger';
+import type { L1World } from './l1-world.ts';
+import type { Prng } from './prng.ts';
+import type { Violation } from './l1-checkers.ts';
+
+export type MemberFault = 'none' | 'crash' | 'silent' | 'equivocate' | 'stale-terminate';
+
+type SimMember = {
+  readonly index: number;
+  readonly account: number;
+  readonly keys: KeyPair;
+  readonly ctx: MemberContext;
+  state: MemberState;
+  up: boolean;
+  incarnation: number;
+  readonly byzantine: boolean;
+  /** Certificates this member ever saw (a Byzantine member keeps old ones to cheat with). */
+  readonly history: Certificate[];
+};
+
+type SimChannel = {
+  readonly id: string;
+  readonly topology: 'star' | 'chain';
+  readonly members: SimMember[];
+  readonly fault: MemberFault;
+  readonly deposits: bigint[];
+  opened: boolean;
+  closeRequested: boolean;
+};
+
+const DEPOSIT = 10_000n;
+const CHALLENGE_BLOCKS = 30;
+const PROGRESS_TIMEOUT_MS = 1_500;
+const FAULT_AT_MS = 2_500;
+
+export type L2Stats = { staleRejected: number; watchtowerChallenges: number; wedges: number; certificates: number; payments: number };
+
+export class L2Layer {
+  readonly channels: SimChannel[] = [];
+  readonly violations: Violation[] = [];
+  readonly stats: L2Stats = { staleRejected: 0, watchtowerChallenges: 0, wedges: 0, certificates: 0, payments: 0 };
+  private readonly tower: WatchtowerState = createWatchtowerState();
+  private readonly towerAccount: number;
+  private readonly certified = new Map<string, string>();
+  /** Per channel and honest member: the version it had signed when it wedged. */
+  private readonly wedgedAt = new Map<string, number>();
+  private paymentCounter = 0;
+
+  constructor(
+    private readonly world: L1World,
+    private readonly rng: Prng,
+    faults: readonly MemberFault[],
+  ) {
+    const accounts = world.workload.keys.length;
+    this.towerAccount = accounts - 1;
+    const groups = [
+      [0, 1],
+      [2, 3, 4],
+    ];
+    faults.forEach((fault, index) => {
+      const group = groups[index % groups.length]!;
+      this.planChannel(index, group, fault);
+    });
+    world.tickHooks.push((nowMs) => this.tick(nowMs));
+    world.busyChecks.push(() => this.channels.some((channel) => channel.opened && !this.isClosedOnL1(channel)));
+    world.finishHooks.push(() => this.finish());
+  }
+
+  // ------------------------------------------------------------------ set up
+
+  private planChannel(index: number, accounts: number[], fault: MemberFault): void {
+    const { workload } = this.world;
+    const chainId = workload.genesis.chainId;
+    const id = hashTaggedHex(`wedge/${chainId}/sim-l2-channel`, { seed: this.world.options.seed, index });
+    const topology = this.rng.chance(0.5) ? 'star' : 'chain';
+    const deposits = accounts.map(() => DEPOSIT);
+    const byzantineIndex = fault === 'equivocate' ? 0 : fault === 'silent' || fault === 'stale-terminate' ? this.rng.int(0, accounts.length - 1) : -1;
+    const members = accounts.map((account, memberIndex): SimMember => {
+      const keys = workload.keys[account]!;
+      const ctx: MemberContext = {
+        config: {
+          chainId,
+          channelId: id,
+          members: accounts.map((a) => ({ publicKey: toHex(workload.keys[a]!.publicKey) })),
+          self: memberIndex,
+          topology,
+          deposits,
+          maxBatchPayments: 16,
+          maxPendingPayments: 1_000,
+          progressTimeoutMs: PROGRESS_TIMEOUT_MS,
+        },
+        scheme: this.world.scheme,
+        secretKey: keys.secretKey,
+      };
+      return { index: memberIndex, account, keys, ctx, state: createMemberState(ctx), up: true, incarnation: 0, byzantine: memberIndex === byzantineIndex, history: [] };
+    });
+    const channel: SimChannel = { id, topology, members, fault, deposits, opened: false, closeRequested: false };
+    this.channels.push(channel);
+    const opener = members[0]!;
+    workload.enqueue(opener.account, {
+      signers: members.map((member) => member.keys),
+      expect: ['OK'],
+      build: (nonce) => ({
+        type: 'channel.open',
+        chainId,
+        from: opener.keys.address,
+        nonce,
+        channelId: id,
+        members: members.map((member) => ({ publicKey: toHex(member.keys.publicKey), deposit: DEPOSIT })),
+        challengeBlocks: CHALLENGE_BLOCKS,
+        topology,
+      }),
+      onDone: (code) => {
+        if (code !== 'OK') return;
+        channel.opened = true;
+        stepWatchtower(this.world.scheme, this.tower, { type: 'watch', channelId: id, chainId, members: members[0]!.ctx.config.members });
+        for (const member of members) this.step(channel, member, { type: 'start' });
+        this.scheduleFault(channel);
+      },
+    }, true);
+  }
+
+  private scheduleFault(channel: SimChannel): void {
+    const byzantine = channel.members.find((member) => member.byzantine);
+    switch (channel.fault) {
+      case 'crash': {
+        const victim = this.rng.pick(channel.members);
+        this.world.schedule(FAULT_AT_MS, () => this.crash(channel, victim, this.rng.int(500, 3_000)));
+        return;
+      }
+      case 'silent':
+        this.world.schedule(FAULT_AT_MS, () => {
+          byzantine!.up = false; // silent for good: it never answers again
+        });
+        return;
+      case 'stale-terminate':
+        this.world.schedule(FAULT_AT_MS, () => this.staleTerminate(channel, byzantine!));
+        return;
+      default:
+        return;
+    }
+  }
+
+  // ------------------------------------------------------------------ faults
+
+  private crash(channel: SimChannel, member: SimMember, downMs: number): void {
+    if (!member.up) return;
+    member.up = false;
+    member.incarnation += 1;
+    this.world.schedule(downMs, () => {
+      // Restart from "disk": the state persisted after its last step.
+      member.state = structuredClone(member.state);
+      member.up = true;
+      this.step(channel, member, { type: 'start' });
+    });
+  }
+
+  /** The honest members go offline; the Byzantine member terminates with an old certificate, then tries an old challenge. */
+  private staleTerminate(channel: SimChannel, cheater: SimMember): void {
+    const honest = channel.members.filter((member) => !member.byzantine);
+    for (const member of honest) this.crash(channel, member, CHALLENGE_BLOCKS * 150 * 3);
+    cheater.up = false; // it stops playing the protocol and only cheats on L1
+    const stale = cheater.history.length >= 2 ? cheater.history[Math.floor(cheater.history.length / 2) - 1]! : null;
+    this.submit(channel, cheater, 'terminate', stale);
+    const older = cheater.history.length >= 3 ? cheater.history[0]! : null;
+    if (older !== null) this.world.schedule(2_000, () => this.submit(channel, cheater, 'challenge', older));
+  }
+
+  // -------------------------------------------------------------- the members
+
+  private step(channel: SimChannel, member: SimMember, event: MemberEvent): void {
+    if (!member.up) return;
+    const before = member.state.wedged;
+    const { effects } = stepMember(member.ctx, member.state, event);
+    if (!member.byzantine && before === null && member.state.wedged !== null) {
+      this.stats.wedges += 1;
+      this.wedgedAt.set(`${channel.id}:${member.index}`, member.state.signedVersion);
+    }
+    for (const effect of effects) this.perform(channel, member, effect);
+  }
+
+  private perform(channel: SimChannel, member: SimMember, effect: MemberEffect): void {
+    switch (effect.type) {
+      case 'send':
+        for (const message of this.adversarial(channel, member, effect.to, effect.message)) this.deliver(channel, member, effect.to, message);
+        return;
+      case 'set-timer': {
+        const incarnation = member.incarnation;
+        this.world.schedule(effect.afterMs, () => {
+          if (member.incarnation === incarnation) this.step(channel, member, { type: 'timeout', token: effect.token });
+        });
+        return;
+      }
+      case 'certified':
+        this.stats.certificates += 1;
+        this.stats.payments += effect.paymentIds.length;
+        member.history.push(effect.certificate);
+        this.checkCertificate(channel, effect.certificate);
+        // Honest members push every certificate to the watchtower (reliably).
+        if (!member.byzantine) stepWatchtower(this.world.scheme, this.tower, { type: 'push', channelId: channel.id, certificate: effect.certificate });
+        return;
+      case 'submit-l1':
+        if (!member.byzantine) this.submit(channel, member, effect.action, effect.certificate);
+        return;
+      default:
+        return;
+    }
+  }
+
+  /**
+   * A Byzantine sequencer (head) equivocates: the member after it gets a
+   * second, conflicting proposal for the same version as well as the honest
+   * one. Honest rules must keep any two of them from both being certified.
+   */
+  private adversarial(channel: SimChannel, member: SimMember, to: number, message: MemberMessage): MemberMessage[] {
+    if (!member.byzantine || channel.fault !== 'equivocate' || message.type !== 'propose' || to !== 1) return [message];
+    const { proposal } = message;
+    if (proposal.payments.length < 2 || proposal.state.final) return [message];
+    // Drop the last payment: a different, internally valid state for the same version.
+    const payments = proposal.payments.slice(0, -1);
+    const dropped = proposal.payments.at(-1)!;
+    const balances = [...proposal.state.balances];
+    balances[dropped.from] = balances[dropped.from]! + dropped.amount;
+    balances[dropped.to] = balances[dropped.to]! - dropped.amount;
+    const state = { ...proposal.state, balances, commandsHash: commandsHash(proposal.state.chainId, payments) };
+    const signatures = [...message.signatures];
+    signatures[member.index] = signChannelState(member.ctx.scheme, state, member.keys.secretKey);
+    const conflicting: MemberMessage = { type: 'propose', proposal: { state, payments }, signatures };
+    return this.rng.chance(0.5) ? [conflicting, message] : [message, conflicting];
+  }
+
+  private deliver(channel: SimChannel, from: SimMember, to: number, message: MemberMessage): void {
+    const { network } = this.world.options;
+    if (!this.world.afterGst && this.rng.chance(network.lossProbability)) return;
+    const target = channel.members[to]!;
+    this.world.schedule(this.rng.int(network.minDelayMs, network.maxDelayMs), () => this.step(channel, target, { type: 'message', from: from.index, message }));
+  }
+
+  // --------------------------------------------------------------------- L1
+
+  private submit(channel: SimChannel, member: SimMember | null, action: 'terminate' | 'challenge' | 'settle' | 'close', certificate: Certificate | null): void {
+    const account = member === null ? this.towerAccount : member.account;
+    const address = this.world.workload.keys[account]!.address;
+    const chainId = this.world.workload.genesis.chainId;
+    const build = (nonce: number): TxBody => {
+      const base = { chainId, from: address, nonce, channelId: channel.id };
+      switch (action) {
+        case 'terminate':
+          return { ...base, type: 'channel.terminate', state: certificate?.state ?? null, stateSignatures: [...(certificate?.signatures ?? [])] };
+        case 'challenge':
+          return { ...base, type: 'channel.challenge', state: certificate!.state, stateSignatures: [...certificate!.signatures] };
+        case 'close':
+          return { ...base, type: 'channel.close', state: certificate!.state, stateSignatures: [...certificate!.signatures] };
+        case 'settle':
+          return { ...base, type: 'channel.settle' };
+      }
+    };
+    this.world.workload.enqueue(
+      account,
+      {
+        build,
+        onDone: (code: TxCode) => {
+          if (code === 'STALE_STATE') this.stats.staleRejected += 1;
+          if (member === null && action === 'challenge' && code === 'OK') this.stats.watchtowerChallenges += 1;
+        },
+      },
+      true,
+    );
+  }
+
+  private l1View(channel: SimChannel): L1ChannelView | null {
+    const ledger = this.world.honestLedger();
+    const record = ledger.channels.get(channel.id);
+    if (record === undefined) return null;
+    return { status: record.status, recordedVersion: record.recorded.version, deadline: record.deadline, height: ledger.height };
+  }
+
+  private isClosedOnL1(channel: SimChannel): boolean {
+    return this.l1View(channel)?.status === 'closed';
+  }
+
+  // ------------------------------------------------------------------- ticks
+
+  private tick(nowMs: number): void {
+    for (const channel of this.channels) {
+      if (!channel.opened) continue;
+      const view = this.l1View(channel);
+      if (view !== null) {
+        for (const member of channel.members) this.step(channel, member, { type: 'l1', channel: view });
+        for (const effect of stepWatchtower(this.world.scheme, this.tower, { type: 'l1', channelId: channel.id, channel: view })) {
+          if (effect.type === 'submit-l1') this.submit(channel, null, effect.action, effect.certificate);
+        }
+      }
+      if (this.world.afterGst) {
+        // Wind down: ask for a cooperative close (a silent sequencer makes the others wedge and settle instead).
+        if (!channel.closeRequested) {
+          channel.closeRequested = true;
+          for (const member of channel.members) if (!member.byzantine) this.step(channel, member, { type: 'close' });
+        }
+        continue;
+      }
+      if (nowMs % 100 === 0) this.randomPayment(channel);
+    }
+  }
+
+  private randomPayment(channel: SimChannel): void {
+    const payer = this.rng.pick(channel.members);
+    if (!payer.up || payer.byzantine) return;
+    const others = channel.members.filter((member) => member !== payer);
+    const payee = this.rng.pick(others);
+    const paymentId = hashTaggedHex(`wedge/${payer.ctx.config.chainId}/sim-payment`, { channel: channel.id, n: this.paymentCounter++ });
+    const payment = signPayment(
+      this.world.scheme,
+      payer.ctx.config,
+      { from: payer.index, to: payee.index, amount: BigInt(this.rng.int(1, 400)), paymentId },
+      payer.keys.secretKey,
+    );
+    this.step(channel, payer, { type: 'payment', payment });
+  }
+
+  // ---------------------------------------------------------------- checkers
+
+  private report(invariant: string, detail: string): void {
+    if (this.violations.length < 20) this.violations.push({ invariant, detail });
+  }
+
+  private checkCertificate(channel: SimChannel, certificate: Certificate): void {
+    const { state, signatures } = certificate;
+    const members = channel.members.map((member) => ({ publicKey: toHex(member.keys.publicKey), address: member.keys.address }));
+    if (!isChannelStateCertified(this.world.scheme, state, members, signatures)) {
+      this.report('L2-safety', `channel ${channel.id.slice(0, 12)} v${state.version}: a "certificate" without every member's signature`);
+      return;
+    }
+    const key = `${channel.id}:${state.version}`;
+    const hash = channelStateHash(state);
+    const known = this.certified.get(key);
+    if (known !== undefined && known !== hash) this.report('L2-safety', `channel ${channel.id.slice(0, 12)}: two different certificates for version ${state.version}`);
+    this.certified.set(key, hash);
+    const total = state.balances.reduce((sum, balance) => sum + balance, 0n);
+    const deposit = channel.deposits.reduce((sum, amount) => sum + amount, 0n);
+    if (total !== deposit) this.report('L2-conservation', `channel ${channel.id.slice(0, 12)} v${state.version}: balances sum to ${total}, deposit ${deposit}`);
+    if (!state.final) {
+      for (const member of channel.members) {
+        const wedged = this.wedgedAt.get(`${channel.id}:${member.index}`);
+        if (wedged !== undefined && state.version > wedged) {
+          this.report('safe-termination', `channel ${channel.id.slice(0, 12)}: v${state.version} certified after member ${member.index} wedged at v${wedged}`);
+        }
+      }
+    }
+  }
+
+  /** Settlement: each honest member is paid at least its balance in the latest certificate it (or the watchtower) holds. */
+  private finish(): void {
+    const ledger = this.world.honestLedger();
+    for (const channel of this.channels) {
+      if (!channel.opened) continue;
+      const record = ledger.channels.get(channel.id);
+      if (record === undefined || record.status !== 'closed' || record.settledBalances === null) {
+        this.report('liveness', `channel ${channel.id.slice(0, 12)} (${channel.fault}) not settled on L1 by the end (status ${record?.status})`);
+        continue;
+      }
+      const towerBest = this.tower.channels.get(channel.id)?.best ?? null;
+      for (const member of channel.members) {
+        if (member.byzantine) continue;
+        // A final state repeats the balances of the certificate before it, so it counts too.
+        const held = [member.state.latest, towerBest].filter((certificate): certificate is Certificate => certificate !== null);
+        const newest = held.reduce((best, certificate) => (certificate.state.version > best.state.version ? certificate : best), held[0]!);
+        const owed = newest.state.balances[member.index]!;
+        const paid = record.settledBalances[member.index]!;
+        if (paid < owed) {
+          this.report('settlement', `channel ${channel.id.slice(0, 12)} (${channel.fault}): member ${member.index} paid ${paid}, holds v${newest.state.version} owing ${owed}`);
+        }
+      }
+    }
+  }
+}
