@@ -1,4 +1,5 @@
-import { L1World, l1Scenario, type L1SimOptions, type ScenarioOverrides } from '../src/index.ts';
+import { expect } from 'vitest';
+import { L1World, l1Scenario, type L1SimOptions, type L1SimResult, type ScenarioOverrides } from '../src/index.ts';
 
 /** Runs seeds from `from` until one shows a safety violation; returns it, or null within the budget. */
 export function firstSafetyViolation(budget: number, overrides: (seed: number) => ScenarioOverrides) {
@@ -14,4 +15,23 @@ export function firstSafetyViolation(budget: number, overrides: (seed: number) =
 export function runScenario(options: L1SimOptions) {
   const world = new L1World(options);
   return { world, result: world.run() };
+}
+
+/** The seeds [from, from+count) with their faults show no violation, and really exercise faults. */
+export function expectCleanSeeds(from: number, count: number, run: (seed: number) => L1SimResult): void {
+  const failures: string[] = [];
+  let byzantineRuns = 0;
+  let viewChanges = 0;
+  let committed = 0;
+  for (let seed = from; seed < from + count; seed++) {
+    const result = run(seed);
+    if (result.byzantine) byzantineRuns += 1;
+    viewChanges += result.viewChanges;
+    committed += result.committedBlocks;
+    for (const violation of result.violations) failures.push(`seed ${seed} ${violation.invariant}: ${violation.detail}`);
+  }
+  expect(failures).toEqual([]);
+  expect(byzantineRuns).toBeGreaterThan(count / 4);
+  expect(viewChanges).toBeGreaterThan(0);
+  expect(committed).toBeGreaterThan(count * 50);
 }
