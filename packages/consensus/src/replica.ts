@@ -818,6 +818,18 @@ class Replica<Tx, AppState> {
   }
 
   private storeViewChange(viewChange: ViewChange<Tx>): void {
+    // Keep only each replica's highest-view message: a replica that moved on
+    // no longer backs the lower view, and the store stays bounded (n messages)
+    // whatever a Byzantine replica sends.
+    for (const [view, messages] of this.s.viewChanges) {
+      const previous = messages.get(viewChange.replica);
+      if (previous === undefined) continue;
+      if (view > viewChange.view) return;
+      if (view < viewChange.view) {
+        messages.delete(viewChange.replica);
+        if (messages.size === 0) this.s.viewChanges.delete(view);
+      }
+    }
     let byReplica = this.s.viewChanges.get(viewChange.view);
     if (byReplica === undefined) {
       byReplica = new Map();
