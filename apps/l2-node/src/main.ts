@@ -1,0 +1,125 @@
+// One L2 process: a channel member, or a watchtower (see args.ts for usage).
+//   tsx apps/l2-node/src/main.ts --genesis net/genesis.json --channel ID --key alice.key \
+//       --peers http://127.0.0.1:7201,http://127.0.0.1:7202 --data net/l2/alice [--port 7201] [--watchtower URL]
+//   tsx apps/l2-node/src/main.ts --watchtower --genesis net/genesis.json --key tower.key --data net/l2/tower --port 7300
+// A member reads its channel from L1 (f+1 replicas must agree; members,
+// deposits and topology come from there), recovers from its data directory,
+// listens on 127.0.0.1, prints one JSON line {"event":"listening",...} when
+// ready, and stops cleanly on SIGTERM or SIGINT.
+import { readFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { GenesisFile, parseWire } from '@wedge/api';
+import { toHex } from '@wedge/common';
+import { fastSecp256k1, keyPairFromSecret, withVerifyCache } from '@wedge/crypto';
+import { readKeyFile } from '../../l1-node/src/key-file.ts';
+import { parseArgs, USAGE, type MemberArgs, type WatchtowerArgs } from './args.ts';
+import { L1Reader, type VerifiedChannel } from './l1-reader.ts';
+import { createLogger } from './logger.ts';
+import { createMemberApi } from './member-api.ts';
+import { MemberNode } from './member-node.ts';
+import { createWatchtowerApi } from './watchtower-api.ts';
+import { WatchtowerNode } from './watchtower-node.ts';
+
+const L1_STARTUP_WAIT_MS = 30_000;
+
+function exitWith(message: string): never {
+  process.stderr.write(`l2-node: ${message}\n${USAGE}\n`);
+  process.exit(2);
+}
+
+function readGenesis(path: string): GenesisFile {
+  return parseWire(GenesisFile, JSON.parse(readFileSync(path, 'utf8')));
+}
+
+/** The channel as f+1 L1 replicas report it; L1 may still be starting, so this waits a while. */
+async function channelFromL1(reader: L1Reader, channelId: string): Promise<VerifiedChannel> {
+  const deadline = Date.now() + L1_STARTUP_WAIT_MS;
+  for (;;) {
+    const verified = await reader.channel(channelId);
+    if (verified !== null) return verified;
+    if (Date.now() > deadline) exitWith(`channel ${channelId} not found on L1 (f+1 replicas must agree on it)`);
+    await sleep(250);
+  }
+}
+
+function listen(app: { listen: (port: number, host: string, callback: () => void) => Server }, port: number, fields: Record<string, unknown>, onListening: () => void, onStop: () => void): void {
+  const server: Server = app.listen(port, '127.0.0.1', () => {
+    const address = server.address();
+    const actualPort = typeof address === 'object' && address !== null ? address.port : port;
+    process.stdout.write(`${JSON.stringify({ event: 'listening', ...fields, port: actualPort, pid: process.pid })}\n`);
+    onListening();
+  });
+  server.keepAliveTimeout = 30_000;
+  const shutdown = () => {
+    server.close();
+    server.closeAllConnections();
+    onStop();
+    process.exit(0);
+  };
+  process.on('SIGTERM', shutdown);
+  process.on('SIGINT', shutdown);
+}
+
+async function runMember(args: MemberArgs): Promise<void> {
+  const genesis = readGenesis(args.genesis);
+  const account = keyPairFromSecret(fastSecp256k1, readKeyFile(args.key).secretKey);
+  const reader = new L1Reader(genesis);
+  const { record } = await channelFromL1(reader, args.channel);
+  const self = record.members.findIndex((member) => member.publicKey === toHex(account.publicKey));
+  if (self === -1) exitWith(`the key in ${args.key} is not a member of channel ${record.id}`);
+  if (args.peers.length !== record.members.length) exitWith(`--peers needs ${record.members.length} urls, one per member in member order`);
+  const log = createLogger({ role: 'member', member: self });
+  const crash = process.env.WEDGE_CRASH_AFTER_PERSIST;
+  const node = new MemberNode({
+    chainId: genesis.chainId,
+    record,
+    self,
+    account,
+    // Each payment is verified when it arrives and again inside proposals: remember the good ones.
+    scheme: withVerifyCache(fastSecp256k1),
+    peers: args.peers,
+    dataDir: args.data,
+    maxBatchPayments: args.maxBatch,
+    progressTimeoutMs: args.progressTimeoutMs,
+    l1PollMs: args.l1PollMs,
+    reader,
+    watchtowerUrl: args.watchtower ?? null,
+    crashAfterPersist: crash === 'signature' ? 'signature' : null,
+    log,
+  });
+  const app = createMemberApi(node, { paymentWaitMs: args.paymentWaitMs });
+  const port = args.port ?? Number(new URL(args.peers[self]!).port);
+  listen(app, port, { role: 'member', member: self, channelId: record.id }, () => node.start(), () => node.stop());
+}
+
+async function runWatchtower(args: WatchtowerArgs): Promise<void> {
+  const genesis = readGenesis(args.genesis);
+  const account = keyPairFromSecret(fastSecp256k1, readKeyFile(args.key).secretKey);
+  const reader = new L1Reader(genesis);
+  const log = createLogger({ role: 'watchtower' });
+  const node = new WatchtowerNode({
+    chainId: genesis.chainId,
+    account,
+    scheme: withVerifyCache(fastSecp256k1),
+    dataDir: args.data,
+    l1PollMs: args.l1PollMs,
+    reader,
+    log,
+  });
+  const app = createWatchtowerApi(node, reader);
+  listen(app, args.port, { role: 'watchtower', address: account.address }, () => node.start(), () => node.stop());
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  if (typeof args === 'string') exitWith(args);
+  try {
+    if (args.mode === 'member') await runMember(args);
+    else await runWatchtower(args);
+  } catch (error) {
+    exitWith((error as Error).message);
+  }
+}
+
+void main();

@@ -1,0 +1,141 @@
+// The member's HTTP API v1 and its peer endpoint. Every body is size-bounded
+// and validated with zod before anything else looks at it; every error is
+// `{"error":{"code","message"}}` (http-errors.ts); a rejected request changes
+// nothing. Peer envelopes are accepted only when authenticated by a channel
+// member (HMAC, peer-auth.ts), and each message in them is validated on its
+// own — a malformed one is dropped, the core never sees it.
+import express from 'express';
+import { channelStateToWire, parseWire } from '@wedge/api';
+import { commandsHash, type MemberMessage, type Payment } from '@wedge/channel';
+import { WedgeError, isHex } from '@wedge/common';
+import { z } from 'zod';
+import { addErrorHandlers, fail, sendError } from './http-errors.ts';
+import { MAX_API_BODY_BYTES, MAX_PEER_BODY_BYTES, PaymentRequest, type ChannelViewResponse } from './l2-api.ts';
+import { MAX_INBOX_EVENTS, type MemberNode } from './member-node.ts';
+import { isValidMac } from './peer-auth.ts';
+import { PEER_PATH } from './peer-transport.ts';
+import { MAX_WAITERS } from './payment-waiters.ts';
+import { WireMemberMessage, memberMessageFromWire } from './wire.ts';
+
+/** Envelopes older (or further ahead) than this are refused, which bounds how long a captured one can be replayed. */
+const ENVELOPE_MAX_AGE_MS = 5 * 60_000;
+const MAX_ENVELOPE_MESSAGES = 256;
+
+const PeerEnvelope = z.strictObject({
+  channelId: z.string(),
+  from: z.int().min(0),
+  to: z.int().min(0),
+  sentAtMs: z.int().min(0),
+  messages: z.array(z.unknown()).max(MAX_ENVELOPE_MESSAGES),
+});
+
+export type MemberApiOptions = { readonly paymentWaitMs: number };
+
+/** A message the core may see: its shape is exact, and a certificate's payments are the ones its state commits to. */
+function acceptableMessage(chainId: string, raw: unknown): MemberMessage | null {
+  const parsed = WireMemberMessage.safeParse(raw);
+  if (!parsed.success) return null;
+  const message = memberMessageFromWire(parsed.data);
+  // The core records a certificate's payment list as applied; a list that is not what the
+  // signed state commits to would mark the wrong payments (see the report on @wedge/channel).
+  if (message.type === 'certificate' && commandsHash(chainId, message.payments) !== message.certificate.state.commandsHash) return null;
+  return message;
+}
+
+export function createMemberApi(node: MemberNode, options: MemberApiOptions): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  const { config } = node.ctx;
+
+  // ------------------------------------------------------------ peer endpoint
+  app.post(PEER_PATH, express.text({ type: '*/*', limit: MAX_PEER_BODY_BYTES }), async (request, response) => {
+    const body = typeof request.body === 'string' ? request.body : '';
+    let json: unknown;
+    try {
+      json = JSON.parse(body);
+    } catch {
+      return sendError(response, 'MALFORMED_JSON', 'the envelope is not valid JSON');
+    }
+    const envelope = PeerEnvelope.safeParse(json);
+    if (!envelope.success) return sendError(response, 'INVALID_BODY', 'not a peer envelope');
+    const { channelId, from, to, sentAtMs, messages } = envelope.data;
+    const key = node.peerKeys.macKeyFor(from);
+    const mac = request.header('x-wedge-mac') ?? '';
+    if (channelId !== config.channelId || to !== config.self || key === undefined || !isHex(mac, 32) || !isValidMac(key, body, mac)) {
+      return sendError(response, 'UNAUTHORIZED_PEER', 'envelope is not authenticated by a member of this channel');
+    }
+    if (Math.abs(Date.now() - sentAtMs) > ENVELOPE_MAX_AGE_MS) return sendError(response, 'UNAUTHORIZED_PEER', 'envelope is too old or from the future');
+    const valid = messages.map((raw) => acceptableMessage(config.chainId, raw)).filter((message) => message !== null);
+    if (valid.length === 0) return void response.status(204).end();
+    if (node.queued + valid.length > MAX_INBOX_EVENTS) return sendError(response, 'BUSY', 'inbox full; retry later');
+    // Answer only once the messages are persisted: then the sender may forget them.
+    await new Promise<void>((resolve) => {
+      valid.forEach((message, index) => {
+        const done = index === valid.length - 1 ? resolve : undefined;
+        node.enqueue({ event: { type: 'message', from, message }, done });
+      });
+    });
+    response.status(204).end();
+  });
+
+  // -------------------------------------------------------------- client API
+  app.use('/v1', express.json({ limit: MAX_API_BODY_BYTES, strict: false }));
+
+  app.post('/v1/payments', (request, response) => {
+    const wire = parseWire(PaymentRequest, request.body);
+    const payment: Payment = { from: wire.from, to: wire.to, amount: BigInt(wire.amount), paymentId: wire.paymentId, signature: wire.signature };
+    if (node.waitingPayments >= MAX_WAITERS) fail('BUSY', 'too many payments waiting; retry later');
+    const waiter = node.paymentWaiter(payment.paymentId, options.paymentWaitMs, (outcome) => {
+      if ('version' in outcome) response.json({ paymentId: payment.paymentId, version: outcome.version });
+      else sendError(response, outcome.code, outcome.message);
+    });
+    if (!node.submitPayment(payment, waiter)) waiter.settle({ code: 'BUSY', message: 'inbox full; retry later' });
+  });
+
+  app.get('/v1/channel', (_request, response) => {
+    const state = node.memberState;
+    const view: ChannelViewResponse = {
+      channelId: config.channelId,
+      member: config.self,
+      members: config.members.map((member) => ({ publicKey: member.publicKey })),
+      topology: config.topology,
+      latest: { state: channelStateToWire(state.latest.state), signatures: [...state.latest.signatures] },
+      signed: { version: state.signedVersion, stateHash: state.signedHash },
+      wedged: state.wedged,
+      closeRequested: state.closeRequested,
+      closed: state.closed,
+      pendingPayments: state.pending.size,
+      l1: state.l1,
+    };
+    response.json(view);
+  });
+
+  app.get('/v1/channel/states/:version', (request, response) => {
+    const text = String(request.params.version);
+    if (!/^(0|[1-9][0-9]{0,14})$/.test(text)) fail('INVALID_BODY', 'a version is a non-negative integer');
+    const stored = node.certificate(Number(text));
+    if (stored === null) fail('UNKNOWN_STATE', `no certificate for version ${text} is stored here`);
+    response.json({ state: JSON.parse(stored.state), signatures: JSON.parse(stored.signatures) });
+  });
+
+  app.post('/v1/wedge', async (_request, response) => {
+    await whenPersisted(node, { type: 'wedge', reason: 'user' });
+    response.json({ wedged: node.memberState.wedged, version: node.memberState.latest.state.version });
+  });
+
+  app.post('/v1/close', async (_request, response) => {
+    if (node.memberState.closed) fail('CHANNEL_CLOSED', 'the channel is closed on L1');
+    await whenPersisted(node, { type: 'close' });
+    response.status(202).json({ closeRequested: node.memberState.closeRequested, version: node.memberState.latest.state.version });
+  });
+
+  addErrorHandlers(app, MAX_API_BODY_BYTES);
+  return app;
+}
+
+/** Resolves once the event's step is persisted and its effects performed. */
+function whenPersisted(node: MemberNode, event: { type: 'wedge'; reason: 'user' } | { type: 'close' }): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (!node.enqueue({ event, done: resolve })) reject(new WedgeError('BUSY', 'inbox full; retry later'));
+  });
+}

@@ -1,0 +1,64 @@
+// The watchtower's HTTP API v1: watch a channel (its members are read from
+// L1, never taken from the request), receive certificates from members
+// (verified by the core; a bad or stale one gets a 4xx and changes nothing),
+// and show what it holds for a channel.
+import express from 'express';
+import { channelStateToWire, parseWire } from '@wedge/api';
+import { isHex } from '@wedge/common';
+import { addErrorHandlers, fail, sendError } from './http-errors.ts';
+import { MAX_API_BODY_BYTES, PushStateRequest, WatchRequest, type WatchedChannelResponse } from './l2-api.ts';
+import type { L1Reader } from './l1-reader.ts';
+import type { WatchtowerNode } from './watchtower-node.ts';
+import { certificateFromWire } from './wire.ts';
+
+const PUSH_MESSAGES: Record<string, string> = {
+  UNKNOWN_CHANNEL: 'this watchtower does not watch that channel; POST /v1/watch first',
+  BAD_SIGNATURE: 'the state is not signed by exactly the channel members, or is for another channel',
+  STALE_STATE: 'a certificate of this version or a newer one is held already',
+};
+
+function viewOf(node: WatchtowerNode, channelId: string): WatchedChannelResponse {
+  const channel = node.channels.get(channelId);
+  if (channel === undefined) fail('UNKNOWN_CHANNEL', `channel ${channelId} is not watched here`);
+  return {
+    channelId,
+    members: channel.members.map((member) => ({ publicKey: member.publicKey })),
+    best: channel.best === null ? null : { state: channelStateToWire(channel.best.state), signatures: [...channel.best.signatures] },
+    closed: channel.closed,
+    l1: node.lastL1View(channelId),
+  };
+}
+
+export function createWatchtowerApi(node: WatchtowerNode, reader: L1Reader): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.use('/v1', express.json({ limit: MAX_API_BODY_BYTES, strict: false }));
+
+  app.post('/v1/watch', async (request, response) => {
+    const { channelId } = parseWire(WatchRequest, request.body);
+    if (!node.channels.has(channelId)) {
+      const verified = await reader.channel(channelId);
+      if (verified === null) fail('UNKNOWN_CHANNEL', `f+1 replicas of L1 do not agree on a channel ${channelId}`);
+      await node.watch(verified.record);
+      if (!node.channels.has(channelId)) fail('BUSY', 'this watchtower watches as many channels as it can');
+    }
+    response.json(viewOf(node, channelId));
+  });
+
+  app.post('/v1/states', async (request, response) => {
+    const body = parseWire(PushStateRequest, request.body);
+    const effects = await node.push(body.channelId, certificateFromWire(body.certificate));
+    const rejected = effects.find((effect) => effect.type === 'push-rejected');
+    if (rejected !== undefined) return sendError(response, rejected.code, PUSH_MESSAGES[rejected.code] ?? rejected.code);
+    response.json({ channelId: body.channelId, version: body.certificate.state.version });
+  });
+
+  app.get('/v1/channels/:id', (request, response) => {
+    const channelId = String(request.params.id);
+    if (!isHex(channelId, 32)) fail('INVALID_BODY', 'a channel id is 64 lowercase hex characters');
+    response.json(viewOf(node, channelId));
+  });
+
+  addErrorHandlers(app, MAX_API_BODY_BYTES);
+  return app;
+}

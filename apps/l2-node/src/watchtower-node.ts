@@ -1,0 +1,164 @@
+// The shell around the watchtower core (@wedge/channel): members push their
+// certificates, the shell follows the watched channels on L1, and the core
+// decides when to challenge or settle — with the watchtower's own L1 account,
+// which needs no funds (challenge and settle cost no fee). Same loop as the
+// member: inbox → step → persist in one transaction → perform.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { deserialize, serialize } from 'node:v8';
+import {
+  createWatchtowerState,
+  stepWatchtower,
+  type Certificate,
+  type WatchedChannel,
+  type WatchtowerEffect,
+  type WatchtowerEvent,
+  type WatchtowerState,
+} from '@wedge/channel';
+import { WedgeError } from '@wedge/common';
+import type { KeyPair, SignatureScheme } from '@wedge/crypto';
+import type { ChannelRecord } from '@wedge/ledger';
+import { openDatabase } from '@wedge/store';
+import { z } from 'zod';
+import { L1Follower } from './l1-follower.ts';
+import type { L1Reader } from './l1-reader.ts';
+import { L1Submitter, type L1Job } from './l1-submitter.ts';
+import type { Logger } from './logger.ts';
+import { createWatchtowerStore, type WatchtowerStore } from './watchtower-store.ts';
+import { WireCertificate, certificateFromWire, certificateToWire } from './wire.ts';
+
+export type WatchtowerNodeOptions = {
+  readonly chainId: string;
+  readonly account: KeyPair;
+  readonly scheme: SignatureScheme;
+  readonly dataDir: string;
+  readonly l1PollMs: number;
+  readonly reader: L1Reader;
+  readonly log: Logger;
+};
+
+export const MAX_WATCHTOWER_INBOX = 20_000;
+const MAX_BATCH_EVENTS = 1_000;
+const WatchtowerAction = z.enum(['challenge', 'settle']);
+
+type InboxEntry = { readonly event: WatchtowerEvent; readonly done?: (effects: readonly WatchtowerEffect[]) => void };
+
+export class WatchtowerNode {
+  private readonly state: WatchtowerState;
+  private readonly store: WatchtowerStore;
+  private readonly submitter: L1Submitter;
+  private readonly follower: L1Follower;
+  private readonly inbox: InboxEntry[] = [];
+  private drainScheduled = false;
+  private stopped = false;
+
+  constructor(readonly options: WatchtowerNodeOptions) {
+    mkdirSync(options.dataDir, { recursive: true });
+    this.store = createWatchtowerStore(openDatabase(join(options.dataDir, 'watchtower.sqlite')));
+    this.state = createWatchtowerState();
+    for (const row of this.store.loadChannels()) this.state.channels.set(row.channelId, deserialize(row.channel) as WatchedChannel);
+    this.submitter = new L1Submitter(options.reader.client, options.account, this.store, options.log);
+    this.follower = new L1Follower({
+      reader: options.reader,
+      pollMs: options.l1PollMs,
+      channelIds: () => [...this.state.channels].filter(([, channel]) => !channel.closed).map(([channelId]) => channelId),
+      onView: (channelId, view) => this.enqueue({ event: { type: 'l1', channelId, channel: view } }),
+    });
+    options.log.info('recovered', { channels: this.state.channels.size });
+  }
+
+  get channels(): ReadonlyMap<string, WatchedChannel> {
+    return this.state.channels;
+  }
+
+  lastL1View(channelId: string) {
+    return this.follower.lastView(channelId);
+  }
+
+  start(): void {
+    for (const job of this.store.l1Jobs()) {
+      this.submitter.add({
+        id: job.id,
+        channelId: job.channelId,
+        action: WatchtowerAction.parse(job.action),
+        certificate: job.certificate === null ? null : certificateFromWire(WireCertificate.parse(JSON.parse(job.certificate))),
+      });
+    }
+    this.follower.start();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.follower.stop();
+    this.submitter.stop();
+    this.store.close();
+  }
+
+  /** Starts watching a channel as L1 records it (members in order). */
+  watch(record: ChannelRecord): Promise<readonly WatchtowerEffect[]> {
+    return this.request({
+      type: 'watch',
+      channelId: record.id,
+      chainId: this.options.chainId,
+      members: record.members.map((member) => ({ publicKey: member.publicKey })),
+    });
+  }
+
+  push(channelId: string, certificate: Certificate): Promise<readonly WatchtowerEffect[]> {
+    return this.request({ type: 'push', channelId, certificate });
+  }
+
+  get queued(): number {
+    return this.inbox.length;
+  }
+
+  private request(event: WatchtowerEvent): Promise<readonly WatchtowerEffect[]> {
+    return new Promise((resolve, reject) => {
+      if (!this.enqueue({ event, done: resolve })) reject(new WedgeError('BUSY', 'inbox full; retry later'));
+    });
+  }
+
+  private enqueue(entry: InboxEntry): boolean {
+    if (this.stopped || this.inbox.length >= MAX_WATCHTOWER_INBOX) return false;
+    this.inbox.push(entry);
+    if (!this.drainScheduled) {
+      this.drainScheduled = true;
+      setImmediate(() => this.drain());
+    }
+    return true;
+  }
+
+  private drain(): void {
+    this.drainScheduled = false;
+    if (this.stopped) return;
+    const entries = this.inbox.splice(0, MAX_BATCH_EVENTS);
+    const touched = new Set<string>();
+    const results = entries.map((entry) => {
+      touched.add(entry.event.channelId);
+      return { entry, effects: stepWatchtower(this.options.scheme, this.state, entry.event) };
+    });
+    const jobs: Omit<L1Job, 'id'>[] = [];
+    for (const { effects } of results) {
+      for (const effect of effects) {
+        if (effect.type !== 'submit-l1' || this.submitter.has(effect.channelId, effect.action, effect.certificate)) continue;
+        jobs.push({ channelId: effect.channelId, action: effect.action, certificate: effect.certificate });
+      }
+    }
+    const channels = [...touched].flatMap((channelId) => {
+      const channel = this.state.channels.get(channelId);
+      return channel === undefined ? [] : [{ channelId, channel: serialize(channel) }];
+    });
+    const l1Jobs = jobs.map((job) => ({
+      channelId: job.channelId,
+      action: job.action,
+      certificate: job.certificate === null ? null : JSON.stringify(certificateToWire(job.certificate)),
+    }));
+    const { l1JobIds } = this.store.persist({ channels, l1Jobs });
+    jobs.forEach((job, index) => this.submitter.add({ ...job, id: l1JobIds[index]! }));
+    for (const { entry, effects } of results) entry.done?.(effects);
+    if (this.inbox.length > 0 && !this.drainScheduled) {
+      this.drainScheduled = true;
+      setImmediate(() => this.drain());
+    }
+  }
+}
