@@ -6,9 +6,17 @@ import { Command } from 'commander';
 import { registerAccountBalance } from './commands/account-balance.ts';
 import { registerAccountNew } from './commands/account-new.ts';
 import { registerAccountTransfer } from './commands/account-transfer.ts';
+import { registerChannelChallenge } from './commands/channel-challenge.ts';
+import { registerChannelClose } from './commands/channel-close.ts';
+import { registerChannelOpen } from './commands/channel-open.ts';
+import { registerChannelPay } from './commands/channel-pay.ts';
+import { registerChannelSettle } from './commands/channel-settle.ts';
+import { registerChannelStatus } from './commands/channel-status.ts';
+import { registerChannelTerminate } from './commands/channel-terminate.ts';
 import { registerNetworkDown } from './commands/network-down.ts';
 import { registerNetworkStatus } from './commands/network-status.ts';
 import { registerNetworkUp } from './commands/network-up.ts';
+import { registerWatchtowerStart } from './commands/watchtower-start.ts';
 import { addExamples } from './lib/command.ts';
 
 export type ProgramOutput = { writeOut(text: string): void; writeErr(text: string): void };
@@ -33,6 +41,25 @@ export function createProgram(output: ProgramOutput): Command {
   registerAccountNew(account);
   registerAccountBalance(account);
   registerAccountTransfer(account);
+
+  const channel = program.command('channel').description('payment channels: open, pay, inspect, close, and dispute');
+  addExamples(channel, [
+    'wedge channel open --members account-0,account-1 --deposits 1000,1000',
+    'wedge channel pay --channel 3fa9c2 --from account-0 --to account-1 --amount 25',
+    'wedge channel terminate --channel 3fa9c2 --member account-0 --version 0',
+    'wedge channel settle --channel 3fa9c2 --wait',
+  ]);
+  registerChannelOpen(channel);
+  registerChannelPay(channel);
+  registerChannelStatus(channel);
+  registerChannelClose(channel);
+  registerChannelTerminate(channel);
+  registerChannelChallenge(channel);
+  registerChannelSettle(channel);
+
+  const watchtower = program.command('watchtower').description('a process that challenges stale terminations for offline members');
+  addExamples(watchtower, ['wedge watchtower start --channel 3fa9c2']);
+  registerWatchtowerStart(watchtower);
 
   return program;
 }
