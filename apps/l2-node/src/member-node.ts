@@ -69,7 +69,7 @@ const MAX_BATCH_EVENTS = 2_000;
  */
 const PAYMENT_BUDGET_MS = 10;
 const MIN_BATCH_PAYMENTS = 4;
-const MAX_EARLY_PROPOSALS = 8;
+const MAX_EARLY_PROPOSALS = 2;
 
 /** An effect of a step, and the client request it answers when the step rejected that request's own payment. */
 type Outcome = { effect: MemberEffect; ownWaiter?: Waiter };
@@ -295,24 +295,31 @@ export class MemberNode {
    * from the tail, over another connection, so the proposal can overtake the
    * certificate it extends. The core drops a proposal that does not extend
    * its latest certificate, and nobody resends it: the channel would stall
-   * until the progress timeout wedges it. So such a proposal from the member
-   * entitled to propose is held here until its certificate arrives, and the
-   * sender's request is answered only then (it stays unacknowledged, so it is
-   * resent if this process dies meanwhile). A final proposal may skip
-   * versions (rule 3) and is never held.
+   * until the progress timeout wedges it. So a proposal that extends exactly
+   * the state this member signed last, whose certificate it lacks, is held
+   * here until that certificate arrives, and the sender's request is answered
+   * only then (unacknowledged, it is resent if this process dies meanwhile).
+   * Anything else goes to the core at once.
    */
   private isEarlyProposal(event: MemberEvent): boolean {
     if (event.type !== 'message' || event.message.type !== 'propose') return false;
     const { config } = this.ctx;
     const proposer = config.topology === 'star' ? 0 : config.self - 1;
     const { state } = event.message.proposal;
-    return event.from === proposer && !state.final && state.version > this.state.latest.state.version + 1;
+    const { signedVersion, signedHash, latest } = this.state;
+    return (
+      this.state.wedged === null &&
+      event.from === proposer &&
+      signedVersion > latest.state.version &&
+      state.version === signedVersion + 1 &&
+      state.prevHash === signedHash
+    );
   }
 
   private holdEarly(entry: InboxEntry, actions: (Outcome | { reply: () => void })[]): void {
     this.early.push(entry);
     if (this.early.length > MAX_EARLY_PROPOSALS) {
-      // Only a faulty proposer runs this far ahead; what it sent is dropped, and acknowledged.
+      // Only a faulty proposer sends several: what it sent first is dropped, and acknowledged.
       const dropped = this.early.shift()!;
       if (dropped.done !== undefined) actions.push({ reply: dropped.done });
     }
