@@ -16,6 +16,8 @@ import { registerChannelTerminate } from './commands/channel-terminate.ts';
 import { registerNetworkDown } from './commands/network-down.ts';
 import { registerNetworkStatus } from './commands/network-status.ts';
 import { registerNetworkUp } from './commands/network-up.ts';
+import { registerScenarioList } from './commands/scenario-list.ts';
+import { registerScenarioRun } from './commands/scenario-run.ts';
 import { registerWatchtowerStart } from './commands/watchtower-start.ts';
 import { addExamples } from './lib/command.ts';
 
@@ -60,6 +62,11 @@ export function createProgram(output: ProgramOutput): Command {
   const watchtower = program.command('watchtower').description('a process that challenges stale terminations for offline members');
   addExamples(watchtower, ['wedge watchtower start --channel 3fa9c2']);
   registerWatchtowerStart(watchtower);
+
+  const scenario = program.command('scenario').description('scripted dispute and close scenarios against the live network, reported as pass or fail');
+  addExamples(scenario, ['wedge scenario list', 'wedge scenario run stale-terminate-challenged']);
+  registerScenarioList(scenario);
+  registerScenarioRun(scenario);
 
   return program;
 }
