@@ -55,6 +55,12 @@ export type MemberState = {
   pending: Map<string, Payment>;
   /** Sequencer (head): the proposal being signed, with the signatures gathered. */
   inFlight: { proposal: Proposal; hash: string; signatures: (string | null)[] } | null;
+  /**
+   * A proposal that arrived before the certificate it extends (the network
+   * reordered them, or in a chain the tail's certificate is slower than the
+   * head's next proposal); looked at again when that certificate arrives.
+   */
+  aheadProposal: { from: number; proposal: Proposal; signatures: readonly (string | null)[] } | null;
   l1: L1ChannelView | null;
   /** L1 height at which each action was last submitted, to resubmit only after a while. */
   submittedAt: { terminate: number; challenge: number; settle: number; close: number };
@@ -80,6 +86,7 @@ export function createMemberState(ctx: MemberContext): MemberState {
     applied: new Set(),
     pending: new Map(),
     inFlight: null,
+    aheadProposal: null,
     l1: null,
     submittedAt: { terminate: -Infinity, challenge: -Infinity, settle: -Infinity, close: -Infinity },
     timerToken: 0,
@@ -137,7 +144,11 @@ class Member {
   }
 
   private hasWork(): boolean {
-    return !this.s.closed && (this.s.pending.size > 0 || this.s.inFlight !== null || (this.s.closeRequested && this.isLeader));
+    // A final certificate ends the channel's work. A close request is work at
+    // every member: it waits for the final state, and if the sequencer never
+    // proposes one the member must time out and wedge.
+    if (this.s.closed || this.s.latest.state.final) return false;
+    return this.s.pending.size > 0 || this.s.inFlight !== null || this.s.closeRequested;
   }
 
   private armTimer(): void {
@@ -147,12 +158,11 @@ class Member {
     this.effects.push({ type: 'set-timer', afterMs: this.ctx.config.progressTimeoutMs, token: this.s.timerToken });
   }
 
-  private resetTimer(): void {
+  private stopTimer(): void {
     if (this.s.timerArmed) {
       this.s.timerArmed = false;
       this.effects.push({ type: 'clear-timer' });
     }
-    this.armTimer();
   }
 
   private reject(paymentId: string, code: ChannelErrorCode): void {
@@ -176,10 +186,26 @@ class Member {
     if (code !== null) return this.reject(payment.paymentId, code);
     if (this.s.applied.has(payment.paymentId) || this.s.pending.has(payment.paymentId)) return this.reject(payment.paymentId, 'DUPLICATE_PAYMENT');
     if (this.s.pending.size >= this.ctx.config.maxPendingPayments) return this.reject(payment.paymentId, 'MEMPOOL_FULL');
+    if (!this.isLeader && this.overdraws(payment)) return this.reject(payment.paymentId, 'INSUFFICIENT_FUNDS');
     this.s.pending.set(payment.paymentId, payment);
     if (!this.isLeader && local) this.send(0, { type: 'forward', payment });
-    this.armTimer();
+    // Propose first: a payment dropped at proposal time must not leave a timer
+    // running, which would cut short the timeout of the next piece of work.
     this.propose();
+    this.armTimer();
+  }
+
+  /**
+   * Only the sequencer decides, at proposal time, whether a payment fits, and
+   * it drops one that does not without telling anyone; a member that forwarded
+   * it would wait for it until its progress timeout and wedge the channel. So
+   * another member refuses at once a payment its payer cannot cover from the
+   * latest certified balance less the payer's payments already waiting here.
+   */
+  private overdraws(payment: Payment): boolean {
+    let available = this.s.latest.state.balances[payment.from]!;
+    for (const waiting of this.s.pending.values()) if (waiting.from === payment.from) available -= waiting.amount;
+    return payment.amount > available;
   }
 
   private onMessage(from: number, message: MemberMessage): void {
@@ -204,10 +230,12 @@ class Member {
 
   /** The sequencer (head) proposes the next state when nothing is in flight. */
   private propose(): void {
-    if (!this.isLeader || this.s.inFlight !== null || this.s.closed) return;
-    let proposal: Proposal | null = null;
-    if (this.s.closeRequested && this.s.pending.size === 0) proposal = this.finalProposal();
-    else if (this.s.wedged === null && this.s.pending.size > 0) proposal = this.nextProposal();
+    // Nothing extends a final state: the channel is done.
+    if (!this.isLeader || this.s.inFlight !== null || this.s.closed || this.s.latest.state.final) return;
+    // Payments first; then, on a close request, the final state — also when
+    // building the batch just dropped the last pending payments as unpayable.
+    let proposal = this.s.wedged === null && this.s.pending.size > 0 ? this.nextProposal() : null;
+    if (proposal === null && this.s.closeRequested && this.s.pending.size === 0) proposal = this.finalProposal();
     if (proposal === null) return;
     const signature = this.sign(proposal.state);
     if (signature === null) return;
@@ -315,6 +343,11 @@ class Member {
       // The proposer asked us to sign a second state for a version we signed: Byzantine.
       return this.wedge('progress-timeout');
     }
+    if (verdict === 'invalid' && this.extendsSignedUncertified(state)) {
+      // It overtook the certificate of the state we signed last: keep it (one slot) for then.
+      this.s.aheadProposal = { from, proposal, signatures };
+      return;
+    }
     if (verdict !== 'ok') return;
     // Everyone before us must already have signed (the head in a star; the chain so far).
     const signedBefore = star ? [0] : Array.from({ length: this.self }, (_, index) => index);
@@ -339,11 +372,18 @@ class Member {
     }
   }
 
+  /** True when `state` builds on the state this member signed last, whose certificate it does not hold yet. */
+  private extendsSignedUncertified(state: ChannelState): boolean {
+    return this.s.signedVersion > this.s.latest.state.version && state.version > this.s.signedVersion && state.prevHash === this.s.signedHash;
+  }
+
   /** 'ok' when rule 1 (or rule 3 for a final state) allows signing; 'conflict' for a second state at a signed version. */
   private proposalValidity(proposal: Proposal): 'ok' | 'invalid' | 'conflict' {
     const { state, payments } = proposal;
     const latest = this.s.latest.state;
     if (state.chainId !== latest.chainId || state.channelId !== latest.channelId || !Array.isArray(payments)) return 'invalid';
+    // After a final certificate the channel is done: nothing more is signed.
+    if (latest.final) return 'invalid';
     if (state.version <= this.s.signedVersion && state.version > latest.version) {
       return channelStateHash(state) === this.s.signedHash ? 'ok' : 'conflict';
     }
@@ -384,10 +424,15 @@ class Member {
     const { state, signatures } = certificate;
     if (state.version <= this.s.latest.state.version) return;
     if (state.chainId !== this.ctx.config.chainId || state.channelId !== this.ctx.config.channelId) return;
+    // The payments that come with it are marked applied (and reported as
+    // committed), so they must be the ones the state commits to: with any other
+    // list, a lying sender could make us accept a payment again later (a replay
+    // we would sign) or report payments that never happened.
+    if (!Array.isArray(payments) || commandsHash(state.chainId, payments) !== state.commandsHash) return;
     const members = this.ctx.config.members.map((member) => ({ publicKey: member.publicKey, address: '' }));
     // Every certificate carries our own signature: it is a state we checked before signing.
     if (!isChannelStateCertified(this.ctx.scheme, state, members, signatures)) return;
-    this.accept(certificate, Array.isArray(payments) ? payments : []);
+    this.accept(certificate, payments);
   }
 
   private accept(certificate: Certificate, payments: readonly Payment[]): void {
@@ -405,8 +450,14 @@ class Member {
       this.s.pending.clear();
       this.submit('close', certificate);
     }
-    this.resetTimer();
+    // Progress: the clock restarts for whatever work is left once the next
+    // proposal is built (building it may drop the last pending payments).
+    this.stopTimer();
     this.propose();
+    this.armTimer();
+    const ahead = this.s.aheadProposal;
+    this.s.aheadProposal = null;
+    if (ahead !== null && ahead.proposal.state.version > certificate.state.version) this.onPropose(ahead.from, ahead.proposal, ahead.signatures);
   }
 
   // ------------------------------------------------------------------ ending
@@ -427,15 +478,16 @@ class Member {
     for (const id of this.s.pending.keys()) this.reject(id, 'WEDGED');
     this.s.pending.clear();
     if (this.s.inFlight !== null && !this.s.inFlight.proposal.state.final) this.s.inFlight = null;
-    if (this.s.timerArmed) {
-      this.s.timerArmed = false;
-      this.effects.push({ type: 'clear-timer' });
-    }
+    this.stopTimer();
     if (this.s.l1 === null || this.s.l1.status === 'open') this.submitTerminate();
   }
 
+  /** Ends the channel on L1 from the latest certificate: terminate, or close at once with a final one. */
   private submitTerminate(): void {
     const latest = this.s.latest;
+    // A final certificate closes without a challenge window; terminating with it
+    // would record it on L1 and make the close stale, delaying the payout.
+    if (latest.state.final) return this.submit('close', latest);
     this.submit('terminate', latest.state.version === 0 ? null : latest);
   }
 
@@ -455,21 +507,21 @@ class Member {
       this.s.closed = true;
       this.s.pending.clear();
       this.s.inFlight = null;
-      if (this.s.timerArmed) {
-        this.s.timerArmed = false;
-        this.effects.push({ type: 'clear-timer' });
-      }
+      this.s.aheadProposal = null;
+      this.stopTimer();
       return;
     }
     const latest = this.s.latest;
     if (view.status === 'open') {
-      if (this.s.wedged !== null && this.due('terminate', view.height)) this.submitTerminate();
+      if (this.s.wedged !== null && !latest.state.final && this.due('terminate', view.height)) this.submitTerminate();
       if (latest.state.final && this.due('close', view.height)) this.submit('close', latest);
       return;
     }
     // Frozen: whoever terminated, no new state may be completed now.
     if (this.s.wedged === null) this.wedge('l1-frozen');
-    if (latest.state.final) {
+    // Close with a final certificate L1 has not recorded. If L1 already records
+    // it (someone terminated with it), a close would be stale: settle instead.
+    if (latest.state.final && view.recordedVersion < latest.state.version) {
       if (this.due('close', view.height)) this.submit('close', latest);
       return;
     }

@@ -76,7 +76,9 @@ export function stepWatchtower(scheme: SignatureScheme, state: WatchtowerState, 
       const effects: WatchtowerEffect[] = [];
       const deadline = view.deadline ?? Infinity;
       const best = channel.best;
-      if (best !== null && !best.state.final && view.recordedVersion < best.state.version && view.height < deadline) {
+      // A final state counts too: it repeats the latest certified balances, and
+      // it may be the only state the members pushed after their last payment.
+      if (best !== null && view.recordedVersion < best.state.version && view.height < deadline) {
         if (view.height >= channel.submittedAt.challenge + L1_RESUBMIT_BLOCKS) {
           channel.submittedAt.challenge = view.height;
           effects.push({ type: 'submit-l1', channelId: event.channelId, action: 'challenge', certificate: best });
