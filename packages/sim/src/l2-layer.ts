@@ -390,6 +390,9 @@ export class L2Layer {
         // A final state repeats the balances of the certificate before it, so it counts too.
         const held = [member.state.latest, towerBest].filter((certificate): certificate is Certificate => certificate !== null);
         const newest = held.reduce((best, certificate) => (certificate.state.version > best.state.version ? certificate : best), held[0]!);
+        // L1 settling at a version at or above the newest one held is fine: every
+        // certificate carries this member's signature, so it agreed to it.
+        if (record.recorded.version >= newest.state.version) continue;
         const owed = newest.state.balances[member.index]!;
         const paid = record.settledBalances[member.index]!;
         if (paid < owed) {
