@@ -6,13 +6,17 @@
 // channel.challenge with the latest certificate, and settlement pays the
 // latest balances into both members' L1 accounts; and the same when the
 // honest member process is killed with kill -9 first: its watchtower, which
-// the members pushed every certificate to, challenges with its own unfunded
-// L1 account and settles.
+// the members pushed every certificate to (and which refuses stale, forged
+// and malformed pushes with a 4xx), challenges with its own unfunded L1
+// account and settles.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, type WedgeClient } from '@wedge/client';
+import { randomBytes } from 'node:crypto';
 import type { Certificate } from '@wedge/channel';
-import type { KeyPair } from '@wedge/crypto';
-import type { ChannelRecord } from '@wedge/ledger';
+import { toHex } from '@wedge/common';
+import { fastSecp256k1, type KeyPair } from '@wedge/crypto';
+import { channelStateHash, signChannelState, type ChannelRecord, type ChannelState } from '@wedge/ledger';
+import type { L2Error } from '../apps/l2-node/src/l2-client.ts';
 import { L1Network } from './support/l1-network.ts';
 import { L2Channel, WatchtowerProcess, accountKeys, eventually } from './support/l2-network.ts';
 
@@ -102,6 +106,37 @@ async function balancesOnL1(memberKeys: readonly KeyPair[]): Promise<bigint[]> {
   return Promise.all(memberKeys.map(async (key) => (await replica.getAccount(key.address)).balance));
 }
 
+/** Bad certificates and requests pushed to the watchtower get a 4xx and leave its best certificate as it was. */
+async function refusesBadPushes(channel: L2Channel, stale: Certificate): Promise<void> {
+  const tower = watchtower!;
+  const codeOf = (promise: Promise<unknown>) =>
+    promise.then(
+      () => 'ACCEPTED',
+      (error: unknown) => `${(error as L2Error).httpStatus} ${(error as L2Error).code}`,
+    );
+  const latest = await channel.client(0).state(5);
+  const next: ChannelState = { ...latest.state, version: 6, prevHash: channelStateHash(latest.state) };
+  const byMember0 = signChannelState(fastSecp256k1, next, channel.keys[0]!.secretKey);
+  const otherChannel = { ...latest.state, channelId: toHex(randomBytes(32)) };
+  const signedByAll = (state: ChannelState) => channel.keys.map((key) => signChannelState(fastSecp256k1, state, key.secretKey));
+  expect(await codeOf(tower.client.push(channel.id, stale))).toBe('409 STALE_STATE');
+  expect(await codeOf(tower.client.push(channel.id, latest))).toBe('409 STALE_STATE');
+  expect(await codeOf(tower.client.push(channel.id, { state: next, signatures: [byMember0, byMember0] }))).toBe('400 BAD_SIGNATURE');
+  expect(await codeOf(tower.client.push(channel.id, { state: otherChannel, signatures: signedByAll(otherChannel) }))).toBe('400 BAD_SIGNATURE');
+  expect(await codeOf(tower.client.push(otherChannel.channelId, latest))).toBe('404 UNKNOWN_CHANNEL');
+  expect(await codeOf(tower.client.watch(otherChannel.channelId))).toBe('404 UNKNOWN_CHANNEL');
+  for (const [body, expected] of [
+    ['{"channelId":', '400 MALFORMED_JSON'],
+    [JSON.stringify({ channelId: channel.id, certificate: { state: 'no', signatures: [] } }), '400 INVALID_BODY'],
+    [JSON.stringify({ channelId: channel.id }), '400 INVALID_BODY'],
+  ] as const) {
+    const response = await fetch(`${tower.url}/v1/states`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    const answer = (await response.json()) as { error: { code: string } };
+    expect(`${response.status} ${answer.error.code}`).toBe(expected);
+  }
+  expect((await tower.client.channel(channel.id)).best?.state.version).toBe(5);
+}
+
 describe('disputes over real processes', () => {
   it("a stale termination is overridden by the honest member's challenge; settlement pays the latest balances", async () => {
     const channel = await openChannel(keys.slice(0, 2));
@@ -135,6 +170,7 @@ describe('disputes over real processes', () => {
       return watched.best?.state.version === 5 ? true : undefined;
     });
     const stale = await channel.client(1).state(1);
+    await refusesBadPushes(channel, stale);
     await channel.members[1]!.kill();
     await channel.members[0]!.stop();
     const before = await balancesOnL1(channel.keys);

@@ -8,6 +8,7 @@ import express from 'express';
 import { channelStateToWire, parseWire } from '@wedge/api';
 import { commandsHash, type MemberMessage, type Payment } from '@wedge/channel';
 import { WedgeError, isHex } from '@wedge/common';
+import { openingState } from '@wedge/ledger';
 import { z } from 'zod';
 import { addErrorHandlers, fail, sendError } from './http-errors.ts';
 import { MAX_API_BODY_BYTES, MAX_PEER_BODY_BYTES, PaymentRequest, type ChannelViewResponse } from './l2-api.ts';
@@ -113,7 +114,10 @@ export function createMemberApi(node: MemberNode, options: MemberApiOptions): ex
   app.get('/v1/channel/states/:version', (request, response) => {
     const text = String(request.params.version);
     if (!/^(0|[1-9][0-9]{0,14})$/.test(text)) fail('INVALID_BODY', 'a version is a non-negative integer');
-    const stored = node.certificate(Number(text));
+    const version = Number(text);
+    // Version 0 is the opening state L1 recorded; it needs no signatures.
+    if (version === 0) return void response.json({ state: channelStateToWire(openingState(config.chainId, config.channelId, [...config.deposits])), signatures: [] });
+    const stored = node.certificate(version);
     if (stored === null) fail('UNKNOWN_STATE', `no certificate for version ${text} is stored here`);
     response.json({ state: JSON.parse(stored.state), signatures: JSON.parse(stored.signatures) });
   });
