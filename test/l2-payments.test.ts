@@ -18,7 +18,7 @@ import { L1Network } from './support/l1-network.ts';
 import { L2Channel, accountKeys, boundedMap, eventually } from './support/l2-network.ts';
 
 const PAYMENTS_PER_CHANNEL = 500;
-const CONCURRENCY_PER_CHANNEL = 24;
+const CONCURRENCY_PER_CHANNEL = 32;
 const DEPOSIT = 1_000_000n;
 
 let network: L1Network;

@@ -12,7 +12,6 @@ import {
   createMemberState,
   paymentValidity,
   stepMember,
-  type L1ChannelView,
   type MemberContext,
   type MemberEffect,
   type MemberEvent,
@@ -24,6 +23,7 @@ import type { KeyPair, SignatureScheme } from '@wedge/crypto';
 import type { ChannelRecord } from '@wedge/ledger';
 import { openDatabase } from '@wedge/store';
 import { z } from 'zod';
+import { EarlyProposals, isEarlyProposal } from './early-proposals.ts';
 import { L1Follower } from './l1-follower.ts';
 import type { L1Reader } from './l1-reader.ts';
 import { L1Submitter, type L1Job } from './l1-submitter.ts';
@@ -69,7 +69,6 @@ const MAX_BATCH_EVENTS = 2_000;
  */
 const PAYMENT_BUDGET_MS = 10;
 const MIN_BATCH_PAYMENTS = 4;
-const MAX_EARLY_PROPOSALS = 2;
 
 /** An effect of a step, and the client request it answers when the step rejected that request's own payment. */
 type Outcome = { effect: MemberEffect; ownWaiter?: Waiter };
@@ -107,12 +106,10 @@ export class MemberNode {
   private readonly waiters = new PaymentWaiters();
   private readonly protocol: InboxEntry[] = [];
   private readonly payments: InboxEntry[] = [];
-  /** Proposals that arrived before the certificate they extend (see isEarlyProposal). */
-  private readonly early: InboxEntry[] = [];
+  private readonly early = new EarlyProposals<InboxEntry>();
   private drainScheduled = false;
   private stopped = false;
   private timer: NodeJS.Timeout | null = null;
-  readonly stats = { batches: 0, events: 0, persistMs: 0 };
 
   constructor(readonly options: MemberNodeOptions) {
     const { record } = options;
@@ -236,12 +233,18 @@ export class MemberNode {
     if (this.stopped) return;
     const signedBefore = this.state.signedVersion;
     const actions: (Outcome | { reply: () => void })[] = [];
+    const isEarly = (event: MemberEvent) => isEarlyProposal(this.ctx.config, this.state, event);
     const take = (entry: InboxEntry): void => {
-      if (this.isEarlyProposal(entry.event)) return this.holdEarly(entry, actions);
+      if (isEarly(entry.event)) {
+        const dropped = this.early.hold(entry);
+        if (dropped !== null) actions.push({ reply: dropped });
+        return;
+      }
       // A failed assertion throws out of here and crashes the process: a bug must never be papered over.
       actions.push(...this.stepEntry(entry));
       if (entry.done !== undefined) actions.push({ reply: entry.done });
-      this.releaseEarly(take);
+      // The certificate a held proposal waited for may just have arrived.
+      for (let ready = this.early.next(isEarly); ready !== null; ready = this.early.next(isEarly)) take(ready);
     };
     for (const entry of this.protocol.splice(0, MAX_BATCH_EVENTS)) take(entry);
     const paymentsFrom = performance.now();
@@ -252,11 +255,7 @@ export class MemberNode {
       taken += 1;
     }
     const effects = actions.flatMap((action) => ('effect' in action ? [action.effect] : []));
-    const started = performance.now();
     const { sends, jobs } = this.persist(effects);
-    this.stats.persistMs += performance.now() - started;
-    this.stats.batches += 1;
-    this.stats.events += actions.length;
     if (this.options.crashAfterPersist === 'signature' && this.state.signedVersion > signedBefore) this.crashForTest();
     let sendIndex = 0;
     let jobIndex = 0;
@@ -288,50 +287,6 @@ export class MemberNode {
     if (own !== undefined) own.ownWaiter = waiter;
     else this.waiters.register(waiter);
     return outcomes;
-  }
-
-  /**
-   * In a chain, member i gets proposal v+1 from member i-1 but certificate v
-   * from the tail, over another connection, so the proposal can overtake the
-   * certificate it extends. The core drops a proposal that does not extend
-   * its latest certificate, and nobody resends it: the channel would stall
-   * until the progress timeout wedges it. So a proposal that extends exactly
-   * the state this member signed last, whose certificate it lacks, is held
-   * here until that certificate arrives, and the sender's request is answered
-   * only then (unacknowledged, it is resent if this process dies meanwhile).
-   * Anything else goes to the core at once.
-   */
-  private isEarlyProposal(event: MemberEvent): boolean {
-    if (event.type !== 'message' || event.message.type !== 'propose') return false;
-    const { config } = this.ctx;
-    const proposer = config.topology === 'star' ? 0 : config.self - 1;
-    const { state } = event.message.proposal;
-    const { signedVersion, signedHash, latest } = this.state;
-    return (
-      this.state.wedged === null &&
-      event.from === proposer &&
-      signedVersion > latest.state.version &&
-      state.version === signedVersion + 1 &&
-      state.prevHash === signedHash
-    );
-  }
-
-  private holdEarly(entry: InboxEntry, actions: (Outcome | { reply: () => void })[]): void {
-    this.early.push(entry);
-    if (this.early.length > MAX_EARLY_PROPOSALS) {
-      // Only a faulty proposer sends several: what it sent first is dropped, and acknowledged.
-      const dropped = this.early.shift()!;
-      if (dropped.done !== undefined) actions.push({ reply: dropped.done });
-    }
-  }
-
-  /** Steps the held proposals that no longer run ahead of the latest certificate. */
-  private releaseEarly(take: (entry: InboxEntry) => void): void {
-    for (;;) {
-      const index = this.early.findIndex((entry) => !this.isEarlyProposal(entry.event));
-      if (index === -1) return;
-      take(this.early.splice(index, 1)[0]!);
-    }
   }
 
   /**
@@ -449,10 +404,5 @@ export class MemberNode {
       publicKey: toHex(this.options.account.publicKey),
     });
     return state;
-  }
-
-  /** The L1 view the follower last handed over, for status pages. */
-  get l1View(): L1ChannelView | null {
-    return this.state.l1;
   }
 }
