@@ -7,8 +7,8 @@ import { InvalidArgumentError } from 'commander';
 import { MAX_AMOUNT, MAX_CHALLENGE_BLOCKS, MAX_CHANNEL_MEMBERS, MIN_CHALLENGE_BLOCKS, MIN_CHANNEL_MEMBERS } from '@wedge/ledger';
 import { z } from 'zod';
 
-/** Digits only, no sign, no leading zeros, at most 31 digits (MAX_AMOUNT is 10^30). */
-const DECIMAL = /^(0|[1-9][0-9]{0,30})$/;
+/** Digits only, no sign, no leading zeros; the length bound keeps BigInt cheap, the range check below gives the real limit. */
+const DECIMAL = /^(0|[1-9][0-9]{0,99})$/;
 
 export const Amount = z
   .string()
@@ -18,18 +18,25 @@ export const Amount = z
 
 export const PositiveAmount = Amount.refine((value) => value > 0n, 'must be greater than 0');
 
+const ADDRESS_PATTERN = /^[0-9a-fA-F]{40}$/;
+const NAME_PATTERN = /^[a-zA-Z][a-zA-Z0-9_-]{0,31}$/;
+
 /** An address is 40 hex characters; upper case is accepted and normalized, since people paste addresses. */
 export const Address = z
   .string()
-  .regex(/^[0-9a-fA-F]{40}$/, 'expected an address: 40 hex characters')
+  .regex(ADDRESS_PATTERN, 'expected an address: 40 hex characters')
   .transform((text) => text.toLowerCase());
 
 /** Names of local keys: short, safe as file names, and never mistaken for an address. */
 export const AccountName = z
   .string()
-  .regex(/^[a-zA-Z][a-zA-Z0-9_-]{0,31}$/, 'expected a name: a letter, then up to 31 letters, digits, - or _');
+  .regex(NAME_PATTERN, 'expected a name: a letter, then up to 31 letters, digits, - or _');
 
-export const AddressOrName = z.union([Address, AccountName], { error: 'expected an address (40 hex characters) or an account name' });
+/** An address (normalized to lower case) or a local account name; which one is decided later, by resolveAddress. */
+export const AddressOrName = z
+  .string()
+  .refine((text) => ADDRESS_PATTERN.test(text) || NAME_PATTERN.test(text), 'expected an address (40 hex characters) or an account name')
+  .transform((text) => (ADDRESS_PATTERN.test(text) ? text.toLowerCase() : text));
 
 /** Channel ids, like every id on L1, are 64 lowercase hex characters; a unique prefix of 6+ also names a local channel. */
 export const ChannelRef = z

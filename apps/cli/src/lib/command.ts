@@ -10,7 +10,7 @@ import { createPrinter, type Printer } from './output.ts';
 
 export function addCommonOptions(command: Command): Command {
   return command
-    .option('--dir <dir>', 'the local network directory (or set WEDGE_DIR)', process.env.WEDGE_DIR ?? DEFAULT_DIR)
+    .option('--dir <dir>', 'the local network directory (or set WEDGE_DIR)', process.env.WEDGE_DIR || DEFAULT_DIR)
     .option('--json', 'print one JSON object on stdout instead of tables (for scripts)');
 }
 
