@@ -4,6 +4,7 @@
 // by every subcommand.
 import { Command } from 'commander';
 import { registerAccountBalance } from './commands/account-balance.ts';
+import { registerAccountList } from './commands/account-list.ts';
 import { registerAccountNew } from './commands/account-new.ts';
 import { registerAccountTransfer } from './commands/account-transfer.ts';
 import { registerChannelChallenge } from './commands/channel-challenge.ts';
@@ -43,6 +44,7 @@ export function createProgram(output: ProgramOutput): Command {
   registerAccountNew(account);
   registerAccountBalance(account);
   registerAccountTransfer(account);
+  registerAccountList(account);
 
   const channel = program.command('channel').description('payment channels: open, pay, inspect, close, and dispute');
   addExamples(channel, [

@@ -29,7 +29,21 @@ export function registerChannelSettle(channel: Command): void {
     const client = clientOf(home);
     if (input.wait) {
       printer.progress('waiting for the dispute deadline...');
-      await waitForDeadline(client, entry.id, input.timeout * 1_000);
+      const reached = await waitForDeadline(client, entry.id, input.timeout * 1_000);
+      // The members (or a watchtower) settle by themselves at the deadline; then there is nothing left to send.
+      if (reached.status === 'closed') {
+        const settled = reached.settledBalances ?? [];
+        const result = { ok: true, channel: entry.id, tx: null, status: reached.status, closedBy: reached.closedBy, version: reached.recorded.version, settledBalances: settled };
+        printer.result(result, () =>
+          fields([
+            ['channel', entry.id],
+            ['result', `already settled at height ${reached.closedAt} (${reached.closedBy})`],
+            ['settled version', reached.recorded.version],
+            ['paid out', settled.map((balance, member) => `${entry.members[member]!.name}=${balance}`).join(' ') || null],
+          ]),
+        );
+        return;
+      }
     }
     const sender = resolveKey(home, input.from ?? entry.members[0]!.name);
     const final = await settle(client, entry, sender.keyPair);
