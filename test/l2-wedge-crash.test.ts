@@ -61,7 +61,9 @@ describe('the safety rules in real member processes', () => {
   beforeAll(async () => {
     star = await openChannel(keys.slice(0, 2), 'star', 1_000);
     await star.startAll();
-    await star.client(0).pay(star.payment(0, 1, 10n));
+    const { version } = await star.client(0).pay(star.payment(0, 1, 10n));
+    // The payer's member answers first; the other member holds the certificate a moment later.
+    await eventually('member 1 holds the first certificate', async () => ((await star.client(1).channel()).latest.state.version === version ? true : undefined));
   });
 
   it('the peer endpoint refuses unauthenticated envelopes and drops bad states without changing anything', async () => {

@@ -6,7 +6,7 @@
 // own — a malformed one is dropped, the core never sees it.
 import express from 'express';
 import { channelStateToWire, parseWire } from '@wedge/api';
-import { commandsHash, type MemberMessage, type Payment } from '@wedge/channel';
+import type { MemberMessage, Payment } from '@wedge/channel';
 import { WedgeError, isHex } from '@wedge/common';
 import { openingState } from '@wedge/ledger';
 import { z } from 'zod';
@@ -32,15 +32,10 @@ const PeerEnvelope = z.strictObject({
 
 export type MemberApiOptions = { readonly paymentWaitMs: number };
 
-/** A message the core may see: its shape is exact, and a certificate's payments are the ones its state commits to. */
-function acceptableMessage(chainId: string, raw: unknown): MemberMessage | null {
+/** A message of exactly the expected shape, typed for the core (which checks its signatures and meaning), or null. */
+function parsedMessage(raw: unknown): MemberMessage | null {
   const parsed = WireMemberMessage.safeParse(raw);
-  if (!parsed.success) return null;
-  const message = memberMessageFromWire(parsed.data);
-  // The core records a certificate's payment list as applied; a list that is not what the
-  // signed state commits to would mark the wrong payments (see the report on @wedge/channel).
-  if (message.type === 'certificate' && commandsHash(chainId, message.payments) !== message.certificate.state.commandsHash) return null;
-  return message;
+  return parsed.success ? memberMessageFromWire(parsed.data) : null;
 }
 
 export function createMemberApi(node: MemberNode, options: MemberApiOptions): express.Express {
@@ -66,7 +61,7 @@ export function createMemberApi(node: MemberNode, options: MemberApiOptions): ex
       return sendError(response, 'UNAUTHORIZED_PEER', 'envelope is not authenticated by a member of this channel');
     }
     if (Math.abs(Date.now() - sentAtMs) > ENVELOPE_MAX_AGE_MS) return sendError(response, 'UNAUTHORIZED_PEER', 'envelope is too old or from the future');
-    const valid = messages.map((raw) => acceptableMessage(config.chainId, raw)).filter((message) => message !== null);
+    const valid = messages.map(parsedMessage).filter((message) => message !== null);
     if (valid.length === 0) return void response.status(204).end();
     if (node.queued + valid.length > MAX_INBOX_EVENTS) return sendError(response, 'BUSY', 'inbox full; retry later');
     // Answer only once the messages are persisted: then the sender may forget them.

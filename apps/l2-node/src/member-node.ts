@@ -10,7 +10,6 @@ import { mkdirSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   createMemberState,
-  paymentValidity,
   stepMember,
   type MemberContext,
   type MemberEffect,
@@ -23,7 +22,6 @@ import type { KeyPair, SignatureScheme } from '@wedge/crypto';
 import type { ChannelRecord } from '@wedge/ledger';
 import { openDatabase } from '@wedge/store';
 import { z } from 'zod';
-import { EarlyProposals, isEarlyProposal } from './early-proposals.ts';
 import { L1Follower } from './l1-follower.ts';
 import type { L1Reader } from './l1-reader.ts';
 import { L1Submitter, type L1Job } from './l1-submitter.ts';
@@ -106,7 +104,6 @@ export class MemberNode {
   private readonly waiters = new PaymentWaiters();
   private readonly protocol: InboxEntry[] = [];
   private readonly payments: InboxEntry[] = [];
-  private readonly early = new EarlyProposals<InboxEntry>();
   private drainScheduled = false;
   private stopped = false;
   private timer: NodeJS.Timeout | null = null;
@@ -233,18 +230,10 @@ export class MemberNode {
     if (this.stopped) return;
     const signedBefore = this.state.signedVersion;
     const actions: (Outcome | { reply: () => void })[] = [];
-    const isEarly = (event: MemberEvent) => isEarlyProposal(this.ctx.config, this.state, event);
     const take = (entry: InboxEntry): void => {
-      if (isEarly(entry.event)) {
-        const dropped = this.early.hold(entry);
-        if (dropped !== null) actions.push({ reply: dropped });
-        return;
-      }
       // A failed assertion throws out of here and crashes the process: a bug must never be papered over.
       actions.push(...this.stepEntry(entry));
       if (entry.done !== undefined) actions.push({ reply: entry.done });
-      // The certificate a held proposal waited for may just have arrived.
-      for (let ready = this.early.next(isEarly); ready !== null; ready = this.early.next(isEarly)) take(ready);
     };
     for (const entry of this.protocol.splice(0, MAX_BATCH_EVENTS)) take(entry);
     const paymentsFrom = performance.now();
@@ -273,38 +262,16 @@ export class MemberNode {
     }
   }
 
-  /** Steps one event; a client's payment is first checked against what its payer can spend. */
+  /** Steps one event; a client's payment starts waiting for its outcome unless the step refused it at once. */
   private stepEntry(entry: InboxEntry): Outcome[] {
     const { event, waiter } = entry;
-    if (event.type !== 'payment' || waiter === undefined) return stepMember(this.ctx, this.state, event).effects.map((effect) => ({ effect }));
-    const { paymentId } = event.payment;
-    if (this.exceedsSpendable(event.payment)) {
-      return [{ effect: { type: 'payment-rejected', paymentId, code: 'INSUFFICIENT_FUNDS' }, ownWaiter: waiter }];
-    }
     const outcomes: Outcome[] = stepMember(this.ctx, this.state, event).effects.map((effect) => ({ effect }));
-    // Rejected at once (bad signature, duplicate, wedged...): that answer is for this request alone.
-    const own = outcomes.find(({ effect }) => effect.type === 'payment-rejected' && effect.paymentId === paymentId);
+    if (event.type !== 'payment' || waiter === undefined) return outcomes;
+    // Refused at once (bad signature, duplicate, overdraft, wedged...): that answer is for this request alone.
+    const own = outcomes.find(({ effect }) => effect.type === 'payment-rejected' && effect.paymentId === event.payment.paymentId);
     if (own !== undefined) own.ownWaiter = waiter;
     else this.waiters.register(waiter);
     return outcomes;
-  }
-
-  /**
-   * Only the sequencer learns that a payment overdraws its payer when it
-   * builds a batch; a payment handed to another member would wait there for
-   * a certificate that never comes. So every member refuses, up front, a
-   * payment that its payer's certified balance minus its payments already
-   * waiting here cannot cover. (Incoming payments that are not certified yet
-   * do not count: they may be ordered after this one.)
-   */
-  private exceedsSpendable(payment: Payment): boolean {
-    const state = this.state;
-    if (state.closed || state.wedged !== null || state.closeRequested) return false; // the core answers these
-    if (paymentValidity(this.ctx.scheme, this.ctx.config, payment) !== null) return false;
-    if (state.applied.has(payment.paymentId) || state.pending.has(payment.paymentId)) return false;
-    let spendable = state.latest.state.balances[payment.from]!;
-    for (const waiting of state.pending.values()) if (waiting.from === payment.from) spendable -= waiting.amount;
-    return spendable < payment.amount;
   }
 
   private persist(effects: readonly MemberEffect[]) {
