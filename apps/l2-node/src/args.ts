@@ -83,5 +83,11 @@ export function parseArgs(argv: readonly string[]): Args | string {
   }
   const parsed = Args.safeParse(raw);
   if (parsed.success) return parsed.data;
-  return parsed.error.issues.map((issue) => `${issue.path.join('.') || 'arguments'}: ${issue.message}`).join('; ');
+  const flagOf = (name: PropertyKey | undefined) => Object.keys(FLAGS).find((flag) => FLAGS[flag] === name) ?? '--watchtower URL';
+  return parsed.error.issues
+    .map((issue) => {
+      if (issue.code === 'unrecognized_keys') return `${issue.keys.map(flagOf).join(', ')} not allowed with ${raw.mode === 'watchtower' ? '--watchtower' : 'a member'}`;
+      return `${flagOf(issue.path[0])}: ${raw[issue.path[0] as string] === undefined ? 'required' : issue.message}`;
+    })
+    .join('; ');
 }
