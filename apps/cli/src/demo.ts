@@ -1,107 +1,109 @@
-// `npm run demo [-- --seed S] [--json]`
-// Until the process-based network exists (issues 3-5), the demo runs a short
-// scenario in the deterministic simulator, with the very code the replicas
-// will run: four PBFT replicas, one of them a Byzantine primary that
-// equivocates, a crash and restart, a lossy network, clients sending
-// transfers, and two payment channels — one closed cooperatively, one
-// terminated with a stale state, challenged, and settled.
-import { HONEST_RULES } from '@wedge/consensus';
-import { L1World, l1Scenario, type ByzantineProfile } from '@wedge/sim';
+// `npm run demo [-- --payments N] [--json] [--keep] [--dir DIR]`
+// The whole system as real processes on 127.0.0.1, start to finish: 4 L1
+// replicas, a watchtower, a 2-member star and a 3-member chain channel, a
+// stream of off-chain payments, a dispute (a stale termination overridden by
+// the honest side and settled at the newest balances) and a cooperative
+// close; then a summary, and every process it started is stopped (unless
+// --keep). Exit code 0 when every check held, 1 when one did not, 2 for bad
+// arguments. With --json, stdout is exactly one JSON object.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Command, CommanderError } from 'commander';
+import { parseWith } from './lib/arguments.ts';
+import { homeOf, type Home } from './lib/home.ts';
+import { toJson } from './lib/output.ts';
+import { stopProcesses } from './lib/processes.ts';
+import { forgetProcesses, readProcesses } from './lib/registry.ts';
+import type { ScenarioContext } from './lib/scenario-context.ts';
+import { dashboardAvailable, startDashboard } from './lib/dashboard.ts';
+import { runDemo } from './demo/run-demo.ts';
+import { demoJson, demoText } from './demo/summary.ts';
+import { z } from 'zod';
 
-type DemoOptions = { seed: number; json: boolean };
+const DEFAULT_PAYMENTS = 400;
 
-function parseArgs(argv: string[]): DemoOptions {
-  const options: DemoOptions = { seed: 2026, json: false };
-  for (let index = 0; index < argv.length; index++) {
-    const flag = argv[index];
-    if (flag === '--json') options.json = true;
-    else if (flag === '--seed' && /^\d+$/.test(argv[index + 1] ?? '')) options.seed = Number(argv[++index]);
-    else {
-      process.stderr.write(`demo: unknown or malformed argument "${flag}"\nusage: npm run demo -- [--seed N] [--json]\n`);
-      process.exit(2);
-    }
+type DemoOptions = { payments: number; json: boolean; keep: boolean; dir: string | null };
+
+function parseOptions(argv: readonly string[]): DemoOptions {
+  const program = new Command('demo')
+    .description('Run Wedge end to end as real processes: L1 replicas, two channels, payments, a dispute and a cooperative close.')
+    .option('--payments <n>', `off-chain payments to stream, 2..100000 (default ${DEFAULT_PAYMENTS})`, parseWith(z.string().regex(/^[0-9]{1,6}$/, 'expected a whole number').transform(Number).refine((n) => n >= 2 && n <= 100_000, 'must be between 2 and 100000')))
+    .option('--json', 'print only one JSON object on stdout')
+    .option('--keep', 'leave the network running afterwards and print the dashboard URL')
+    .option('--dir <dir>', 'use this directory instead of a temporary one (kept afterwards)')
+    .exitOverride()
+    .addHelpText('after', '\nExamples:\n  $ npm run demo\n  $ npm run demo -- --payments 2000\n  $ npm run demo -- --json\n  $ npm run demo -- --keep\n');
+  try {
+    program.parse([...argv], { from: 'user' });
+  } catch (error) {
+    if (error instanceof CommanderError) process.exit(error.code === 'commander.helpDisplayed' ? 0 : 2);
+    throw error;
   }
-  return options;
+  const options = program.opts<{ payments?: number; json?: boolean; keep?: boolean; dir?: string }>();
+  return { payments: options.payments ?? DEFAULT_PAYMENTS, json: options.json === true, keep: options.keep === true, dir: options.dir ?? null };
 }
 
-const byzantinePrimary: ByzantineProfile = {
-  equivocate: true,
-  doubleVote: true,
-  tamperNewView: false,
-  withholdProbability: 0,
-  silentPrimary: false,
-  forge: true,
-  replay: true,
-};
+/** Stops what this demo started: the members and watchtower (via the context), then the replicas it started. */
+async function stopStarted(home: Home, ctx: ScenarioContext | null, replicas: readonly string[]): Promise<void> {
+  await ctx?.cleanup();
+  const names = new Set(replicas);
+  const records = readProcesses(home).filter((record) => names.has(record.name));
+  await stopProcesses(records);
+  forgetProcesses(home, names);
+}
 
-function main(): void {
-  const options = parseArgs(process.argv.slice(2));
+async function main(): Promise<number> {
+  const options = parseOptions(process.argv.slice(2));
   const started = Date.now();
-  const scenario = l1Scenario(options.seed, {
-    replicas: 4,
-    rules: HONEST_RULES,
-    byzantine: [{ replica: 0, profile: byzantinePrimary }],
-    crashes: [],
-    partitions: [{ atMs: 2_500, durationMs: 1_500, isolated: [2] }],
-    network: { minDelayMs: 1, maxDelayMs: 25, lossProbability: 0.01, duplicateProbability: 0.01 },
-    faultPhaseMs: 6_000,
-  });
-  const withChannels = { ...scenario, workload: { ...scenario.workload, channelPaths: ['cooperative', 'dispute'] as const } };
-  const world = new L1World(withChannels);
-  const result = world.run();
-  const ledger = world.honestLedger();
-  const channels = world.workload.channels.map((plan) => {
-    const record = ledger.channels.get(plan.id);
-    return {
-      id: plan.id,
-      path: plan.path,
-      status: record?.status ?? 'unopened',
-      recordedVersion: record?.recorded.version ?? null,
-      settledBalances: record?.settledBalances?.map(String) ?? null,
-      expectedBalances: plan.expectedPayout?.map(String) ?? null,
-    };
-  });
-  const summary = {
-    ok: result.violations.length === 0,
-    seed: options.seed,
-    replicas: scenario.replicas,
-    byzantineReplicas: scenario.byzantine.map((entry) => entry.replica),
-    blocks: result.committedBlocks,
-    views: result.viewChanges,
-    transactions: { submitted: result.submitted, executed: result.executed },
-    staleRejected: result.staleRejected,
-    channels,
-    violations: result.violations,
-    virtualMs: result.virtualMs,
-    durationMs: Date.now() - started,
+  const temporary = options.dir === null;
+  const home = homeOf(options.dir ?? mkdtempSync(join(tmpdir(), 'wedge-demo-')));
+  const say = (line: string) => {
+    if (!options.json) process.stdout.write(`${line}\n`);
   };
-  if (options.json) {
-    process.stdout.write(`${JSON.stringify(summary)}\n`);
-  } else {
-    const line = (text = '') => process.stdout.write(`${text}\n`);
-    line('Wedge demo — simulated L1 network (deterministic; replay with --seed)');
-    line();
-    line(`  replicas           ${scenario.replicas} PBFT replicas (f = 1); replica 0, the first primary, is Byzantine:`);
-    line('                     it equivocates, votes for everything, forges and replays messages');
-    line('  faults             replica 2 cut off for 1.5 s; 1% message loss and duplication');
-    line(`  L1 blocks          ${result.committedBlocks} committed in ${(result.virtualMs / 1000).toFixed(1)} s of virtual time`);
-    line(`  view changes       reached view ${result.viewChanges} (the Byzantine primary was replaced)`);
-    line(`  transactions       ${result.executed} of ${result.submitted} executed`);
-    line(`  stale states       ${result.staleRejected} stale channel submission(s) rejected with STALE_STATE`);
-    line();
-    for (const channel of channels) {
-      line(`  channel ${channel.id.slice(0, 12)}…  ${channel.path === 'cooperative' ? 'cooperative close' : 'dispute: stale terminate → challenge → settle'}`);
-      line(`      status ${channel.status}, recorded version ${channel.recordedVersion}, paid [${channel.settledBalances?.join(', ') ?? '—'}], expected [${channel.expectedBalances?.join(', ') ?? '—'}]`);
+  let ctx: ScenarioContext | null = null;
+  let replicas: string[] = [];
+  const cleanup = async () => {
+    if (options.keep) return;
+    await stopStarted(home, ctx, replicas);
+    if (temporary) rmSync(home.dir, { recursive: true, force: true });
+  };
+  // Ctrl-C stops the processes too: a demo must not leave a network behind.
+  process.once('SIGINT', () => void cleanup().finally(() => process.exit(130)));
+
+  say('Wedge demo — L1 replicas, payment channels and a watchtower as real processes on 127.0.0.1');
+  say(temporary && !options.keep ? `(data in ${home.dir}, removed at the end; --keep leaves the network running)` : `(data in ${home.dir})`);
+  say('');
+  try {
+    const run = await runDemo(home, options.payments, !options.json, say, (context, startedReplicas) => {
+      ctx = context;
+      replicas = startedReplicas;
+    });
+    const json = demoJson(run, Date.now() - started);
+    if (options.keep) {
+      json.dir = home.dir;
+      json.dashboard = dashboardAvailable() ? (await startDashboard(home).catch(() => null))?.url ?? null : null;
     }
-    line();
-    line(
-      summary.ok
-        ? '  invariants         agreement, validity, convergence, conservation, settlement, liveness: all held'
-        : `  VIOLATIONS         ${result.violations.map((violation) => `${violation.invariant}: ${violation.detail}`).join('\n                     ')}`,
-    );
-    line(`  took               ${summary.durationMs} ms`);
+    if (options.json) process.stdout.write(`${toJson(json)}\n`);
+    else {
+      say(demoText(run, json));
+      if (options.keep) {
+        say('');
+        say(`The network keeps running${json.dashboard ? `; watch it at ${json.dashboard}` : ''}.`);
+        say(`  npm run wedge -- channel status --dir ${home.dir}`);
+        say(`  npm run wedge -- network down --dir ${home.dir}     # stops every process`);
+      }
+    }
+    return json.ok ? 0 : 1;
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    const message = error instanceof Error ? error.message : String(error);
+    if (options.json) process.stdout.write(`${toJson({ ok: false, error: { code: typeof code === 'string' ? code : 'ERROR', message } })}\n`);
+    process.stderr.write(`demo: ${typeof code === 'string' ? `${code}: ` : ''}${message}\n`);
+    return 1;
+  } finally {
+    await cleanup();
   }
-  process.exitCode = summary.ok ? 0 : 1;
 }
 
-main();
+process.exit(await main());

@@ -10,7 +10,6 @@ import { runCli } from './run-cli.ts';
 
 const DIR = ['--dir', '/nonexistent/wedge-cli-test'];
 const TRANSFER = ['account', 'transfer', ...DIR, '--from', 'account-0', '--to', 'account-1'];
-const PAY = ['channel', 'pay', ...DIR, '--channel', 'abcdef12', '--from', 'account-0', '--to', 'account-1'];
 
 const CASES: { what: string; args: string[]; message: RegExp }[] = [
   { what: 'unknown command', args: ['bogus'], message: /unknown command 'bogus'/ },
@@ -28,17 +27,13 @@ const CASES: { what: string; args: string[]; message: RegExp }[] = [
   { what: 'exponent amount', args: [...TRANSFER, '--amount', '1e6'], message: /'1e6' is invalid/ },
   { what: 'zero amount', args: [...TRANSFER, '--amount', '0'], message: /must be greater than 0/ },
   { what: 'huge amount', args: [...TRANSFER, '--amount', '1' + '0'.repeat(31)], message: /at most 10{30}/ },
-  { what: 'amount that is a word', args: [...PAY, '--amount', 'ten'], message: /'ten' is invalid/ },
   { what: 'malformed channel id', args: ['channel', 'status', ...DIR, '--channel', 'xyz'], message: /expected a channel id/ },
   { what: 'malformed deposit in a list', args: ['channel', 'open', ...DIR, '--members', 'a,b', '--deposits', '10,-1'], message: /item 1: expected a whole number/ },
   { what: 'deposits that do not match members', args: ['channel', 'open', ...DIR, '--members', 'alice,bob', '--deposits', '10,20,30'], message: /one per member/ },
   { what: 'one member only', args: ['channel', 'open', ...DIR, '--members', 'alice', '--deposits', '10'], message: /at least 2 members/ },
-  { what: 'repeated member', args: ['channel', 'open', ...DIR, '--members', 'alice,alice', '--deposits', '1,1'], message: /members must be distinct/ },
   { what: 'unknown topology', args: ['channel', 'open', ...DIR, '--members', 'a,b', '--deposits', '1,1', '--topology', 'ring'], message: /expected star or chain/ },
   { what: 'negative version', args: ['channel', 'terminate', ...DIR, '--channel', 'abcdef', '--member', 'a', '--version', '-1'], message: /'-1' is invalid/ },
   { what: 'too few replicas', args: ['network', 'up', ...DIR, '--replicas', '3'], message: /must be between 4 and 64/ },
-  { what: 'privileged port', args: ['network', 'up', ...DIR, '--base-port', '80'], message: /must be between 1024 and 65000/ },
-  { what: 'bad account name', args: ['account', 'new', ...DIR, '--name', '9lives'], message: /expected a name/ },
   { what: 'unknown scenario', args: ['scenario', 'run', 'no-such-scenario', ...DIR], message: /no scenario named no-such-scenario/ },
 ];
 

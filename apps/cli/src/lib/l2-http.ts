@@ -2,11 +2,9 @@
 // status command must answer even when a member is paused or gone. Writes
 // (pay, wedge, close, watch, push) go through the l2-node's own client.
 import { z } from 'zod';
-import { ChannelViewResponse, WatchedChannelResponse } from '../../../l2-node/src/l2-api.ts';
-import { L2Error } from '../../../l2-node/src/l2-client.ts';
+import { ChannelViewResponse, L2Error, WatchedChannelResponse } from '@wedge/l2-node';
 
-export { L2Error };
-export { createMemberClient, createWatchtowerClient } from '../../../l2-node/src/l2-client.ts';
+export { createMemberClient, createWatchtowerClient, L2Error } from '@wedge/l2-node';
 
 const ErrorBody = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
 

@@ -8,7 +8,7 @@ import type { Home } from './home.ts';
 import { readJsonFile, writeJsonFile } from './home.ts';
 import { isRunning } from './processes.ts';
 
-export const ProcessKind = z.enum(['replica', 'member', 'watchtower']);
+export const ProcessKind = z.enum(['replica', 'member', 'watchtower', 'dashboard']);
 export type ProcessKind = z.infer<typeof ProcessKind>;
 
 export const ProcessRecord = z.object({

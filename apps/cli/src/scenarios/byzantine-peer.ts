@@ -5,9 +5,7 @@
 // real Byzantine member can do; the honest members' keys are never touched.
 import { createServer, type Server } from 'node:http';
 import type { MemberMessage } from '@wedge/channel';
-import { deriveChannelPeerKeys, macOf } from '../../../l2-node/src/peer-auth.ts';
-import { PEER_PATH } from '../../../l2-node/src/peer-transport.ts';
-import { memberMessageToWire } from '../../../l2-node/src/wire.ts';
+import { deriveChannelPeerKeys, macOf, memberMessageToWire, PEER_PATH } from '@wedge/l2-node';
 import { z } from 'zod';
 import type { ChannelEntry } from '../lib/channel-registry.ts';
 

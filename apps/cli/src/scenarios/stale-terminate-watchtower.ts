@@ -18,7 +18,7 @@ export const scenario: Scenario = {
     const tower = await ctx.watchtower();
     const towerNonceBefore = (await ctx.client.getAccount(tower.address)).nonce;
     const members = await ctx.fundedAccounts(2, FUNDED);
-    const channel = await ctx.openChannel({ members, deposits: DEPOSITS, topology: 'star', challengeBlocks: 20, watchtower: tower.url });
+    const channel = await ctx.openChannel({ members, deposits: DEPOSITS, topology: 'star', challengeBlocks: 14, watchtower: tower.url });
     await ctx.pay(channel, 0, 1, 100n);
     await ctx.pay(channel, 0, 1, 700n);
     const newest = await ctx.pay(channel, 1, 0, 50n);
