@@ -167,32 +167,46 @@ describe('the safety rules in real member processes', () => {
     expect((await star.client(0).channel()).signed.version).toBeLessThanOrEqual(version + 1);
   });
 
-  for (const topology of ['star', 'chain'] as const) {
-    it(`${topology}: a member killed between persisting its signature and sending it signs one state per version`, async () => {
-      const memberKeys = topology === 'star' ? keys.slice(2, 4) : keys.slice(4, 7);
-      // A progress timeout longer than a restart, or the others would rightly wedge while it is down.
-      const channel = await openChannel(memberKeys, topology, 20, ['--progress-timeout-ms', '20000', '--payment-wait-ms', '30000']);
-      const crashing = channel.members[1]!;
-      await Promise.all(channel.members.map((member) => (member === crashing ? member.start({ WEDGE_CRASH_AFTER_PERSIST: 'signature' }) : member.start())));
-      const paying = channel.client(0).pay(channel.payment(0, 1, 42n), 30_000).catch((error: unknown) => error);
-      expect(await crashing.exited()).toBe('SIGKILL');
-      const [crash] = crashing.events('crash-after-persist');
-      expect(crash).toMatchObject({ signedVersion: 1 });
-      // Nothing left the process: no member holds a certificate for version 1 yet.
-      for (const index of channel.members.keys()) {
-        if (channel.members[index] !== crashing) expect((await channel.client(index).channel()).latest.state.version).toBe(0);
-      }
-      await crashing.start();
-      // The persisted signature is sent after the restart, and the payment commits with it.
-      expect(await paying).toMatchObject({ version: 1 });
-      for (const index of channel.members.keys()) {
-        const certificate = await eventually(`member ${index} holds version 1`, async () => channel.client(index).state(1));
-        expect(channelStateHash(certificate.state)).toBe(crash!.signedHash);
-      }
-      const view = await channel.client(1).channel();
-      expect(view.signed).toEqual({ version: 1, stateHash: crash!.signedHash });
-      // And the channel goes on.
-      expect(await channel.client(1).pay(channel.payment(1, 0, 2n))).toMatchObject({ version: 2 });
-    });
-  }
+  describe('a member killed between persisting its signature and sending it', () => {
+    const crashChannels = new Map<'star' | 'chain', L2Channel>();
+
+    // Both channels start at once (process start-up dominates); in each, member 1 dies right after persisting its first signature.
+    beforeAll(async () => {
+      await Promise.all(
+        (['star', 'chain'] as const).map(async (topology) => {
+          const memberKeys = topology === 'star' ? keys.slice(2, 4) : keys.slice(4, 7);
+          // A progress timeout longer than a restart, or the others would rightly wedge while it is down.
+          const channel = await openChannel(memberKeys, topology, 20, ['--progress-timeout-ms', '30000', '--payment-wait-ms', '50000']);
+          await Promise.all(channel.members.map((member, index) => member.start(index === 1 ? { WEDGE_CRASH_AFTER_PERSIST: 'signature' } : {})));
+          crashChannels.set(topology, channel);
+        }),
+      );
+    }, 60_000);
+
+    for (const topology of ['star', 'chain'] as const) {
+      it(`${topology}: restarts, sends that same signature, and signs one state per version`, async () => {
+        const channel = crashChannels.get(topology)!;
+        const crashing = channel.members[1]!;
+        const paying = channel.client(0).pay(channel.payment(0, 1, 42n), 60_000).catch((error: unknown) => ({ error: String(error) }));
+        expect(await crashing.exited()).toBe('SIGKILL');
+        const [crash] = crashing.events('crash-after-persist');
+        expect(crash).toMatchObject({ signedVersion: 1 });
+        // Nothing left the process: no member holds a certificate for version 1 yet.
+        for (const index of channel.members.keys()) {
+          if (channel.members[index] !== crashing) expect((await channel.client(index).channel()).latest.state.version).toBe(0);
+        }
+        await crashing.start();
+        // The persisted signature is sent after the restart, and the payment commits with it.
+        expect(await paying).toMatchObject({ version: 1 });
+        for (const index of channel.members.keys()) {
+          const certificate = await eventually(`member ${index} holds version 1`, async () => channel.client(index).state(1));
+          expect(channelStateHash(certificate.state)).toBe(crash!.signedHash);
+        }
+        const view = await channel.client(1).channel();
+        expect(view.signed).toEqual({ version: 1, stateHash: crash!.signedHash });
+        // And the channel goes on.
+        expect(await channel.client(1).pay(channel.payment(1, 0, 2n))).toMatchObject({ version: 2 });
+      });
+    }
+  });
 });

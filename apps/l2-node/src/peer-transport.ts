@@ -13,7 +13,7 @@ export const PEER_PATH = '/v1/peer/messages';
 const QUEUE_LIMIT = 10_000;
 const BATCH_MESSAGES = 64;
 const BACKOFF_MS_MIN = 50;
-const BACKOFF_MS_MAX = 2_000;
+const BACKOFF_MS_MAX = 1_000;
 const REQUEST_TIMEOUT_MS = 10_000;
 
 export type OutboundMessage = { readonly id: number; readonly text: string };
