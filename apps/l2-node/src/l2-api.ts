@@ -20,7 +20,6 @@ export const MAX_PEER_BODY_BYTES = 16 * 1024 * 1024;
 const L2_STATUS_BY_CODE: Readonly<Record<string, number>> = {
   DUPLICATE_PAYMENT: 409,
   WEDGED: 409,
-  CLOSE_REQUESTED: 409,
   UNKNOWN_STATE: 404,
   PAYMENT_TIMEOUT: 504,
   BUSY: 503,
