@@ -14,6 +14,7 @@ import { registerChannelPay } from './commands/channel-pay.ts';
 import { registerChannelSettle } from './commands/channel-settle.ts';
 import { registerChannelStatus } from './commands/channel-status.ts';
 import { registerChannelTerminate } from './commands/channel-terminate.ts';
+import { registerDashboardStart } from './commands/dashboard-start.ts';
 import { registerNetworkDown } from './commands/network-down.ts';
 import { registerNetworkStatus } from './commands/network-status.ts';
 import { registerNetworkUp } from './commands/network-up.ts';
@@ -64,6 +65,10 @@ export function createProgram(output: ProgramOutput): Command {
   const watchtower = program.command('watchtower').description('a process that challenges stale terminations for offline members');
   addExamples(watchtower, ['wedge watchtower start --channel 3fa9c2']);
   registerWatchtowerStart(watchtower);
+
+  const dashboard = program.command('dashboard').description('the live network page: replicas, blocks, channels, disputes');
+  addExamples(dashboard, ['wedge dashboard start']);
+  registerDashboardStart(dashboard);
 
   const scenario = program.command('scenario').description('scripted dispute and close scenarios against the live network, reported as pass or fail');
   addExamples(scenario, ['wedge scenario list', 'wedge scenario run stale-terminate-challenged']);
