@@ -34,12 +34,12 @@ function stateAfter(ctx: ScenarioContext, latest: ChannelState, payment: Payment
   };
 }
 
+/** What L1 says to a state with these signatures: a terminate while the channel is open, a challenge once the honest members froze it. */
 async function l1Verdict(ctx: ScenarioContext, channel: ChannelEntry, state: ChannelState, signatures: string[]): Promise<string> {
-  try {
-    return (await ctx.terminateWith(channel, 0, state.version, { state, signatures })).code;
-  } catch (error) {
-    return (error as { code?: string }).code ?? String(error);
-  }
+  const codeOf = (error: unknown) => (error as { code?: string }).code ?? String(error);
+  const terminated = await ctx.terminateWith(channel, 0, state.version, { state, signatures }).then((final) => final.code as string, codeOf);
+  if (terminated !== 'CHANNEL_FROZEN') return terminated;
+  return ctx.challengeWith(channel, 0, { state, signatures }).then((final) => final.code as string, codeOf);
 }
 
 export const scenario: Scenario = {
@@ -47,7 +47,7 @@ export const scenario: Scenario = {
   description: 'a Byzantine sequencer signs two different states for one version; each honest member signs at most one, so no conflicting certificate forms',
   async run(ctx) {
     const members = await ctx.fundedAccounts(3, FUNDED);
-    const channel = await ctx.openChannel({ members, deposits: DEPOSITS, topology: 'star', challengeBlocks: 12, progressTimeoutMs: 4_000 });
+    const channel = await ctx.openChannel({ members, deposits: DEPOSITS, topology: 'star', challengeBlocks: 12, progressTimeoutMs: 6_000 });
     const last = await ctx.pay(channel, 1, 0, 200n);
     await ctx.agreed(channel, last);
     const latest = channelStateFromWire((await ctx.view(channel, 1)).latest.state);
