@@ -1,13 +1,15 @@
 // `wedge network up`: writes a network into the directory if it has none,
-// starts every replica that is not running as a detached process, and waits
-// until all of them answer. Running it again is harmless: it starts only what
-// is down.
+// starts every replica that is not running as a detached process, waits
+// until all of them answer, and restarts the member processes (and the
+// watchtower) of channels still open on L1. Running it again is harmless: it
+// starts only what is down.
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { AccountCount, parseWith, Port, ReplicaCount } from '../lib/arguments.ts';
 import { addCommonOptions, addExamples, defineAction } from '../lib/command.ts';
 import { readNetworkFile } from '../lib/home.ts';
-import { createNetworkIfMissing, startReplicas, waitForReplicas } from '../lib/network.ts';
+import { clientOf, createNetworkIfMissing, startReplicas, waitForReplicas } from '../lib/network.ts';
+import { resumeChannels } from '../lib/resume.ts';
 import { fields, table } from '../lib/output.ts';
 
 const DEFAULT_REPLICAS = 4;
@@ -38,10 +40,12 @@ export function registerNetworkUp(network: Command): void {
     const started = startReplicas(home);
     printer.progress(started.length === 0 ? 'every replica is already running' : `started ${started.join(', ')}; waiting for them to answer...`);
     await waitForReplicas(home);
+    const resumed = await resumeChannels(home, clientOf(home));
+    if (resumed.length > 0) printer.progress(`restarted the members of ${resumed.length} open channel(s)`);
     const replicas = readNetworkFile(home).replicas.map((replica) => ({ replica: replica.id, url: replica.url }));
-    const result = { ok: true, dir: home.dir, created, started, replicas };
+    const result = { ok: true, dir: home.dir, created, started, resumedChannels: resumed, replicas };
     printer.result(result, () =>
-      [fields([['directory', home.dir], ['new network', created], ['started', started.join(', ') || 'none']]), '', table(replicas), '', 'all replicas answer; try `wedge network status`'].join('\n'),
+      [fields([['directory', home.dir], ['new network', created], ['started', started.join(', ') || 'none'], ['channels resumed', resumed.length]]), '', table(replicas), '', 'all replicas answer; try `wedge network status`'].join('\n'),
     );
   });
 }

@@ -65,6 +65,9 @@ export async function runScenario(home: Home, scenario: Scenario, progress: (mes
   const started = Date.now();
   let error: ScenarioReport['error'] = null;
   let timer: NodeJS.Timeout | undefined;
+  // Ctrl-C still stops the processes the scenario started.
+  const onInterrupt = () => void ctx.cleanup().finally(() => process.exit(130));
+  process.once('SIGINT', onInterrupt);
   try {
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new CliError('TIMEOUT', `the scenario did not finish within ${timeoutMs / 1000} s`)), timeoutMs);
@@ -76,6 +79,7 @@ export async function runScenario(home: Home, scenario: Scenario, progress: (mes
     progress(`  ✗ stopped by an error: ${error.code}: ${error.message}`);
   } finally {
     clearTimeout(timer);
+    process.removeListener('SIGINT', onInterrupt);
     await ctx.cleanup();
   }
   const ok = error === null && ctx.checks.length > 0 && ctx.checks.every((check) => check.ok);
