@@ -7,7 +7,8 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../../../..', import.meta.url));
 const MAIN = join(ROOT, 'apps/dashboard/src/main.ts');
-const START_TIMEOUT_MS = 30_000;
+/** Generous: tsx and the page bundle start slowly when the test suite loads both cores. */
+const START_TIMEOUT_MS = 60_000;
 
 export class DashboardProcess {
   private constructor(
