@@ -2,7 +2,7 @@
 // each other, as JSON with amounts as decimal strings. Every schema is strict;
 // converting from the wire copies exactly the known fields, so a stray
 // property never reaches the core.
-import type { Certificate, MemberMessage, Payment, Proposal } from '@wedge/channel';
+import { CHANNEL_ERROR_CODES, type Certificate, type MemberMessage, type Payment, type Proposal } from '@wedge/channel';
 import { WireChannelState, WireCount, WireHash, WireSignature, channelStateFromWire, channelStateToWire } from '@wedge/api';
 import { MAX_CHANNEL_MEMBERS } from '@wedge/ledger';
 import { z } from 'zod';
@@ -61,6 +61,7 @@ export const WireMemberMessage = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('vote'), version: WireCount, stateHash: WireHash, member: MemberIndex, signature: WireSignature }),
   z.strictObject({ type: z.literal('certificate'), certificate: WireCertificate, payments: z.array(WirePayment).max(MAX_WIRE_BATCH) }),
   z.strictObject({ type: z.literal('close-request') }),
+  z.strictObject({ type: z.literal('rejected'), paymentId: WireHash, code: z.enum(CHANNEL_ERROR_CODES) }),
 ]);
 export type WireMemberMessage = z.infer<typeof WireMemberMessage>;
 
@@ -76,6 +77,8 @@ export function memberMessageFromWire(wire: WireMemberMessage): MemberMessage {
       return { type: 'certificate', certificate: certificateFromWire(wire.certificate), payments: wire.payments.map(paymentFromWire) };
     case 'close-request':
       return { type: 'close-request' };
+    case 'rejected':
+      return { type: 'rejected', paymentId: wire.paymentId, code: wire.code };
   }
 }
 
@@ -95,5 +98,7 @@ export function memberMessageToWire(message: MemberMessage): WireMemberMessage {
       return { type: 'certificate', certificate: certificateToWire(message.certificate), payments: message.payments.map(paymentToWire) };
     case 'close-request':
       return { type: 'close-request' };
+    case 'rejected':
+      return { type: 'rejected', paymentId: message.paymentId, code: message.code };
   }
 }

@@ -179,13 +179,21 @@ class Member {
 
   // ---------------------------------------------------------------- payments
 
-  private onPayment(payment: Payment, local: boolean): void {
-    if (this.s.closed) return this.reject(payment.paymentId, 'CHANNEL_CLOSED');
-    if (this.s.wedged !== null || this.s.closeRequested) return this.reject(payment.paymentId, 'WEDGED');
+  /** `forwardedBy`: the member that handed the payment to us, the sequencer (null when submitted here). */
+  private onPayment(payment: Payment, local: boolean, forwardedBy: number | null = null): void {
+    // A forwarded payment that will never commit is reported back, so the
+    // forwarding member does not wait for it until its progress timeout.
+    const refuse = (code: ChannelErrorCode): void => {
+      this.reject(payment.paymentId, code);
+      if (forwardedBy !== null) this.send(forwardedBy, { type: 'rejected', paymentId: payment.paymentId, code });
+    };
+    if (this.s.closed) return refuse('CHANNEL_CLOSED');
+    if (this.s.wedged !== null || this.s.closeRequested) return refuse('WEDGED');
     const code = paymentValidity(this.ctx.scheme, this.ctx.config, payment);
-    if (code !== null) return this.reject(payment.paymentId, code);
+    if (code !== null) return refuse(code);
+    // A duplicated forward of a payment already here or committed is not news to anyone.
     if (this.s.applied.has(payment.paymentId) || this.s.pending.has(payment.paymentId)) return this.reject(payment.paymentId, 'DUPLICATE_PAYMENT');
-    if (this.s.pending.size >= this.ctx.config.maxPendingPayments) return this.reject(payment.paymentId, 'MEMPOOL_FULL');
+    if (this.s.pending.size >= this.ctx.config.maxPendingPayments) return refuse('MEMPOOL_FULL');
     if (!this.isLeader && this.overdraws(payment)) return this.reject(payment.paymentId, 'INSUFFICIENT_FUNDS');
     this.s.pending.set(payment.paymentId, payment);
     if (!this.isLeader && local) this.send(0, { type: 'forward', payment });
@@ -212,7 +220,13 @@ class Member {
     if (!Number.isInteger(from) || from < 0 || from >= this.n || from === this.self) return;
     switch (message.type) {
       case 'forward':
-        if (this.isLeader) this.onPayment(message.payment, false);
+        if (this.isLeader) this.onPayment(message.payment, false, from);
+        return;
+      case 'rejected':
+        if (from === 0 && this.s.pending.delete(message.paymentId)) {
+          this.reject(message.paymentId, message.code);
+          if (!this.hasWork()) this.stopTimer();
+        }
         return;
       case 'propose':
         return this.onPropose(from, message.proposal, message.signatures);
@@ -255,8 +269,10 @@ class Member {
       const result = balancesAfter(balances, [payment], this.s.applied);
       if ('code' in result) {
         // The payer cannot cover it (or it is a duplicate): it will never commit.
+        // Whichever member forwarded it is waiting for it: tell them all.
         this.s.pending.delete(payment.paymentId);
         this.reject(payment.paymentId, result.code);
+        this.sendAll({ type: 'rejected', paymentId: payment.paymentId, code: result.code });
         continue;
       }
       balances = result.balances;

@@ -49,7 +49,9 @@ export type MemberMessage =
   /** A completed certificate, sent to every member. */
   | { readonly type: 'certificate'; readonly certificate: Certificate; readonly payments: readonly Payment[] }
   /** Asks the sequencer to propose the final state (cooperative close). */
-  | { readonly type: 'close-request' };
+  | { readonly type: 'close-request' }
+  /** The sequencer tells the payer's member that a payment will never commit, so it does not wait for it. */
+  | { readonly type: 'rejected'; readonly paymentId: string; readonly code: ChannelErrorCode };
 
 export type L1ChannelView = {
   readonly status: 'open' | 'frozen' | 'closed';
