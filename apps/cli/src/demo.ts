@@ -13,8 +13,7 @@ import { Command, CommanderError } from 'commander';
 import { parseWith } from './lib/arguments.ts';
 import { homeOf, type Home } from './lib/home.ts';
 import { toJson } from './lib/output.ts';
-import { stopProcesses } from './lib/processes.ts';
-import { forgetProcesses, readProcesses } from './lib/registry.ts';
+import { readProcesses, stopRecorded } from './lib/registry.ts';
 import type { ScenarioContext } from './lib/scenario-context.ts';
 import { dashboardAvailable, startDashboard } from './lib/dashboard.ts';
 import { runDemo } from './demo/run-demo.ts';
@@ -49,8 +48,7 @@ async function stopStarted(home: Home, ctx: ScenarioContext | null, replicas: re
   await ctx?.cleanup();
   const names = new Set(replicas);
   const records = readProcesses(home).filter((record) => names.has(record.name));
-  await stopProcesses(records);
-  forgetProcesses(home, names);
+  await stopRecorded(home, records);
 }
 
 async function main(): Promise<number> {

@@ -8,13 +8,16 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isAlive, jsonOf, runCli } from './run-cli.ts';
+import { isAlive, jsonOf, killSurvivors, runCli } from './run-cli.ts';
 
 let dir: string;
+const seenPids = new Set<number>();
 
 function recordedPids(): number[] {
   const file = JSON.parse(readFileSync(join(dir, 'pids.json'), 'utf8')) as { processes: { pid: number }[] };
-  return file.processes.map((entry) => entry.pid);
+  const pids = file.processes.map((entry) => entry.pid);
+  for (const pid of pids) seenPids.add(pid);
+  return pids;
 }
 
 beforeAll(() => {
@@ -24,6 +27,7 @@ beforeAll(() => {
 afterAll(async () => {
   // Whatever happened above, nothing this test started may outlive it.
   await runCli(['network', 'down', '--dir', dir]);
+  killSurvivors(seenPids);
   rmSync(dir, { recursive: true, force: true });
 });
 

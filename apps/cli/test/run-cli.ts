@@ -50,3 +50,20 @@ export function isAlive(pid: number): boolean {
     return true;
   }
 }
+
+/**
+ * The last line of defence of a test's afterAll: SIGKILL every pid the test
+ * saw recorded in its own pids.json that is still alive (e.g. when the CLI
+ * itself could not run `network down`). Returns the pids it had to kill.
+ */
+export function killSurvivors(pids: Iterable<number>): number[] {
+  const survivors = [...pids].filter(isAlive);
+  for (const pid of survivors) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  return survivors;
+}

@@ -9,8 +9,7 @@ import { addCommonOptions, addExamples, defineAction } from '../lib/command.ts';
 import { DASHBOARD_PROCESS, startDashboard } from '../lib/dashboard.ts';
 import { readGenesis } from '../lib/home.ts';
 import { fields } from '../lib/output.ts';
-import { stopProcesses } from '../lib/processes.ts';
-import { forgetProcesses, readProcesses } from '../lib/registry.ts';
+import { readProcesses, stopRecorded } from '../lib/registry.ts';
 
 export function registerDashboardStart(dashboard: Command): void {
   const command = dashboard
@@ -23,8 +22,7 @@ export function registerDashboardStart(dashboard: Command): void {
     readGenesis(home);
     if (input.restart) {
       const running = readProcesses(home).filter((record) => record.name === DASHBOARD_PROCESS);
-      await stopProcesses(running);
-      forgetProcesses(home, new Set([DASHBOARD_PROCESS]));
+      await stopRecorded(home, running);
     }
     const { url, started } = await startDashboard(home);
     printer.result({ ok: true, url, started }, () => fields([['dashboard', url], ['started now', started]]));

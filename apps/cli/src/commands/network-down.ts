@@ -7,8 +7,8 @@ import { z } from 'zod';
 import { addCommonOptions, addExamples, defineAction } from '../lib/command.ts';
 import { CliError } from '../lib/cli-error.ts';
 import { table } from '../lib/output.ts';
-import { stopProcesses, STOP_GRACE_MS } from '../lib/processes.ts';
-import { forgetProcesses, readProcesses } from '../lib/registry.ts';
+import { STOP_GRACE_MS } from '../lib/processes.ts';
+import { readProcesses, stopRecorded } from '../lib/registry.ts';
 
 export function registerNetworkDown(network: Command): void {
   const command = network
@@ -19,10 +19,9 @@ export function registerNetworkDown(network: Command): void {
   defineAction(command, z.object({}), async (_input, { home, printer }) => {
     const records = readProcesses(home);
     if (records.length > 0) printer.progress(`stopping ${records.length} process(es)...`);
-    const outcomes = await stopProcesses(records);
+    const outcomes = await stopRecorded(home, records);
     const rows = records.map((record, index) => ({ name: record.name, kind: record.kind, pid: record.pid, result: outcomes[index]!.how }));
     const survivors = rows.filter((row) => row.result === 'survived');
-    forgetProcesses(home, new Set(rows.filter((row) => row.result !== 'survived').map((row) => row.name)));
     printer.result({ ok: survivors.length === 0, stopped: rows }, () => (rows.length === 0 ? 'nothing was running' : table(rows)));
     if (survivors.length > 0) throw new CliError('STOP_FAILED', `could not stop ${survivors.map((row) => `${row.name} (pid ${row.pid})`).join(', ')}`);
   });

@@ -8,8 +8,8 @@ import { CliError } from './cli-error.ts';
 import type { ChannelEntry } from './channel-registry.ts';
 import { ensureDir, type Home } from './home.ts';
 import { memberView } from './l2-http.ts';
-import { isRunning, logTail, REPO_ROOT, spawnDetached, stopProcesses } from './processes.ts';
-import { forgetProcesses, readProcesses, recordProcess, runningProcess } from './registry.ts';
+import { isRunning, logTail, REPO_ROOT, spawnDetached } from './processes.ts';
+import { readProcesses, recordProcess, runningProcess, stopRecorded } from './registry.ts';
 
 export const L2_SCRIPT = join(REPO_ROOT, 'apps/l2-node/src/main.ts');
 const READY_TIMEOUT_MS = 60_000;
@@ -71,8 +71,7 @@ export async function stopMember(home: Home, channel: ChannelEntry, index: numbe
   const name = channel.members[index]!.process;
   const record = readProcesses(home).find((entry) => entry.name === name);
   if (record === undefined) return;
-  await stopProcesses([record]);
-  forgetProcesses(home, new Set([name]));
+  await stopRecorded(home, [record]);
 }
 
 /** SIGSTOP / SIGCONT: a member that is alive but says nothing (a silent member), and back. */

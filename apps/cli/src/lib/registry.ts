@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { z } from 'zod';
 import type { Home } from './home.ts';
 import { readJsonFile, writeJsonFile } from './home.ts';
-import { isRunning } from './processes.ts';
+import { isRunning, stopProcesses, type StopOutcome } from './processes.ts';
 
 export const ProcessKind = z.enum(['replica', 'member', 'watchtower', 'dashboard']);
 export type ProcessKind = z.infer<typeof ProcessKind>;
@@ -56,4 +56,14 @@ export function isRecordRunning(record: ProcessRecord): boolean {
 export function runningProcess(home: Home, name: string): ProcessRecord | null {
   const record = readProcesses(home).find((entry) => entry.name === name);
   return record !== undefined && isRecordRunning(record) ? record : null;
+}
+
+/**
+ * Stops `records` (SIGTERM, then SIGKILL) and forgets those that are gone; a
+ * process that survived stays recorded, so `network down` still sees it.
+ */
+export async function stopRecorded(home: Home, records: readonly ProcessRecord[]): Promise<StopOutcome[]> {
+  const outcomes = await stopProcesses(records);
+  forgetProcesses(home, new Set(records.filter((_, index) => outcomes[index]!.how !== 'survived').map((record) => record.name)));
+  return outcomes;
 }

@@ -18,8 +18,7 @@ import { certificateAt, challenge, settle, terminate, waitForChannel, waitForDea
 import type { Home } from './home.ts';
 import { createMemberClient, memberView, type ChannelViewResponse } from './l2-http.ts';
 import { pauseMember, startMember, stopMember } from './members.ts';
-import { stopProcesses } from './processes.ts';
-import { readProcesses, forgetProcesses } from './registry.ts';
+import { readProcesses, stopRecorded } from './registry.ts';
 import { startWatchtower, WATCHTOWER_PROCESS } from './watchtower.ts';
 
 export type Check = { name: string; ok: boolean; detail: unknown };
@@ -226,7 +225,6 @@ export class ScenarioContext {
     const names = new Set(this.channels.flatMap((channel) => channel.members.map((member) => member.process)));
     if (this.startedWatchtower) names.add(WATCHTOWER_PROCESS);
     const records = readProcesses(this.home).filter((record) => names.has(record.name));
-    await stopProcesses(records);
-    forgetProcesses(this.home, new Set(records.map((record) => record.name)));
+    await stopRecorded(this.home, records);
   }
 }
