@@ -40,7 +40,11 @@ export const scenario: Scenario = {
       deadline: frozen.deadline,
       height,
     });
-    const views = await Promise.all([1, 2].map((member) => ctx.view(channel, member)));
+    // Each member follows L1 on its own clock: wait (bounded) until both have seen the freeze.
+    const views = await ctx.waitFor('members 1 and 2 to wedge on the freeze', async () => {
+      const both = await Promise.all([1, 2].map((member) => ctx.view(channel, member)));
+      return both.every((view) => view.wedged !== null) ? both : undefined;
+    });
     ctx.check('both honest members wedged on seeing the channel frozen', views.every((view) => view.wedged !== null), { wedged: views.map((view) => view.wedged) });
 
     const older = await ctx.certificate(channel, newest - 1, 1);
