@@ -47,6 +47,27 @@ export type PaymentRequest = z.infer<typeof PaymentRequest>;
 export const PaymentResponse = z.strictObject({ paymentId: WireHash, version: WireCount });
 export type PaymentResponse = z.infer<typeof PaymentResponse>;
 
+/**
+ * The most payments one POST /v1/payments may carry as an array. A full array
+ * of valid payments (at most 282 bytes each: amounts are at most 10^30) is
+ * about 57 KB, within MAX_API_BODY_BYTES.
+ */
+export const MAX_PAYMENTS_PER_REQUEST = 200;
+
+/** POST /v1/payments with an array: validated whole (one malformed payment refuses the request), then each payment on its own. */
+export const PaymentBatchRequest = z.array(PaymentRequest).min(1).max(MAX_PAYMENTS_PER_REQUEST);
+
+/** One payment's fate in a batch answer: the version that commits it, or the code that refused it. */
+export const PaymentResult = z.union([
+  PaymentResponse,
+  z.strictObject({ paymentId: z.string().max(256), error: z.strictObject({ code: z.string(), message: z.string() }) }),
+]);
+export type PaymentResult = z.infer<typeof PaymentResult>;
+
+/** The answer to an array: one result per payment, in request order, once every one of them is decided. */
+export const PaymentBatchResponse = z.strictObject({ results: z.array(PaymentResult).max(MAX_PAYMENTS_PER_REQUEST) });
+export type PaymentBatchResponse = z.infer<typeof PaymentBatchResponse>;
+
 export const L1ViewWire = z.strictObject({
   status: z.enum(['open', 'frozen', 'closed']),
   recordedVersion: WireCount,

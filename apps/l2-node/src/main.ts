@@ -18,6 +18,7 @@ import { L1Reader, type VerifiedChannel } from './l1-reader.ts';
 import { createLogger } from './logger.ts';
 import { createMemberApi } from './member-api.ts';
 import { MemberNode } from './member-node.ts';
+import { withOwnSignatures } from './own-signatures.ts';
 import { createWatchtowerApi } from './watchtower-api.ts';
 import { WatchtowerNode } from './watchtower-node.ts';
 
@@ -77,7 +78,8 @@ async function runMember(args: MemberArgs): Promise<void> {
     self,
     account,
     // Each payment is verified when it arrives and again inside proposals: remember the good ones.
-    scheme: withVerifyCache(fastSecp256k1),
+    // Certificates carry our own signature too: remember what we signed.
+    scheme: withOwnSignatures(withVerifyCache(fastSecp256k1), account),
     peers: args.peers,
     dataDir: args.data,
     maxBatchPayments: args.maxBatch,

@@ -11,7 +11,15 @@ import { WedgeError, isHex } from '@wedge/common';
 import { openingState } from '@wedge/ledger';
 import { z } from 'zod';
 import { addErrorHandlers, fail, sendError } from './http-errors.ts';
-import { MAX_API_BODY_BYTES, MAX_PEER_BODY_BYTES, PaymentRequest, type ChannelViewResponse } from './l2-api.ts';
+import {
+  MAX_API_BODY_BYTES,
+  MAX_PEER_BODY_BYTES,
+  PaymentBatchRequest,
+  PaymentRequest,
+  type ChannelViewResponse,
+  type PaymentBatchResponse,
+  type PaymentResult,
+} from './l2-api.ts';
 import { MAX_INBOX_EVENTS, type MemberNode } from './member-node.ts';
 import { isValidMac } from './peer-auth.ts';
 import { PEER_PATH } from './peer-transport.ts';
@@ -78,8 +86,9 @@ export function createMemberApi(node: MemberNode, options: MemberApiOptions): ex
   app.use('/v1', express.json({ limit: MAX_API_BODY_BYTES, strict: false }));
 
   app.post('/v1/payments', (request, response) => {
-    const wire = parseWire(PaymentRequest, request.body);
-    const payment: Payment = { from: wire.from, to: wire.to, amount: BigInt(wire.amount), paymentId: wire.paymentId, signature: wire.signature };
+    // An array carries many payments in one request (fewer requests for a busy payer); each gets its own answer.
+    if (Array.isArray(request.body)) return submitPayments(request.body, response);
+    const payment = paymentOf(parseWire(PaymentRequest, request.body));
     if (node.waitingPayments >= MAX_WAITERS) fail('BUSY', 'too many payments waiting; retry later');
     const waiter = node.paymentWaiter(payment.paymentId, options.paymentWaitMs, (outcome) => {
       if ('version' in outcome) response.json({ paymentId: payment.paymentId, version: outcome.version });
@@ -87,6 +96,24 @@ export function createMemberApi(node: MemberNode, options: MemberApiOptions): ex
     });
     if (!node.submitPayment(payment, waiter)) waiter.settle({ code: 'BUSY', message: 'inbox full; retry later' });
   });
+
+  /** Answers once every payment in `body` is decided: `{"results":[…]}`, one result per payment, in order. */
+  function submitPayments(body: unknown[], response: express.Response): void {
+    const payments = parseWire(PaymentBatchRequest, body).map(paymentOf);
+    // All or none enter: a request is refused BUSY as a whole rather than half taken.
+    if (node.waitingPayments + payments.length > MAX_WAITERS || node.queued + payments.length > MAX_INBOX_EVENTS) fail('BUSY', 'too many payments waiting; retry later');
+    const results = new Array<PaymentResult>(payments.length);
+    let undecided = payments.length;
+    payments.forEach((payment, index) => {
+      const waiter = node.paymentWaiter(payment.paymentId, options.paymentWaitMs, (outcome) => {
+        const { paymentId } = payment;
+        results[index] = 'version' in outcome ? { paymentId, version: outcome.version } : { paymentId, error: { code: outcome.code, message: outcome.message } };
+        undecided -= 1;
+        if (undecided === 0) response.json({ results } satisfies PaymentBatchResponse);
+      });
+      if (!node.submitPayment(payment, waiter)) waiter.settle({ code: 'BUSY', message: 'inbox full; retry later' });
+    });
+  }
 
   app.get('/v1/channel', (_request, response) => {
     const state = node.memberState;
@@ -130,6 +157,10 @@ export function createMemberApi(node: MemberNode, options: MemberApiOptions): ex
 
   addErrorHandlers(app, MAX_API_BODY_BYTES);
   return app;
+}
+
+function paymentOf(wire: PaymentRequest): Payment {
+  return { from: wire.from, to: wire.to, amount: BigInt(wire.amount), paymentId: wire.paymentId, signature: wire.signature };
 }
 
 /** Resolves once the event's step is persisted and its effects performed. */
