@@ -7,6 +7,7 @@
 // again, and the cores treat a repeated message as a no-op.
 import type { Logger } from './logger.ts';
 import { macOf, type ChannelPeerKeys } from './peer-auth.ts';
+import { createPeerPost, type PeerPost } from './peer-post.ts';
 
 export const PEER_PATH = '/v1/peer/messages';
 /** Messages waiting per peer; beyond it the oldest go (the protocol resends or supersedes what matters). */
@@ -21,6 +22,7 @@ export type OutboundMessage = { readonly id: number; readonly text: string };
 type Link = {
   readonly member: number;
   readonly url: string;
+  readonly http: PeerPost;
   queue: OutboundMessage[];
   sending: boolean;
   backoffMs: number;
@@ -45,7 +47,8 @@ export class PeerTransport {
   constructor(private readonly options: PeerTransportOptions) {
     options.urls.forEach((url, member) => {
       if (member === options.self) return;
-      this.links.set(member, { member, url: url.replace(/\/+$/, ''), queue: [], sending: false, backoffMs: 0, retryTimer: null, reachable: false });
+      const base = url.replace(/\/+$/, '');
+      this.links.set(member, { member, url: base, http: createPeerPost(`${base}${PEER_PATH}`), queue: [], sending: false, backoffMs: 0, retryTimer: null, reachable: false });
     });
   }
 
@@ -69,6 +72,7 @@ export class PeerTransport {
     for (const link of this.links.values()) {
       if (link.retryTimer !== null) clearTimeout(link.retryTimer);
       link.queue = [];
+      link.http.close();
     }
   }
 
@@ -86,18 +90,12 @@ export class PeerTransport {
     const key = this.options.keys.macKeyFor(link.member);
     try {
       if (key === undefined) throw new Error(`no MAC key for member ${link.member}`);
-      const response = await fetch(`${link.url}${PEER_PATH}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-wedge-mac': macOf(key, body) },
-        body,
-        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
-      });
-      const text = await response.text();
-      if (response.status >= 400 && response.status < 500) {
+      const { status, text } = await link.http.post(body, { 'content-type': 'application/json', 'x-wedge-mac': macOf(key, body) }, REQUEST_TIMEOUT_MS);
+      if (status >= 400 && status < 500) {
         // The peer will never take this envelope (a bug, or keys that disagree): retrying cannot help.
-        this.options.log.info('peer-refused', { member: link.member, status: response.status, answer: text.slice(0, 200) });
-      } else if (!response.ok) {
-        throw new Error(`HTTP ${response.status}: ${text.slice(0, 200)}`);
+        this.options.log.info('peer-refused', { member: link.member, status, answer: text.slice(0, 200) });
+      } else if (status < 200 || status > 299) {
+        throw new Error(`HTTP ${status}: ${text.slice(0, 200)}`);
       }
       if (!link.reachable) this.options.log.info('peer-reachable', { member: link.member });
       link.reachable = true;
