@@ -1,4 +1,4 @@
-// Benchmark entry point: `npm run bench -- [--crypto] [--l1] [--quick] [--json]`.
+// Benchmark entry point: `npm run bench -- [--crypto] [--l1] [--l2] [--quick] [--json]`.
 //
 // Each suite flag selects a suite; with none, every suite runs. `--quick`
 // shortens every measurement (for CI and smoke runs). By default each suite
@@ -9,6 +9,7 @@
 // A suite lives in scripts/bench/<name>.ts and is registered in SUITES below.
 import { formatCryptoReport, runCryptoBench } from './bench/crypto.ts';
 import { formatL1Report, runL1Bench } from './bench/l1.ts';
+import { formatL2Report, runL2Bench } from './bench/l2.ts';
 
 type SuiteOptions = { quick: boolean; progress: (line: string) => void };
 /** A suite's figures: numbers, possibly grouped (e.g. per network size). */
@@ -33,10 +34,18 @@ const SUITES: Readonly<Record<string, Suite>> = {
       return { json: report.result, text: formatL1Report(report) };
     },
   },
+  l2: {
+    flag: '--l2',
+    description: 'payments/s and latency of one channel of real member processes: star vs chain, 2/3/5 members, unbatched and batched',
+    async run(options) {
+      const report = await runL2Bench(options);
+      return { json: report.result, text: formatL2Report(report) };
+    },
+  },
 };
 
 const MODIFIERS = {
-  '--quick': 'short measurements (crypto: 3 rounds of 0.4 s; l1: 6 s windows, under a minute in all)',
+  '--quick': 'short measurements (crypto: 3 rounds of 0.4 s; l1: 6 s windows, under a minute in all; l2: 1-1.2 s windows, about 90 s)',
   '--json': 'print one JSON object on stdout instead of tables',
   '--help': 'print this help',
 } as const;
