@@ -29,7 +29,10 @@
 // payer's work, not the channel's); requests go over keep-alive HTTP
 // connections to member 0 (the sequencer in a star, the head in a chain),
 // which answers each payment once a certificate commits it. Latency is
-// submit → that answer (for an array: → the answer for all of it). Payments go round the group (member i pays member i+1 mod n, one
+// submit → that answer (for an array: → the answer for all of it). A phase's
+// rate is the median over equal slices of its window (3 with --quick, else
+// 5): the machine may be shared, and one slice that other work slowed down
+// does not decide the figure. Payments go round the group (member i pays member i+1 mod n, one
 // unit each), so no balance runs dry.
 //
 // The ceiling beside each case: every member checks every payment's payer
@@ -66,7 +69,7 @@ import { isChannelStateCertified, type ChannelTopology } from '@wedge/ledger';
 import type { ChannelViewResponse } from '../../apps/l2-node/src/l2-api.ts';
 import { L1Network } from '../../test/support/l1-network.ts';
 import { L2Channel, accountKeys } from '../../test/support/l2-network.ts';
-import { formatRate, formatTable, measure } from './measure.ts';
+import { formatRate, formatTable, measure, median } from './measure.ts';
 
 class BenchFailure extends Error {}
 
@@ -106,7 +109,9 @@ type PhaseResult = {
   /** Payments outstanding, and per request. */
   outstanding: number;
   perRequest: number;
+  /** The median of `roundsPerSec`. */
   perSec: number;
+  roundsPerSec: number[];
   p50Ms: number;
   p99Ms: number;
   windowMs: number;
@@ -127,6 +132,7 @@ export type L2Report = {
   details: CaseDetails[];
   verifyPerSec: number;
   quick: boolean;
+  rounds: number;
   /** The machine's 1-minute load average at the start and at the end: other work on it slows the members down. */
   loadAverage: { start: number | null; end: number | null };
 };
@@ -167,15 +173,18 @@ const REQUEST_TIMEOUT_MS = 30_000;
 const PROFILE_HOOK = fileURLToPath(new URL('./cpu-profile-hook.mjs', import.meta.url));
 
 type Window = { warmupMs: number; windowMs: number };
-type Timing = { unbatched: Window; peak: Window; moderate: Window };
+/** `rounds`: each window is cut into this many equal slices; a phase's rate is the median slice's. */
+type Timing = { rounds: number; unbatched: Window; peak: Window; moderate: Window };
 
 /** Short windows: twelve member groups start in a quick run, and starting them is most of its time. */
 const QUICK_TIMING: Timing = {
+  rounds: 3,
   unbatched: { warmupMs: 300, windowMs: 1_000 },
   peak: { warmupMs: 500, windowMs: 1_200 },
   moderate: { warmupMs: 300, windowMs: 1_000 },
 };
 const FULL_TIMING: Timing = {
+  rounds: 5,
   unbatched: { warmupMs: 2_000, windowMs: 6_000 },
   peak: { warmupMs: 2_000, windowMs: 6_000 },
   moderate: { warmupMs: 1_000, windowMs: 5_000 },
@@ -326,7 +335,19 @@ function measurePaymentVerifyPerSec(quick: boolean, progress: (line: string) => 
 
 // ---------------------------------------------------------------- phases
 
-type PhaseContext = { network: L1Network; channel: L2Channel; pool: PaymentPool; tag: string; progress: (line: string) => void };
+type PhaseContext = { network: L1Network; channel: L2Channel; pool: PaymentPool; tag: string; rounds: number; progress: (line: string) => void };
+
+/**
+ * Payments per second in each of `rounds` equal slices of the window. The
+ * median of them is the phase's rate, so that a burst of other work on a
+ * shared machine during one slice does not decide the figure.
+ */
+function roundRates(answeredAtMs: readonly number[], perRequest: number, startMs: number, windowMs: number, rounds: number): number[] {
+  const counts = new Array<number>(rounds).fill(0);
+  const sliceMs = windowMs / rounds;
+  for (const atMs of answeredAtMs) counts[Math.min(rounds - 1, Math.floor((atMs - startMs) / sliceMs))]! += perRequest;
+  return counts.map((count) => (count * 1000) / sliceMs);
+}
 
 /** The versions in a 200 answer to a request with `count` payments; anything else fails the bench. */
 function versionsOf(status: number, text: string, count: number, tag: string): number[] {
@@ -347,7 +368,7 @@ function versionsOf(status: number, text: string, count: number, tag: string): n
  * answered, the request latencies and the CPU every process used. Then it
  * stops submitting and waits for every outstanding answer.
  */
-async function runClosedLoop(context: PhaseContext, outstanding: number, perRequest: number, window: Window): Promise<PhaseResult> {
+async function runClosedLoop(context: PhaseContext, outstanding: number, perRequest: number, window: Window, rounds: number): Promise<PhaseResult> {
   const { channel, pool, tag } = context;
   check(outstanding % perRequest === 0, `${tag}: ${outstanding} outstanding payments are not whole requests of ${perRequest}`);
   const requests = outstanding / perRequest;
@@ -358,6 +379,8 @@ async function runClosedLoop(context: PhaseContext, outstanding: number, perRequ
   let windowStartMs = Number.POSITIVE_INFINITY;
   let windowEndMs = Number.POSITIVE_INFINITY;
   const latencies: number[] = [];
+  /** When each request answered in the window ended. */
+  const answeredAtMs: number[] = [];
   let answered = 0;
   let lastVersion = 0;
   const worker = async (): Promise<void> => {
@@ -374,6 +397,7 @@ async function runClosedLoop(context: PhaseContext, outstanding: number, perRequ
       if (answeredMs >= windowStartMs && answeredMs <= windowEndMs) {
         answered += perRequest;
         latencies.push(answeredMs - sentMs);
+        answeredAtMs.push(answeredMs);
       }
     }
   };
@@ -400,12 +424,14 @@ async function runClosedLoop(context: PhaseContext, outstanding: number, perRequ
   if (exhaustedAtMs !== null) context.progress(`${tag}: the pre-signed payments ran out; the window ended after ${windowMs.toFixed(0)} ms`);
   check(windowMs > 0 && answered > 0, `${tag}: no payment was answered in the window`);
   latencies.sort((a, b) => a - b);
+  const roundsPerSec = roundRates(answeredAtMs, perRequest, windowStartMs, windowMs, rounds);
   const coreSeconds = (windowMs / 1000) * availableParallelism();
   const benchCpu = (benchCpuUsage.user + benchCpuUsage.system) / 1e6;
   return {
     outstanding,
     perRequest,
-    perSec: (answered * 1000) / windowMs,
+    perSec: median(roundsPerSec),
+    roundsPerSec,
     p50Ms: percentile(latencies, 0.5),
     p99Ms: percentile(latencies, 0.99),
     windowMs,
@@ -429,10 +455,10 @@ async function runPhase(context: PhaseContext, spec: PhaseSpec): Promise<PhaseRe
     `${tag}: ${formatRate(context.pool.unsent)} payments signed (${seconds(started)}); ${outstanding} outstanding, ${perRequest} per request, ` +
       `warm-up ${window.warmupMs} ms, window ${window.windowMs} ms`,
   );
-  const result = await runClosedLoop({ ...context, tag }, outstanding, perRequest, window);
+  const result = await runClosedLoop({ ...context, tag }, outstanding, perRequest, window, context.rounds);
   const cpu = result.cpuShare;
   context.progress(
-    `${tag}:   ${formatRate(result.perSec)} payments/s, p50 ${result.p50Ms.toFixed(1)} ms, p99 ${result.p99Ms.toFixed(1)} ms, ` +
+    `${tag}:   ${formatRate(result.perSec)} payments/s (median of ${result.roundsPerSec.map(formatRate).join(', ')}), p50 ${result.p50Ms.toFixed(1)} ms, p99 ${result.p99Ms.toFixed(1)} ms, ` +
       `${result.paymentsPerState.toFixed(1)} payments/state; CPU ms/payment: members ${result.memberCpuMsPerPayment.map((ms) => ms.toFixed(2)).join(' + ')}, ` +
       `bench ${result.benchCpuMsPerPayment.toFixed(2)}; cores busy: members ${(cpu.members * 100).toFixed(0)}%, L1 ${(cpu.replicas * 100).toFixed(0)}%, bench ${(cpu.bench * 100).toFixed(0)}%`,
   );
@@ -510,7 +536,7 @@ async function withChannel<T>(context: BenchContext, spec: CaseSpec, maxBatch: n
     await Promise.all(channel.members.map((member) => member.start(env)));
     progress(`${tag}: channel ${channel.id.slice(0, 12)}… opened on L1 (${openedIn}), ${spec.members} members listening (${seconds(opened)})`);
     const pool = new PaymentPool(channel);
-    const result = await body({ network, channel, pool, tag, progress });
+    const result = await body({ network, channel, pool, tag, rounds: context.timing.rounds, progress });
     const version = await checkConverged(channel, pool, tag);
     if (maxBatch === 1) check(version === pool.sent, `${tag}: ${pool.sent} payments made ${version} states; unbatched, each payment is one state`);
     progress(`${tag}: checked: ${spec.members} members at version ${version}, fully signed, balances exact for ${formatRate(pool.sent)} payments`);
@@ -626,7 +652,7 @@ export async function runL2Bench(options: L2BenchOptions): Promise<L2Report> {
         p99Ms: round1(entry.moderate.p99Ms),
       };
     }
-    return { result, details, verifyPerSec, quick, loadAverage: { start: loadAtStart, end: loadAverage() } };
+    return { result, details, verifyPerSec, quick, rounds: context.timing.rounds, loadAverage: { start: loadAtStart, end: loadAverage() } };
   } finally {
     await network.destroy();
   }
@@ -675,7 +701,8 @@ export function formatL2Report(report: L2Report): string {
   ]);
   const cpuRows = report.details.map((entry) => [entry.name, cpuCell(entry.unbatched), cpuCell(entry.peak), cpuCell(entry.peakArrays), cpuCell(entry.moderate)]);
   const lines = [
-    `l2 (${report.quick ? 'quick; ' : ''}one channel at a time; member processes on 127.0.0.1 sharing ${cores} cores; L1: 4 replicas; payments pre-signed, sent to member 0)`,
+    `l2 (${report.quick ? 'quick; ' : ''}one channel at a time; member processes on 127.0.0.1 sharing ${cores} cores; L1: 4 replicas; payments pre-signed, sent to member 0; ` +
+      `rates: median of ${report.rounds} slices of each window)`,
     `unbatched: --max-batch 1, ${UNBATCHED_OUTSTANDING} outstanding · batched: --max-batch ${BATCH_PAYMENTS}, ${PEAK_OUTSTANDING} outstanding, ` +
       `1 payment per request, or arrays of ${ARRAY_PAYMENTS} (the JSON's figure) · moderate: --max-batch ${BATCH_PAYMENTS}, ${MODERATE_OUTSTANDING} outstanding, ` +
       '1 per request (the JSON\'s p50/p99)',
