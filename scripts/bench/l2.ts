@@ -30,9 +30,10 @@
 // connections to member 0 (the sequencer in a star, the head in a chain),
 // which answers each payment once a certificate commits it. Latency is
 // submit → that answer (for an array: → the answer for all of it). A phase's
-// rate is the median over equal slices of its window (3 with --quick, else
-// 5): the machine may be shared, and one slice that other work slowed down
-// does not decide the figure. Payments go round the group (member i pays member i+1 mod n, one
+// rate is over its whole window: answers come in bursts, one certificate
+// answering a whole batch, so shorter slices of the window would count
+// bursts rather than a rate. Progress shows the rate in slices of the window
+// (3 with --quick, else 5) to show how steady it was. Payments go round the group (member i pays member i+1 mod n, one
 // unit each), so no balance runs dry.
 //
 // The ceiling beside each case: every member checks every payment's payer
@@ -69,7 +70,7 @@ import { isChannelStateCertified, type ChannelTopology } from '@wedge/ledger';
 import type { ChannelViewResponse } from '../../apps/l2-node/src/l2-api.ts';
 import { L1Network } from '../../test/support/l1-network.ts';
 import { L2Channel, accountKeys } from '../../test/support/l2-network.ts';
-import { formatRate, formatTable, measure, median } from './measure.ts';
+import { formatRate, formatTable, measure } from './measure.ts';
 
 class BenchFailure extends Error {}
 
@@ -109,8 +110,9 @@ type PhaseResult = {
   /** Payments outstanding, and per request. */
   outstanding: number;
   perRequest: number;
-  /** The median of `roundsPerSec`. */
+  /** Over the whole window. */
   perSec: number;
+  /** In equal slices of the window. */
   roundsPerSec: number[];
   p50Ms: number;
   p99Ms: number;
@@ -132,7 +134,6 @@ export type L2Report = {
   details: CaseDetails[];
   verifyPerSec: number;
   quick: boolean;
-  rounds: number;
   /** The machine's 1-minute load average at the start and at the end: other work on it slows the members down. */
   loadAverage: { start: number | null; end: number | null };
 };
@@ -167,13 +168,15 @@ const TARGETS = { unbatchedStatesPerSec: 250, batchedPaymentsPerSec: 10_000, p50
  * payment); a pool that runs out ends the window early, which the progress
  * output says.
  */
-const FIRST_EXPECTED = { unbatched: 600, peak: 1_500 };
+const FIRST_EXPECTED = { unbatched: 600, peak: 1_500, peakArrays: 2_500 };
+/** However slow a case was, the next one signs for at least this rate. */
+const EXPECTED_MIN_PER_SEC = 200;
 const CONVERGE_TIMEOUT_MS = 30_000;
 const REQUEST_TIMEOUT_MS = 30_000;
 const PROFILE_HOOK = fileURLToPath(new URL('./cpu-profile-hook.mjs', import.meta.url));
 
 type Window = { warmupMs: number; windowMs: number };
-/** `rounds`: each window is cut into this many equal slices; a phase's rate is the median slice's. */
+/** `rounds`: each window is also cut into this many equal slices, whose rates progress shows. */
 type Timing = { rounds: number; unbatched: Window; peak: Window; moderate: Window };
 
 /** Short windows: twelve member groups start in a quick run, and starting them is most of its time. */
@@ -337,11 +340,7 @@ function measurePaymentVerifyPerSec(quick: boolean, progress: (line: string) => 
 
 type PhaseContext = { network: L1Network; channel: L2Channel; pool: PaymentPool; tag: string; rounds: number; progress: (line: string) => void };
 
-/**
- * Payments per second in each of `rounds` equal slices of the window. The
- * median of them is the phase's rate, so that a burst of other work on a
- * shared machine during one slice does not decide the figure.
- */
+/** Payments per second in each of `rounds` equal slices of the window. */
 function roundRates(answeredAtMs: readonly number[], perRequest: number, startMs: number, windowMs: number, rounds: number): number[] {
   const counts = new Array<number>(rounds).fill(0);
   const sliceMs = windowMs / rounds;
@@ -430,7 +429,7 @@ async function runClosedLoop(context: PhaseContext, outstanding: number, perRequ
   return {
     outstanding,
     perRequest,
-    perSec: median(roundsPerSec),
+    perSec: (answered * 1000) / windowMs,
     roundsPerSec,
     p50Ms: percentile(latencies, 0.5),
     p99Ms: percentile(latencies, 0.99),
@@ -458,7 +457,7 @@ async function runPhase(context: PhaseContext, spec: PhaseSpec): Promise<PhaseRe
   const result = await runClosedLoop({ ...context, tag }, outstanding, perRequest, window, context.rounds);
   const cpu = result.cpuShare;
   context.progress(
-    `${tag}:   ${formatRate(result.perSec)} payments/s (median of ${result.roundsPerSec.map(formatRate).join(', ')}), p50 ${result.p50Ms.toFixed(1)} ms, p99 ${result.p99Ms.toFixed(1)} ms, ` +
+    `${tag}:   ${formatRate(result.perSec)} payments/s (slices: ${result.roundsPerSec.map(formatRate).join(', ')}), p50 ${result.p50Ms.toFixed(1)} ms, p99 ${result.p99Ms.toFixed(1)} ms, ` +
       `${result.paymentsPerState.toFixed(1)} payments/state; CPU ms/payment: members ${result.memberCpuMsPerPayment.map((ms) => ms.toFixed(2)).join(' + ')}, ` +
       `bench ${result.benchCpuMsPerPayment.toFixed(2)}; cores busy: members ${(cpu.members * 100).toFixed(0)}%, L1 ${(cpu.replicas * 100).toFixed(0)}%, bench ${(cpu.bench * 100).toFixed(0)}%`,
   );
@@ -552,8 +551,9 @@ async function withChannel<T>(context: BenchContext, spec: CaseSpec, maxBatch: n
 
 /**
  * Rates to sign ahead for: the ceiling bounds every batched rate (give or take
- * a noisy round), and a larger group is not faster than a smaller one, so
- * after the first case 1.5 × the fastest rate seen so far is plenty.
+ * a noisy round), and a group is rarely much faster than the group before it
+ * (2, 2, 3, 3, 5, 5 members), so after the first case 1.5 × the previous
+ * case's rate is plenty.
  */
 type Expected = { unbatched: number; peak: number; peakArrays: number };
 
@@ -588,7 +588,8 @@ async function runCase(context: BenchContext, spec: CaseSpec, ceilingPerSec: num
       outstanding: MODERATE_OUTSTANDING,
       perRequest: 1,
       window: timing.moderate,
-      expectedPerSec: 1.2 * peak.perSec,
+      // Fewer payments outstanding: this runs below the peak.
+      expectedPerSec: Math.max(EXPECTED_MIN_PER_SEC, peak.perSec),
     });
     return { peak, peakArrays, moderate };
   });
@@ -630,13 +631,13 @@ export async function runL2Bench(options: L2BenchOptions): Promise<L2Report> {
     progress(`l2: L1 of 4 replicas listening (${seconds(started)})`);
     const context: BenchContext = { network, client, keys: accountKeys(network), timing: quick ? QUICK_TIMING : FULL_TIMING, profileDir, progress };
     const details: CaseDetails[] = [];
-    const expected: Expected = { ...FIRST_EXPECTED, peakArrays: Number.POSITIVE_INFINITY };
+    const expected: Expected = { ...FIRST_EXPECTED };
     for (const spec of cases) {
       const entry = await runCase(context, spec, (cores * verifyPerSec) / spec.members, expected);
       details.push(entry);
-      expected.unbatched = 1.5 * Math.max(...details.map((done) => done.unbatched.perSec));
-      expected.peak = 1.5 * Math.max(...details.map((done) => done.peak.perSec));
-      expected.peakArrays = 1.5 * Math.max(...details.map((done) => done.peakArrays.perSec));
+      expected.unbatched = Math.max(EXPECTED_MIN_PER_SEC, 1.5 * entry.unbatched.perSec);
+      expected.peak = Math.max(EXPECTED_MIN_PER_SEC, 1.5 * entry.peak.perSec);
+      expected.peakArrays = Math.max(EXPECTED_MIN_PER_SEC, 1.5 * entry.peakArrays.perSec);
     }
     started = performance.now();
     await network.stopAll();
@@ -652,7 +653,7 @@ export async function runL2Bench(options: L2BenchOptions): Promise<L2Report> {
         p99Ms: round1(entry.moderate.p99Ms),
       };
     }
-    return { result, details, verifyPerSec, quick, rounds: context.timing.rounds, loadAverage: { start: loadAtStart, end: loadAverage() } };
+    return { result, details, verifyPerSec, quick, loadAverage: { start: loadAtStart, end: loadAverage() } };
   } finally {
     await network.destroy();
   }
@@ -701,8 +702,7 @@ export function formatL2Report(report: L2Report): string {
   ]);
   const cpuRows = report.details.map((entry) => [entry.name, cpuCell(entry.unbatched), cpuCell(entry.peak), cpuCell(entry.peakArrays), cpuCell(entry.moderate)]);
   const lines = [
-    `l2 (${report.quick ? 'quick; ' : ''}one channel at a time; member processes on 127.0.0.1 sharing ${cores} cores; L1: 4 replicas; payments pre-signed, sent to member 0; ` +
-      `rates: median of ${report.rounds} slices of each window)`,
+    `l2 (${report.quick ? 'quick; ' : ''}one channel at a time; member processes on 127.0.0.1 sharing ${cores} cores; L1: 4 replicas; payments pre-signed, sent to member 0)`,
     `unbatched: --max-batch 1, ${UNBATCHED_OUTSTANDING} outstanding · batched: --max-batch ${BATCH_PAYMENTS}, ${PEAK_OUTSTANDING} outstanding, ` +
       `1 payment per request, or arrays of ${ARRAY_PAYMENTS} (the JSON's figure) · moderate: --max-batch ${BATCH_PAYMENTS}, ${MODERATE_OUTSTANDING} outstanding, ` +
       '1 per request (the JSON\'s p50/p99)',
