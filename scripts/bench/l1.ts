@@ -66,17 +66,21 @@ type L1RunDetails = {
   blocksPerSec: number;
   replicaCpuShare: number;
   clientCpuShare: number;
+  otherCpuShare: number;
 };
 
 const ACCOUNTS = 64;
 const INITIAL_BALANCE = 1_000_000_000n;
 const CHAIN_ID = 'wedge-test';
-/** Transactions per POST. Admitting a request verifies its signatures in one go, so it blocks the replica's loop for that long. */
-const SUBMIT_BATCH = 100;
-check(SUBMIT_BATCH <= MAX_SUBMIT_TXS, 'SUBMIT_BATCH exceeds the API limit');
+/** Most transactions per POST. Admitting a request verifies its signatures in one go, so it blocks the replica's loop for that long. */
+const MAX_BATCH_TXS = 100;
+check(MAX_BATCH_TXS <= MAX_SUBMIT_TXS, 'MAX_BATCH_TXS exceeds the API limit');
+/** The closed loop's bound on outstanding transactions, as queueing time at the ceiling's rate. */
+const OUTSTANDING_MS = 800;
 /** How often the observer asks its replica for the height. */
 const POLL_MS = 20;
 const DRAIN_TIMEOUT_MS = 60_000;
+const FIRST_COMMIT_TIMEOUT_MS = 30_000;
 const CONVERGE_TIMEOUT_MS = 30_000;
 /** Transactions sampled for a per-replica GET /v1/txs/:hash check after the run. */
 const SPOT_CHECKS = 16;
@@ -94,13 +98,17 @@ const REPLICA_NODE_ARGS = (process.env.WEDGE_BENCH_REPLICA_NODE_ARGS ?? '').spli
  */
 export const BENCH_PARAMS: Partial<GenesisParams> = {
   maxBlockTxs: 1_000,
-  pipelineBlocks: 4,
+  pipelineBlocks: 1,
   checkpointBlocks: 32,
   watermarkBlocks: 128,
   maxPendingTxs: 50_000,
 };
 
-type Timing = { warmupMs: number; windowMs: number; verify: boolean };
+/** Knobs for experiments (the suite uses the defaults). */
+export type L1Tuning = { params: Partial<GenesisParams>; maxOutstanding: number | null };
+const DEFAULT_TUNING: L1Tuning = { params: BENCH_PARAMS, maxOutstanding: null };
+
+export type Timing = { warmupMs: number; windowMs: number; verify: boolean };
 
 type Batch = { body: string; hashes: string[] };
 
@@ -109,11 +117,23 @@ type Lane = { url: string; batches: Batch[]; next: number };
 
 // ------------------------------------------------------------------- HTTP
 
+/** Network errors retried: a keep-alive connection the server just closed shows up as ECONNRESET. */
+const GET_ATTEMPTS = 3;
+
 async function getJson<T>(url: string): Promise<T> {
-  const response = await fetch(url);
-  const text = await response.text();
-  check(response.ok, `GET ${url} answered ${response.status}: ${text.slice(0, 300)}`);
-  return JSON.parse(text) as T;
+  for (let attempt = 1; ; attempt++) {
+    let response: Response;
+    try {
+      response = await fetch(url);
+    } catch (error) {
+      if (attempt >= GET_ATTEMPTS) throw new BenchFailure(`bench --l1: GET ${url} failed ${attempt} times`, { cause: error });
+      await sleep(50 * attempt);
+      continue;
+    }
+    const text = await response.text();
+    check(response.ok, `GET ${url} answered ${response.status}: ${text.slice(0, 300)}`);
+    return JSON.parse(text) as T;
+  }
 }
 
 type Status = { height: number; view: number; stateRoot: string; pendingTxs: number };
@@ -127,7 +147,7 @@ type BlockView = { block: { height: number }; results: { hash: string; code: str
  * account i+1), and lays them out in lanes: account i goes to replica i mod n,
  * and a lane's batches take the accounts' nonces in rounds.
  */
-function prepareLanes(keys: readonly KeyPair[], perAccount: number, urls: readonly string[]): Lane[] {
+function prepareLanes(keys: readonly KeyPair[], perAccount: number, urls: readonly string[], batchTxs: number): Lane[] {
   const signed: SignedTx[][] = keys.map((key, index) =>
     Array.from({ length: perAccount }, (_, nonce) =>
       signTx(
@@ -142,8 +162,8 @@ function prepareLanes(keys: readonly KeyPair[], perAccount: number, urls: readon
     const ordered: SignedTx[] = [];
     for (let nonce = 0; nonce < perAccount; nonce++) for (const id of accountIds) ordered.push(signed[id]![nonce]!);
     const batches: Batch[] = [];
-    for (let offset = 0; offset < ordered.length; offset += SUBMIT_BATCH) {
-      const txs = ordered.slice(offset, offset + SUBMIT_BATCH);
+    for (let offset = 0; offset < ordered.length; offset += batchTxs) {
+      const txs = ordered.slice(offset, offset + batchTxs);
       batches.push({ body: JSON.stringify(txs.map(signedTxToWire)), hashes: txs.map(txHash) });
     }
     return { url, batches, next: 0 };
@@ -158,29 +178,47 @@ class CommitObserver {
   /** The observed replica's last status. */
   status: Status | null = null;
   private stopped = false;
+  private failure: unknown = null;
   private waiters: (() => void)[] = [];
   private loop: Promise<void> | null = null;
 
   constructor(private readonly url: string) {}
 
   start(): void {
-    this.loop = this.run();
+    this.loop = this.run().catch((error: unknown) => {
+      this.failure = error;
+      this.wakeAll();
+    });
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
     await this.loop;
+    this.throwIfFailed();
   }
 
-  /** Resolves at the next observed commit (or after `maxMs`). */
-  progressed(maxMs: number): Promise<void> {
-    return new Promise((resolve) => {
+  /** Rethrows what stopped the observer, if anything did. */
+  throwIfFailed(): void {
+    if (this.failure !== null) throw this.failure;
+  }
+
+  /** Resolves at the next observed commit (or after `maxMs`); throws if the observer failed. */
+  async progressed(maxMs: number): Promise<void> {
+    this.throwIfFailed();
+    await new Promise<void>((resolve) => {
       const timer = setTimeout(resolve, maxMs);
       this.waiters.push(() => {
         clearTimeout(timer);
         resolve();
       });
     });
+    this.throwIfFailed();
+  }
+
+  private wakeAll(): void {
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const wake of waiters) wake();
   }
 
   private async run(): Promise<void> {
@@ -196,9 +234,7 @@ class CommitObserver {
         }
         this.height += 1;
       }
-      const waiters = this.waiters;
-      this.waiters = [];
-      for (const wake of waiters) wake();
+      this.wakeAll();
       if (status.height === this.height) await sleep(POLL_MS);
     }
   }
@@ -220,6 +256,18 @@ function processCpuSeconds(pid: number | undefined): number | null {
   }
 }
 
+/** Busy CPU seconds of the whole machine so far (all cores), from /proc/stat; null where it is missing. */
+function machineCpuSeconds(): number | null {
+  try {
+    const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+    // user nice system idle iowait irq softirq steal: busy is all but idle and iowait.
+    const busy = fields.slice(0, 8).reduce((sum, value, index) => (index === 3 || index === 4 ? sum : sum + value), 0);
+    return busy / 100;
+  } catch {
+    return null;
+  }
+}
+
 function percentile(sorted: readonly number[], fraction: number): number {
   if (sorted.length === 0) return Number.NaN;
   const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil(fraction * sorted.length) - 1));
@@ -228,23 +276,32 @@ function percentile(sorted: readonly number[], fraction: number): number {
 
 // ------------------------------------------------------------------- one network
 
-async function runNetwork(
+export async function runL1Network(
   replicas: number,
   ceilingTxPerSec: number,
   timing: Timing,
   progress: (line: string) => void,
+  tuning: Partial<L1Tuning> = {},
 ): Promise<{ result: L1NetworkResult; details: L1RunDetails }> {
+  const { params, maxOutstanding: outstandingOverride } = { ...DEFAULT_TUNING, ...tuning };
   const tag = `l1 n=${replicas}`;
-  const network = await L1Network.create({ replicas, accounts: ACCOUNTS, balance: INITIAL_BALANCE, params: BENCH_PARAMS, nodeArgs: REPLICA_NODE_ARGS });
+  const network = await L1Network.create({ replicas, accounts: ACCOUNTS, balance: INITIAL_BALANCE, params, nodeArgs: REPLICA_NODE_ARGS });
   try {
     const keys = network.layout.accounts.map((account) => keyPairFromSecret(fastSecp256k1, fromHex(account.secretKey)));
+    // Little's law: outstanding = rate × latency. Enough transactions in
+    // flight to keep every replica busy at the ceiling's rate, few enough
+    // that queueing stays well under the progress timeout (a transaction
+    // pending for two of them makes backups suspect the primary). Each lane
+    // gets a couple of batches of it.
+    const maxOutstanding = outstandingOverride ?? Math.round((ceilingTxPerSec * OUTSTANDING_MS) / 1000);
+    const batchTxs = Math.max(10, Math.min(MAX_BATCH_TXS, Math.floor(maxOutstanding / (2 * replicas))));
     // Enough for the ceiling's rate over warm-up and window, with room: the
     // window ends early (and says so) if a lane runs dry.
-    const perAccount = Math.ceil((ceilingTxPerSec * 1.25 * (timing.warmupMs + timing.windowMs)) / 1000 / ACCOUNTS) + 4;
+    const perAccount = Math.ceil((ceilingTxPerSec * 1.25 * (timing.warmupMs + timing.windowMs)) / 1000 / ACCOUNTS + maxOutstanding / ACCOUNTS) + 4;
     check(perAccount <= 1_000_000, 'too many transactions per account');
     progress(`${tag}: signing ${formatRate(perAccount * ACCOUNTS)} transfers from ${ACCOUNTS} accounts (before the network starts)`);
     let started = performance.now();
-    const lanes = prepareLanes(keys, perAccount, network.urls);
+    const lanes = prepareLanes(keys, perAccount, network.urls, batchTxs);
     progress(`${tag}:   signed in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 
     progress(`${tag}: starting ${replicas} replica processes`);
@@ -254,9 +311,6 @@ async function runNetwork(
     const observer = new CommitObserver(observerUrl);
     observer.start();
 
-    // Little's law: outstanding = rate × latency. Enough to fill the
-    // primary's pipeline, bounded so the latency stays meaningful.
-    const maxOutstanding = Math.max(4 * SUBMIT_BATCH * replicas, Math.round(ceilingTxPerSec * 1.5));
     const submittedAtMs = new Map<string, number>();
     let submitted = 0;
     let stopSubmitting = false;
@@ -286,30 +340,51 @@ async function runNetwork(
       return { atMs: (before + after) / 2, total: accounts.reduce((sum, account) => sum + account.nonce, 0) };
     };
 
-    progress(`${tag}: load on (closed loop, ≤ ${formatRate(maxOutstanding)} outstanding, ${SUBMIT_BATCH} txs per POST); warm-up ${timing.warmupMs} ms`);
+    progress(`${tag}: load on (closed loop, ≤ ${formatRate(maxOutstanding)} outstanding, ${batchTxs} txs per POST)`);
     const loadStartMs = performance.now();
+    // Once a second: where the load stands, and each replica's height and mempool.
     const ticker = setInterval(() => {
-      const status = observer.status;
-      progress(
-        `${tag}:   t=${((performance.now() - loadStartMs) / 1000).toFixed(1)} s height ${observer.height} view ${status?.view} ` +
-          `committed ${observer.committedAtMs.size} outstanding ${submitted - observer.committedAtMs.size} mempool ${status?.pendingTxs}`,
-      );
+      void Promise.all(network.urls.map((url) => getJson<Status>(`${url}/v1/status`).catch(() => null))).then((statuses) => {
+        const replicasText = statuses.map((status) => (status === null ? '-' : `${status.height}/${status.pendingTxs}`)).join(' ');
+        progress(
+          `${tag}:   t=${((performance.now() - loadStartMs) / 1000).toFixed(1)} s committed ${observer.committedAtMs.size} ` +
+            `outstanding ${submitted - observer.committedAtMs.size} view ${statuses[0]?.view ?? '-'} height/mempool ${replicasText}`,
+        );
+      });
     }, 1_000);
     const laneRuns = Promise.all(lanes.map((lane) => runLane(lane)));
     laneRuns.catch(() => undefined); // awaited (and rethrown) after the window
+    // The warm-up counts from the first commit: until then the replicas are
+    // still compiling and connecting, which says nothing about their rate.
+    const firstCommitDeadline = performance.now() + FIRST_COMMIT_TIMEOUT_MS;
+    while (observer.committedAtMs.size === 0) {
+      check(performance.now() < firstCommitDeadline, `nothing committed within ${FIRST_COMMIT_TIMEOUT_MS} ms of the load starting`);
+      await observer.progressed(100);
+    }
+    progress(`${tag}: first commit after ${((performance.now() - loadStartMs) / 1000).toFixed(1)} s; warm-up ${timing.warmupMs} ms`);
     await sleep(timing.warmupMs);
+    observer.throwIfFailed();
     const pids = network.replicas.map((replica) => replica.process?.pid);
+    const cpuFromMs = performance.now();
     const cpuStart = pids.map(processCpuSeconds);
     const clientCpuStart = process.cpuUsage();
+    const machineCpuStart = machineCpuSeconds();
     const heightStart = observer.height;
     const start = await snapshotNonces();
     progress(`${tag}: window ${timing.windowMs} ms`);
-    while (performance.now() - start.atMs < timing.windowMs && laneExhaustedAtMs === null) await sleep(50);
+    while (performance.now() - start.atMs < timing.windowMs && laneExhaustedAtMs === null) {
+      await sleep(50);
+      observer.throwIfFailed();
+    }
     if (laneExhaustedAtMs !== null) progress(`${tag}: a lane ran out of signed transactions; the window ends early`);
     const end = await snapshotNonces();
     const windowMs = end.atMs - start.atMs;
     const cpuEnd = pids.map(processCpuSeconds);
     const clientCpu = process.cpuUsage(clientCpuStart);
+    const machineCpuEnd = machineCpuSeconds();
+    // CPU shares are over the interval between the two readings (a little longer than the window).
+    const cpuIntervalMs = performance.now() - cpuFromMs;
+    const cpuSeconds = (cpuIntervalMs / 1000) * availableParallelism();
     const heightEnd = observer.height;
     stopSubmitting = true;
     clearInterval(ticker);
@@ -328,9 +403,19 @@ async function runNetwork(
 
     const replicaCpu = cpuStart.reduce<number>((sum, begin, id) => sum + ((cpuEnd[id] ?? 0) - (begin ?? 0)), 0);
     const cores = availableParallelism();
-    const replicaCpuShare = replicaCpu / ((windowMs / 1000) * cores);
-    const clientCpuShare = (clientCpu.user + clientCpu.system) / 1e6 / ((windowMs / 1000) * cores);
-    progress(`${tag}:   CPU during the window: replicas ${(replicaCpuShare * 100).toFixed(0)}%, bench client ${(clientCpuShare * 100).toFixed(0)}% of ${cores} cores`);
+    const replicaCpuShare = replicaCpu / cpuSeconds;
+    const clientCpuShare = (clientCpu.user + clientCpu.system) / 1e6 / cpuSeconds;
+    // Other processes on the machine take cores from the replicas: say so, since it lowers every figure.
+    const otherCpuShare =
+      machineCpuStart === null || machineCpuEnd === null
+        ? Number.NaN
+        : Math.max(0, (machineCpuEnd - machineCpuStart) / cpuSeconds - replicaCpuShare - clientCpuShare);
+    progress(
+      `${tag}:   CPU during the window: replicas ${(replicaCpuShare * 100).toFixed(0)}%, bench client ${(clientCpuShare * 100).toFixed(0)}%, ` +
+        `other processes ${(otherCpuShare * 100).toFixed(0)}% of ${cores} cores`,
+    );
+    progress(`${tag}:   replica CPU per committed transaction: ${((replicaCpu * 1000 * (windowMs / cpuIntervalMs)) / Math.max(1, committedInWindow)).toFixed(2)} ms (verification alone: ${((cores * 1000) / ceilingTxPerSec).toFixed(2)} ms)`);
+    if (otherCpuShare > 0.1) progress(`${tag}:   warning: other processes used ${(otherCpuShare * 100).toFixed(0)}% of the machine during the window; the figures are low`);
 
     // ------------------------------------------------------------ checks
     progress(`${tag}: draining ${formatRate(submitted - observer.committedAtMs.size)} outstanding transactions`);
@@ -360,6 +445,7 @@ async function runNetwork(
       blocksPerSec: ((heightEnd - heightStart) * 1000) / windowMs,
       replicaCpuShare,
       clientCpuShare,
+      otherCpuShare,
     };
     started = performance.now();
     await network.stopAll();
@@ -436,8 +522,8 @@ export async function runL1Bench(options: L1BenchOptions): Promise<{ result: L1B
   const verifyPerSec = measureFastVerifyPerSec({ quick: options.quick, progress: options.progress }, 'l1');
   const ceiling = (replicas: number) => (cores * verifyPerSec) / replicas;
   options.progress(`l1: ceiling = ${cores} cores × ${formatRate(verifyPerSec)} verify/s ÷ n: n=4 ${formatRate(ceiling(4))} tx/s, n=7 ${formatRate(ceiling(7))} tx/s`);
-  const n4 = await runNetwork(4, ceiling(4), timing, options.progress);
-  const n7 = await runNetwork(7, ceiling(7), timing, options.progress);
+  const n4 = await runL1Network(4, ceiling(4), timing, options.progress);
+  const n7 = await runL1Network(7, ceiling(7), timing, options.progress);
   return { result: { n4: n4.result, n7: n7.result }, details: [n4.details, n7.details], verifyPerSec };
 }
 
@@ -456,7 +542,7 @@ export function formatL1Report(report: { result: L1BenchResult; details: L1RunDe
     ];
   });
   return [
-    `l1 (real replica processes on 127.0.0.1; ${availableParallelism()} cores; ${ACCOUNTS} accounts; ${SUBMIT_BATCH} txs per POST; window ${report.details[0]!.windowMs} ms)`,
+    `l1 (real replica processes on 127.0.0.1; ${availableParallelism()} cores; ${ACCOUNTS} accounts; closed loop, ≤ ${OUTSTANDING_MS} ms of the ceiling's rate outstanding; window ${report.details[0]!.windowMs} ms)`,
     `ceiling = cores × ${formatRate(report.verifyPerSec)} OpenSSL verify/s (distinct keys) ÷ n; params ${JSON.stringify(BENCH_PARAMS)}`,
     formatTable(['replicas', 'tx/s', 'p50 ms', 'p99 ms', 'ceiling tx/s', 'ratio', 'blocks/s', 'CPU replicas/client'], rows),
   ].join('\n');

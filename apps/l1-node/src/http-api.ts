@@ -4,6 +4,7 @@
 // a rejected request changes nothing — a batch of transactions is checked
 // whole before any of it enters the mempool.
 import express, { type NextFunction, type Request, type Response } from 'express';
+import type { RequestListener } from 'node:http';
 import { deserialize } from 'node:v8';
 import { WedgeError, isHex } from '@wedge/common';
 import type { CommitCertificate } from '@wedge/consensus';
@@ -19,14 +20,11 @@ import {
   signedTxToWire,
   type StatusResponse,
 } from '@wedge/api';
-import { isValidMac } from './peer-auth.ts';
-import { parsePeerMessages, peerEnvelope } from './peer-schema.ts';
+import { PEER_BODY_LIMIT_BYTES, acceptPeerEnvelope, handlePeerRequest, isPlainPeerRequest } from './peer-endpoint.ts';
 import type { ReplicaNode } from './replica-node.ts';
-import { parseTagged } from './tagged-json.ts';
 import { PEER_PATH } from './transport.ts';
 
 const API_BODY_LIMIT = MAX_REQUEST_BODY_BYTES;
-const PEER_BODY_LIMIT = '64mb';
 /** How far ahead of the account's nonce a submitted transaction may be (pipelining). */
 export const MAX_NONCE_AHEAD = 1_000;
 
@@ -40,27 +38,31 @@ function sendError(response: Response, code: string, message: string): void {
   response.status(httpStatusOf(code)).json({ error: { code, message } });
 }
 
+/**
+ * The server's request listener: plain peer envelopes straight to their
+ * handler (they are most of a replica's requests), everything else through
+ * the express app.
+ */
+export function createRequestListener(node: ReplicaNode, meta: { chainId: string; genesisHash: string }): RequestListener {
+  const app = createApiApp(node, meta);
+  return (request, response) => {
+    if (isPlainPeerRequest(request)) handlePeerRequest(node, request, response);
+    else app(request, response);
+  };
+}
+
 export function createApiApp(node: ReplicaNode, meta: { chainId: string; genesisHash: string }): express.Express {
   const app = express();
   app.disable('x-powered-by');
 
   // ------------------------------------------------------------ peer endpoint
-  app.post(PEER_PATH, express.text({ type: '*/*', limit: PEER_BODY_LIMIT }), (request, response) => {
+  // What createRequestListener does not take on its fast path (see peer-endpoint.ts).
+  app.post(PEER_PATH, express.text({ type: '*/*', limit: PEER_BODY_LIMIT_BYTES }), (request, response) => {
     const body = typeof request.body === 'string' ? request.body : '';
-    let envelope: { from: number; messages: unknown[] };
-    try {
-      envelope = peerEnvelope.parse(parseTagged(body));
-    } catch {
-      return sendError(response, 'INVALID_BODY', 'not a peer envelope');
-    }
-    const key = node.peerKeys.macKeyFor(envelope.from);
-    const mac = request.header('x-wedge-mac') ?? '';
-    if (key === undefined || envelope.from === node.ctx.id || !isHex(mac, 32) || !isValidMac(key, body, mac)) {
-      return sendError(response, 'UNAUTHORIZED_PEER', 'envelope is not authenticated by a replica of the genesis set');
-    }
-    node.transport.heardFrom(envelope.from, Date.now());
-    for (const message of parsePeerMessages(envelope.messages)) node.enqueue({ type: 'message', from: envelope.from, message });
-    response.status(204).end();
+    const outcome = acceptPeerEnvelope(node, body, request.header('x-wedge-mac') ?? '');
+    if (outcome.status === 204) return void response.status(204).end();
+    const { code, message } = outcome as { code: string; message: string };
+    sendError(response, code, message);
   });
 
   // -------------------------------------------------------------- client API

@@ -4,9 +4,9 @@
 // prints one JSON line {"event":"listening",...} on stdout when ready, and
 // stops cleanly on SIGTERM or SIGINT.
 import { readFileSync } from 'node:fs';
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import { GenesisFile, consensusConfigOf, genesisHash, ledgerGenesisOf } from '@wedge/api';
-import { createApiApp } from './http-api.ts';
+import { createRequestListener } from './http-api.ts';
 import { readKeyFile } from './key-file.ts';
 import { ReplicaNode } from './replica-node.ts';
 
@@ -53,9 +53,9 @@ function main(): void {
     dataDir: args.data,
     durable: args.durable,
   });
-  const app = createApiApp(node, { chainId: genesis.chainId, genesisHash: genesisHash(genesis) });
+  const server: Server = createServer(createRequestListener(node, { chainId: genesis.chainId, genesisHash: genesisHash(genesis) }));
   const port = args.port ?? Number(new URL(self.url).port);
-  const server: Server = app.listen(port, '127.0.0.1', () => {
+  server.listen(port, '127.0.0.1', () => {
     const address = server.address();
     const actualPort = typeof address === 'object' && address !== null ? address.port : port;
     process.stdout.write(`${JSON.stringify({ event: 'listening', replica: id, port: actualPort, pid: process.pid })}\n`);

@@ -14,14 +14,38 @@ export function stringifyTagged(value: unknown): string {
 
 const BIG_PATTERN = /^-?(0|[1-9][0-9]{0,77})$/;
 
+/**
+ * The inverse of stringifyTagged. Parses plainly, then revives tagged values
+ * bottom-up in one walk: the same result as a JSON.parse reviver, at a
+ * fraction of its cost (a reviver call per value is slow, and peer envelopes
+ * carry whole blocks).
+ */
 export function parseTagged(text: string): unknown {
-  return JSON.parse(text, (_key, item: unknown) => {
-    if (item !== null && typeof item === 'object' && !Array.isArray(item)) {
-      const record = item as Record<string, unknown>;
-      const keys = Object.keys(record);
-      if (keys.length === 1 && typeof record.$big === 'string' && BIG_PATTERN.test(record.$big)) return BigInt(record.$big);
-      if (keys.length === 1 && typeof record.$bytes === 'string' && isHex(record.$bytes)) return fromHex(record.$bytes);
+  return revive(JSON.parse(text));
+}
+
+function revive(value: unknown): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) {
+    for (let index = 0; index < value.length; index++) {
+      const item: unknown = value[index];
+      const revived = revive(item);
+      if (revived !== item) value[index] = revived;
     }
-    return item;
-  });
+    return value;
+  }
+  const record = value as Record<string, unknown>;
+  const keys = Object.keys(record);
+  for (const key of keys) {
+    // Own properties only (JSON.parse makes even "__proto__" an own one), so
+    // assigning never reaches a prototype setter.
+    const item = record[key];
+    const revived = revive(item);
+    if (revived !== item) record[key] = revived;
+  }
+  if (keys.length === 1) {
+    if (typeof record.$big === 'string' && BIG_PATTERN.test(record.$big)) return BigInt(record.$big);
+    if (typeof record.$bytes === 'string' && isHex(record.$bytes)) return fromHex(record.$bytes);
+  }
+  return value;
 }

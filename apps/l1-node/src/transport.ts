@@ -1,11 +1,20 @@
 // Outbound peer transport: one bounded queue per peer, drained by one HTTP
-// request at a time (keep-alive), batching whatever accumulated meanwhile.
+// request at a time (keep-alive, see peer-post.ts), batching whatever
+// accumulated meanwhile.
 // A failed send is retried with exponential backoff; when a queue overflows
 // the oldest messages are dropped — PBFT tolerates loss and retransmits what
 // matters (state transfer, new-view requests).
+//
+// Two things keep it cheap under load. Protocol messages (votes, proposals,
+// view changes) go ahead of forwarded requests in every envelope, so a vote
+// never waits behind a backlog of transactions; state transfer replies stay
+// in line with the requests (see EventScheduler for why). And a message is
+// serialized once, however many peers it goes to: a broadcast proposal
+// carries a whole block, and its JSON would otherwise be built n-1 times.
 import type { Message } from '@wedge/consensus';
 import type { SignedTx } from '@wedge/ledger';
 import { macOf, type PeerKeys } from './peer-auth.ts';
+import { createPeerPost, type PeerPost } from './peer-post.ts';
 import { stringifyTagged } from './tagged-json.ts';
 
 export const PEER_PATH = '/v1/peer/messages';
@@ -18,10 +27,15 @@ const REQUEST_TIMEOUT_MS = 10_000;
 type PeerLink = {
   readonly id: number;
   readonly url: string;
+  readonly http: PeerPost;
+  /** Protocol messages, oldest first. */
   queue: Message<SignedTx>[];
+  /** Forwarded requests and state transfer replies, oldest first: sent after `queue` in each envelope. */
+  bulk: Message<SignedTx>[];
   sending: boolean;
   backoffMs: number;
   retryTimer: NodeJS.Timeout | null;
+  flushScheduled: boolean;
   reachable: boolean;
   lastSeenMs: number | null;
   dropped: number;
@@ -31,6 +45,7 @@ export type PeerReachability = { id: number; url: string; reachable: boolean; la
 
 export class PeerTransport {
   private readonly links = new Map<number, PeerLink>();
+  private readonly json = new WeakMap<Message<SignedTx>, string>();
   private closed = false;
 
   constructor(
@@ -40,13 +55,17 @@ export class PeerTransport {
   ) {
     for (const peer of peers) {
       if (peer.id === selfId) continue;
+      const url = peer.url.replace(/\/$/, '');
       this.links.set(peer.id, {
         id: peer.id,
-        url: peer.url.replace(/\/$/, ''),
+        url,
+        http: createPeerPost(url),
         queue: [],
+        bulk: [],
         sending: false,
         backoffMs: 0,
         retryTimer: null,
+        flushScheduled: false,
         reachable: false,
         lastSeenMs: null,
         dropped: 0,
@@ -57,12 +76,13 @@ export class PeerTransport {
   send(to: number, message: Message<SignedTx>): void {
     const link = this.links.get(to);
     if (link === undefined || this.closed) return;
-    link.queue.push(message);
-    if (link.queue.length > QUEUE_LIMIT) {
-      link.queue.splice(0, link.queue.length - QUEUE_LIMIT);
+    const queue = message.type === 'request' || message.type === 'state-reply' ? link.bulk : link.queue;
+    queue.push(message);
+    if (queue.length > QUEUE_LIMIT) {
+      queue.splice(0, queue.length - QUEUE_LIMIT);
       link.dropped += 1;
     }
-    if (!link.sending && link.retryTimer === null) setImmediate(() => void this.flush(link));
+    this.scheduleFlush(link);
   }
 
   broadcast(message: Message<SignedTx>): void {
@@ -87,32 +107,51 @@ export class PeerTransport {
     for (const link of this.links.values()) {
       if (link.retryTimer !== null) clearTimeout(link.retryTimer);
       link.queue = [];
+      link.bulk = [];
+      link.http.close();
     }
   }
 
+  private scheduleFlush(link: PeerLink): void {
+    if (link.sending || link.flushScheduled || link.retryTimer !== null) return;
+    link.flushScheduled = true;
+    setImmediate(() => {
+      link.flushScheduled = false;
+      void this.flush(link);
+    });
+  }
+
+  /** JSON of one message, built once per message object and shared by every link it goes to. */
+  private serialized(message: Message<SignedTx>): string {
+    let json = this.json.get(message);
+    if (json === undefined) {
+      json = stringifyTagged(message);
+      this.json.set(message, json);
+    }
+    return json;
+  }
+
   private async flush(link: PeerLink): Promise<void> {
-    if (link.sending || this.closed || link.queue.length === 0) return;
+    if (link.sending || this.closed || link.queue.length + link.bulk.length === 0) return;
     link.sending = true;
-    const batch = link.queue.splice(0, BATCH_LIMIT);
-    const body = stringifyTagged({ from: this.selfId, messages: batch });
+    const protocol = link.queue.splice(0, BATCH_LIMIT);
+    const bulk = link.bulk.splice(0, BATCH_LIMIT - protocol.length);
+    const batch = protocol.concat(bulk);
+    // Exactly what stringifyTagged({ from, messages: batch }) produces, from the shared pieces.
+    const body = `{"from":${JSON.stringify(this.selfId)},"messages":[${batch.map((message) => this.serialized(message)).join(',')}]}`;
     const key = this.keys.macKeyFor(link.id);
     try {
       if (key === undefined) throw new Error(`no MAC key for replica ${link.id}`);
-      const response = await fetch(`${link.url}${PEER_PATH}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-wedge-mac': macOf(key, body) },
-        body,
-        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
-      });
-      await response.arrayBuffer();
-      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      const status = await link.http.post(PEER_PATH, body, { 'content-type': 'application/json', 'x-wedge-mac': macOf(key, body) }, REQUEST_TIMEOUT_MS);
+      if (status < 200 || status > 299) throw new Error(`HTTP ${status}`);
       link.reachable = true;
       link.lastSeenMs = Date.now();
       link.backoffMs = 0;
     } catch {
       // Put the batch back in front and retry later; the queue bound still applies.
       link.reachable = false;
-      link.queue = batch.concat(link.queue).slice(-QUEUE_LIMIT);
+      link.queue = protocol.concat(link.queue).slice(-QUEUE_LIMIT);
+      link.bulk = bulk.concat(link.bulk).slice(-QUEUE_LIMIT);
       link.backoffMs = Math.min(BACKOFF_MS_MAX, Math.max(BACKOFF_MS_MIN, link.backoffMs * 2));
     } finally {
       link.sending = false;
@@ -123,7 +162,7 @@ export class PeerTransport {
         link.retryTimer = null;
         void this.flush(link);
       }, link.backoffMs);
-    } else if (link.queue.length > 0) {
+    } else if (link.queue.length + link.bulk.length > 0) {
       void this.flush(link);
     }
   }

@@ -1,0 +1,121 @@
+// Proves the replica shell's performance pieces change nothing observable:
+// parseTagged (one walk after a plain JSON.parse) gives exactly what the
+// JSON.parse reviver it replaced gave, on arbitrary values and hostile keys;
+// interning hands out an earlier transaction only when it is structurally
+// equal, so a same-signature twin that differs anywhere is kept as it is.
+import fc from 'fast-check';
+import { isDeepStrictEqual } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { fromHex, isHex } from '@wedge/common';
+import { fastSecp256k1, keyPairFromSeed } from '@wedge/crypto';
+import { signTx, type SignedTx } from '@wedge/ledger';
+import { parseTagged, stringifyTagged } from '../src/tagged-json.ts';
+import { TxInterner, isSameValue } from '../src/tx-interner.ts';
+
+const BIG_PATTERN = /^-?(0|[1-9][0-9]{0,77})$/;
+
+/** The reviver-based decoder parseTagged replaced, kept here as the reference. */
+function parseWithReviver(text: string): unknown {
+  return JSON.parse(text, (_key, item: unknown) => {
+    if (item !== null && typeof item === 'object' && !Array.isArray(item)) {
+      const record = item as Record<string, unknown>;
+      const keys = Object.keys(record);
+      if (keys.length === 1 && typeof record.$big === 'string' && BIG_PATTERN.test(record.$big)) return BigInt(record.$big);
+      if (keys.length === 1 && typeof record.$bytes === 'string' && isHex(record.$bytes)) return fromHex(record.$bytes);
+    }
+    return item;
+  });
+}
+
+const key = fc.oneof(fc.string(), fc.constantFrom('$big', '$bytes', '__proto__', 'constructor'));
+const leaf = fc.oneof(
+  fc.bigInt(),
+  fc.uint8Array({ maxLength: 8 }),
+  fc.string(),
+  fc.integer(),
+  fc.double({ noNaN: true, noDefaultInfinity: true }),
+  fc.constant(null),
+  fc.boolean(),
+  fc.record({ $big: fc.oneof(fc.string(), fc.constantFrom('12', '-0', '007', '-5')) }),
+  fc.record({ $bytes: fc.oneof(fc.string(), fc.constantFrom('abcd', 'abc', 'ABCD', '')) }),
+);
+const value = fc.letrec((tie) => ({
+  node: fc.oneof({ depthSize: 'small' }, leaf, fc.array(tie('node'), { maxLength: 4 }), fc.dictionary(key, tie('node'), { maxKeys: 4 })),
+})).node;
+
+describe('parseTagged', () => {
+  it('decodes exactly like the JSON.parse reviver, for any encoded value', () => {
+    fc.assert(
+      fc.property(value, (input) => {
+        const text = stringifyTagged(input);
+        expect(isDeepStrictEqual(parseTagged(text), parseWithReviver(text))).toBe(true);
+      }),
+      { numRuns: 2_000 },
+    );
+  });
+
+  it('decodes hand-written hostile texts like the reviver and pollutes no prototype', () => {
+    const texts = [
+      '{"__proto__":{"$big":"5"}}',
+      '{"a":{"__proto__":{"polluted":1}}}',
+      '{"$big":{"$big":"1"}}',
+      '[{"$bytes":"00ff"},{"$big":"1","x":1},{"$big":"01"}]',
+      '{"$big":"1"}',
+      '"text"',
+      '7',
+    ];
+    for (const text of texts) expect(isDeepStrictEqual(parseTagged(text), parseWithReviver(text))).toBe(true);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+});
+
+describe('TxInterner', () => {
+  const alice = keyPairFromSeed(fastSecp256k1, 'interner-alice');
+  const bob = keyPairFromSeed(fastSecp256k1, 'interner-bob');
+  const transfer = (nonce: number): SignedTx =>
+    signTx(fastSecp256k1, { type: 'transfer', chainId: 'wedge-test', from: alice.address, nonce, to: bob.address, amount: 5n }, [alice]);
+  const copy = (tx: SignedTx): SignedTx => parseTagged(stringifyTagged(tx)) as SignedTx;
+
+  it('hands out the first copy for an equal one', () => {
+    const interner = new TxInterner();
+    const first = transfer(0);
+    expect(interner.intern(first)).toBe(first);
+    expect(interner.intern(copy(first))).toBe(first);
+    const other = transfer(1);
+    expect(interner.intern(other)).toBe(other);
+  });
+
+  it('keeps a twin with the same signature but any difference', () => {
+    const interner = new TxInterner();
+    const first = transfer(0);
+    interner.intern(first);
+    const twins: SignedTx[] = [
+      { ...copy(first), body: { ...first.body, amount: 6n } as SignedTx['body'] },
+      { ...copy(first), body: { ...first.body, nonce: 1 } },
+      { ...copy(first), body: { ...first.body, amount: '5' } as unknown as SignedTx['body'] },
+      { ...copy(first), signatures: [...first.signatures, first.signatures[0]!] },
+      { ...copy(first), extra: 1 } as unknown as SignedTx,
+    ];
+    for (const twin of twins) expect(interner.intern(twin)).toBe(twin);
+  });
+
+  it('isSameValue is structural equality on decoded values', () => {
+    // What interning sees: values as a peer envelope decodes them.
+    const decoded = value.map((input) => parseTagged(stringifyTagged(input)));
+    fc.assert(
+      fc.property(decoded, decoded, (a, b) => {
+        expect(isSameValue(a, b)).toBe(isDeepStrictEqual(a, b) && !containsBytes(a));
+        expect(isSameValue(a, parseTagged(stringifyTagged(a)))).toBe(!containsBytes(a));
+      }),
+      { numRuns: 1_000 },
+    );
+    expect(isSameValue(0, -0)).toBe(false);
+    expect(isSameValue({ a: 1, b: 2 }, { b: 2, a: 1 })).toBe(true);
+  });
+});
+
+function containsBytes(value: unknown): boolean {
+  if (value instanceof Uint8Array) return true;
+  if (value === null || typeof value !== 'object') return false;
+  return Object.values(value).some(containsBytes);
+}
