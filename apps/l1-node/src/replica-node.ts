@@ -1,10 +1,8 @@
 // The shell around one PBFT replica core: an inbox of events, drained in
-// batches (cheap protocol events first, then transactions to verify for a
-// bounded time: see EventScheduler); each batch's steps are persisted in one
-// SQLite transaction before any of its effects (messages, timers, replies)
-// are carried out — "persist, then act". Recovery rebuilds the core's state
-// from the protocol blob, the last stable snapshot and the executed blocks
-// after it.
+// batches; each batch's steps are persisted in one SQLite transaction before
+// any of its effects (messages, timers, replies) are carried out — "persist,
+// then act". Recovery rebuilds the core's state from the protocol blob, the
+// last stable snapshot and the executed blocks after it.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
@@ -33,7 +31,6 @@ import {
   type TxResult,
 } from '@wedge/ledger';
 import { createReplicaStore, openDatabase, type PersistBatch, type ReplicaStore } from '@wedge/store';
-import { EventScheduler } from './event-scheduler.ts';
 import { derivePeerKeys, type PeerKeys } from './peer-auth.ts';
 import { ProtocolCodec } from './protocol-codec.ts';
 import { PeerTransport } from './transport.ts';
@@ -56,17 +53,8 @@ type State = ReplicaState<SignedTx, LedgerState>;
 type Effect = ConsensusEffect<SignedTx>;
 type Event = ConsensusEvent<SignedTx>;
 
-/** Most cheap events handled per persisted batch. */
+/** Most events handled per persisted batch. */
 const MAX_BATCH_EVENTS = 2_000;
-/**
- * How long a batch spends on costly events (transactions to verify) after
- * the cheap ones, before it persists, acts and lets the process answer
- * network I/O: short, so that votes are never queued behind a backlog of
- * transactions (see EventScheduler).
- */
-const COSTLY_BUDGET_MS = 10;
-/** Costly steps taken per batch even when the budget is spent, so that a batch always makes progress. */
-const MIN_BATCH_COSTLY = 4;
 const RECENT_TX_HASHES = 200_000;
 
 type ProtocolBlob = { genesisHash: string; state: Uint8Array };
@@ -79,7 +67,7 @@ export class ReplicaNode {
   readonly peerKeys: PeerKeys;
   private state: State;
   private readonly store: ReplicaStore;
-  private readonly inbox: EventScheduler;
+  private readonly inbox: Event[] = [];
   private drainScheduled = false;
   private stopped = false;
   private readonly timers = new Map<TimerName, NodeJS.Timeout>();
@@ -106,8 +94,6 @@ export class ReplicaNode {
     this.peerKeys = derivePeerKeys(options.chainId, options.id, options.secretKey, publicKeys);
     this.transport = new PeerTransport(options.id, options.replicaUrls.map((url, id) => ({ id, url })), this.peerKeys);
     this.codec = new ProtocolCodec(options.chainId, this.ctx.app);
-    const app = this.ctx.app;
-    this.inbox = new EventScheduler({ checkTx: (tx) => app.checkTx(tx), maxQueuedRequests: options.config.maxPendingTxs });
     this.state = this.recover();
     this.persistedStableSeq = this.state.stable.seq;
   }
@@ -147,7 +133,8 @@ export class ReplicaNode {
 
   enqueue(incoming: Event): void {
     if (this.stopped) return;
-    if (this.inbox.push(this.interned(incoming))) this.scheduleDrain();
+    this.inbox.push(this.interned(incoming));
+    this.scheduleDrain();
   }
 
   /** The event with its transactions replaced by equal ones met before (see TxInterner). */
@@ -181,20 +168,11 @@ export class ReplicaNode {
   private drain(): void {
     this.drainScheduled = false;
     if (this.stopped) return;
-    const events = this.inbox.takeCheap(MAX_BATCH_EVENTS);
+    const events = this.inbox.splice(0, MAX_BATCH_EVENTS);
     const effects: Effect[] = [];
     // A failed assertion throws out of here and crashes the process: a bug or
     // a divergence must never be papered over.
     for (const event of events) effects.push(...step(this.ctx, this.state, event).effects);
-    const costlyFrom = performance.now();
-    let costlyEvents = 0;
-    for (let work = 0; work < MIN_BATCH_COSTLY || performance.now() - costlyFrom < COSTLY_BUDGET_MS; work++) {
-      const event = this.inbox.nextCostly();
-      if (event === undefined) break;
-      if (event === null) continue; // a transaction of a proposal was checked
-      effects.push(...step(this.ctx, this.state, event).effects);
-      costlyEvents += 1;
-    }
     const started = performance.now();
     const batch = this.batchFor(effects);
     // A batch of requests alone (at a backup) changes only the mempool, which
@@ -213,9 +191,9 @@ export class ReplicaNode {
     }
     this.stats.persistMs += performance.now() - started;
     this.stats.batches += 1;
-    this.stats.events += events.length + costlyEvents;
+    this.stats.events += events.length;
     for (const effect of effects) this.perform(effect);
-    if (!this.inbox.isEmpty) this.scheduleDrain();
+    if (this.inbox.length > 0) this.scheduleDrain();
   }
 
   private batchFor(effects: readonly Effect[]): PersistBatch {

@@ -5,12 +5,9 @@
 // the oldest messages are dropped — PBFT tolerates loss and retransmits what
 // matters (state transfer, new-view requests).
 //
-// Two things keep it cheap under load. Protocol messages (votes, proposals,
-// view changes) go ahead of forwarded requests in every envelope, so a vote
-// never waits behind a backlog of transactions; state transfer replies stay
-// in line with the requests (see EventScheduler for why). And a message is
-// serialized once, however many peers it goes to: a broadcast proposal
-// carries a whole block, and its JSON would otherwise be built n-1 times.
+// A message is serialized once, however many peers it goes to: a broadcast
+// proposal carries a whole block, and its JSON would otherwise be built n-1
+// times.
 import type { Message } from '@wedge/consensus';
 import type { SignedTx } from '@wedge/ledger';
 import { macOf, type PeerKeys } from './peer-auth.ts';
@@ -28,10 +25,7 @@ type PeerLink = {
   readonly id: number;
   readonly url: string;
   readonly http: PeerPost;
-  /** Protocol messages, oldest first. */
   queue: Message<SignedTx>[];
-  /** Forwarded requests and state transfer replies, oldest first: sent after `queue` in each envelope. */
-  bulk: Message<SignedTx>[];
   sending: boolean;
   backoffMs: number;
   retryTimer: NodeJS.Timeout | null;
@@ -61,7 +55,6 @@ export class PeerTransport {
         url,
         http: createPeerPost(url),
         queue: [],
-        bulk: [],
         sending: false,
         backoffMs: 0,
         retryTimer: null,
@@ -76,10 +69,9 @@ export class PeerTransport {
   send(to: number, message: Message<SignedTx>): void {
     const link = this.links.get(to);
     if (link === undefined || this.closed) return;
-    const queue = message.type === 'request' || message.type === 'state-reply' ? link.bulk : link.queue;
-    queue.push(message);
-    if (queue.length > QUEUE_LIMIT) {
-      queue.splice(0, queue.length - QUEUE_LIMIT);
+    link.queue.push(message);
+    if (link.queue.length > QUEUE_LIMIT) {
+      link.queue.splice(0, link.queue.length - QUEUE_LIMIT);
       link.dropped += 1;
     }
     this.scheduleFlush(link);
@@ -107,7 +99,6 @@ export class PeerTransport {
     for (const link of this.links.values()) {
       if (link.retryTimer !== null) clearTimeout(link.retryTimer);
       link.queue = [];
-      link.bulk = [];
       link.http.close();
     }
   }
@@ -132,11 +123,9 @@ export class PeerTransport {
   }
 
   private async flush(link: PeerLink): Promise<void> {
-    if (link.sending || this.closed || link.queue.length + link.bulk.length === 0) return;
+    if (link.sending || this.closed || link.queue.length === 0) return;
     link.sending = true;
-    const protocol = link.queue.splice(0, BATCH_LIMIT);
-    const bulk = link.bulk.splice(0, BATCH_LIMIT - protocol.length);
-    const batch = protocol.concat(bulk);
+    const batch = link.queue.splice(0, BATCH_LIMIT);
     // Exactly what stringifyTagged({ from, messages: batch }) produces, from the shared pieces.
     const body = `{"from":${JSON.stringify(this.selfId)},"messages":[${batch.map((message) => this.serialized(message)).join(',')}]}`;
     const key = this.keys.macKeyFor(link.id);
@@ -150,8 +139,7 @@ export class PeerTransport {
     } catch {
       // Put the batch back in front and retry later; the queue bound still applies.
       link.reachable = false;
-      link.queue = protocol.concat(link.queue).slice(-QUEUE_LIMIT);
-      link.bulk = bulk.concat(link.bulk).slice(-QUEUE_LIMIT);
+      link.queue = batch.concat(link.queue).slice(-QUEUE_LIMIT);
       link.backoffMs = Math.min(BACKOFF_MS_MAX, Math.max(BACKOFF_MS_MIN, link.backoffMs * 2));
     } finally {
       link.sending = false;
@@ -162,7 +150,7 @@ export class PeerTransport {
         link.retryTimer = null;
         void this.flush(link);
       }, link.backoffMs);
-    } else if (link.queue.length + link.bulk.length > 0) {
+    } else if (link.queue.length > 0) {
       void this.flush(link);
     }
   }
