@@ -4,7 +4,7 @@
 //
 // Why the ceiling is `cores × verify/s ÷ n`: every replica must verify every
 // transaction's signature once (the ledger trusts no peer), all n replicas
-// share this machine's cores, and secp256k1 verification through OpenSSL is
+// share this machine's cores, and secp256k1 verification (libsecp256k1 here) is
 // the most expensive thing a replica does per transaction (DESIGN §2). So n
 // verifications per committed transaction, at the single-thread rate the
 // crypto suite measures, on every core, bounds the committed rate.
@@ -557,7 +557,7 @@ export function formatL1Report(report: { result: L1BenchResult; details: L1RunDe
   });
   return [
     `l1 (real replica processes on 127.0.0.1; ${availableParallelism()} cores; ${ACCOUNTS} accounts; closed loop, ≤ ${MAX_OUTSTANDING_TXS} txs outstanding; window ${report.details[0]!.windowMs} ms)`,
-    `ceiling = cores × ${formatRate(report.verifyPerSec)} OpenSSL verify/s (distinct keys) ÷ n; params ${JSON.stringify(BENCH_PARAMS)}`,
+    `ceiling = cores × ${formatRate(report.verifyPerSec)} ${fastSecp256k1.name} verify/s (distinct keys) ÷ n; params ${JSON.stringify(BENCH_PARAMS)}`,
     formatTable(['replicas', 'tx/s', 'p50 ms', 'p99 ms', 'ceiling tx/s', 'ratio', 'blocks/s', 'CPU replicas/client'], rows),
   ].join('\n');
 }

@@ -309,7 +309,7 @@ class PaymentPool {
 /**
  * Payer-signature checks per second on one core, as a member does them
  * (`paymentValidity`: shape, amount and the payer's secp256k1 signature through
- * OpenSSL, public-key cache warm: a channel has few payers).
+ * the fast scheme, public-key cache warm: a channel has few payers).
  */
 function measurePaymentVerifyPerSec(quick: boolean, progress: (line: string) => void): number {
   const keys = [0, 1].map((index) => keyPairFromSeed(nobleSecp256k1, `bench-l2-member-${index}`));
@@ -332,7 +332,7 @@ function measurePaymentVerifyPerSec(quick: boolean, progress: (line: string) => 
     check(paymentValidity(fastSecp256k1, config, payments[index % payments.length]!) === null, 'a validly signed payment did not verify');
     return true;
   }, timing);
-  progress(`l2: payer-signature checks (paymentValidity, OpenSSL): ${roundsPerSec.map(formatRate).join(', ')} -> median ${formatRate(perSec)}/s on one core`);
+  progress(`l2: payer-signature checks (paymentValidity, ${fastSecp256k1.name}): ${roundsPerSec.map(formatRate).join(', ')} -> median ${formatRate(perSec)}/s on one core`);
   return perSec;
 }
 

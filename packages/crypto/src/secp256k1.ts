@@ -1,9 +1,10 @@
 // secp256k1 ECDSA with low-S signatures in 64-byte compact form (r || s),
-// over sha256(preimage). Two verifiers that must agree on every input:
-// `nobleSecp256k1` (reference, pure JS) and `fastSecp256k1` (OpenSSL through
+// over sha256(preimage). Verifiers that must agree on every input:
+// `nobleSecp256k1` (reference, pure JS) and `opensslSecp256k1` (OpenSSL through
 // node:crypto, several times faster here), which checks the encodings that
 // OpenSSL would tolerate but noble rejects (high S, r or s out of range,
-// non-compressed keys) before handing over.
+// non-compressed keys) before handing over. The third, libsecp256k1, is in
+// native-secp256k1.ts; `fastSecp256k1` (fast-secp256k1.ts) picks the fastest.
 import { createPublicKey, verify as opensslVerify, type KeyObject } from 'node:crypto';
 import * as secp from '@noble/secp256k1';
 import { hmac } from '@noble/hashes/hmac.js';
@@ -24,15 +25,21 @@ function bytesToBigint(bytes: Uint8Array): bigint {
   return bytes.length === 0 ? 0n : BigInt(`0x${toHex(bytes)}`);
 }
 
+// Fixed-width lowercase hex compares like the numbers it spells, so the range
+// checks below need no bigint arithmetic (they run before every verification).
+const ZERO_HEX = '0'.repeat(64);
+const ORDER_HEX = CURVE_ORDER.toString(16).padStart(64, '0');
+const HALF_ORDER_HEX = HALF_ORDER.toString(16).padStart(64, '0');
+
 /** True when `signature` is 64 bytes with 0 < r < n and 0 < s <= n/2. */
 export function isCanonicalSignature(signature: Uint8Array): boolean {
   if (signature.length !== SIGNATURE_BYTES) return false;
-  const r = bytesToBigint(signature.subarray(0, 32));
-  const s = bytesToBigint(signature.subarray(32, 64));
-  return r > 0n && r < CURVE_ORDER && s > 0n && s <= HALF_ORDER;
+  const r = toHex(signature.subarray(0, 32));
+  const s = toHex(signature.subarray(32, 64));
+  return r !== ZERO_HEX && r < ORDER_HEX && s !== ZERO_HEX && s <= HALF_ORDER_HEX;
 }
 
-function isCompressedKeyShape(publicKey: Uint8Array): boolean {
+export function isCompressedKeyShape(publicKey: Uint8Array): boolean {
   return publicKey.length === PUBLIC_KEY_BYTES && (publicKey[0] === 0x02 || publicKey[0] === 0x03);
 }
 
@@ -79,7 +86,7 @@ function opensslKey(publicKey: Uint8Array): KeyObject | null {
   return key;
 }
 
-export const fastSecp256k1: SignatureScheme = {
+export const opensslSecp256k1: SignatureScheme = {
   name: 'secp256k1-openssl',
   signatureBytes: SIGNATURE_BYTES,
   publicKeyOf,

@@ -1,11 +1,14 @@
-// Proves that the two secp256k1 verifiers, `nobleSecp256k1` (the pure-JS
-// reference) and `fastSecp256k1` (OpenSSL), give the same answer on valid
-// signatures and on every kind of bad input we could think of: wrong message,
+// Proves that the three secp256k1 verifiers, `nobleSecp256k1` (the pure-JS
+// reference), `opensslSecp256k1` (node:crypto) and `nativeSecp256k1`
+// (libsecp256k1, the one the processes use where it loads), give the same
+// answer on valid signatures and on every kind of bad input we could think of: wrong message,
 // key or domain tag, malleated high-S twins (which raw OpenSSL would accept),
 // garbage, out-of-range r and s, wrong lengths, invalid public keys and single
 // bit flips. Also proves that signing is low-S and deterministic, key
 // derivation from a seed is deterministic, and that the simulator's stand-in
-// scheme only verifies signatures made with the matching secret key.
+// scheme only verifies signatures made with the matching secret key. The
+// native addon must load on linux-x64: a fallback there would be a silent
+// five-fold slowdown of every process.
 import { createPublicKey, verify as opensslVerify } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -20,7 +23,10 @@ import {
   isCanonicalSignature,
   keyPairFromSeed,
   malleate,
+  nativeSecp256k1,
+  nativeSecp256k1Unavailable,
   nobleSecp256k1,
+  opensslSecp256k1,
   signObject,
   verifyObject,
   type Canonical,
@@ -64,11 +70,16 @@ function flipBit(bytes: Uint8Array, bit: number): Uint8Array {
   return out;
 }
 
-/** Runs both verifiers, checks that they agree, and returns their answer. */
-function verifyBoth(publicKey: Uint8Array, preimage: Uint8Array, signature: Uint8Array): boolean {
+const native = nativeSecp256k1 ?? opensslSecp256k1;
+/** The schemes compared with the reference (noble). */
+const FAST_SCHEMES = [opensslSecp256k1, native, fastSecp256k1] as const;
+
+/** Runs every verifier, checks that they agree, and returns their answer. */
+function verifyAll(publicKey: Uint8Array, preimage: Uint8Array, signature: Uint8Array): boolean {
   const noble = nobleSecp256k1.verify(publicKey, preimage, signature);
-  const fast = fastSecp256k1.verify(publicKey, preimage, signature);
-  expect({ noble, fast }).toEqual({ noble, fast: noble });
+  const openssl = opensslSecp256k1.verify(publicKey, preimage, signature);
+  const libsecp = native.verify(publicKey, preimage, signature);
+  expect({ noble, openssl, libsecp }).toEqual({ noble, openssl: noble, libsecp: noble });
   return noble;
 }
 
@@ -90,58 +101,60 @@ const smallObject: fc.Arbitrary<Canonical> = fc.record({
 
 // ---------------------------------------------------------------------------
 
-describe('noble and OpenSSL verifiers agree on valid signatures', () => {
-  it('both accept every signature made by the matching key', () => {
+describe('noble, OpenSSL and libsecp256k1 agree on valid signatures', () => {
+  it('all accept every signature made by the matching key', () => {
     fc.assert(
       fc.property(keyIndex, message, (index, preimage) => {
         const { secretKey, publicKey } = keyAt(index);
         const signature = nobleSecp256k1.sign(secretKey, preimage);
         expect(signature.length).toBe(64);
         expect(isCanonicalSignature(signature)).toBe(true);
-        expect(verifyBoth(publicKey, preimage, signature)).toBe(true);
+        expect(verifyAll(publicKey, preimage, signature)).toBe(true);
       }),
       { numRuns: 250 },
     );
   });
 
-  it('both accept signatures on tagged objects under the same tag', () => {
+  it('all accept signatures on tagged objects under the same tag', () => {
     fc.assert(
       fc.property(keyIndex, chainId, kind, smallObject, (index, chain, messageKind, object) => {
         const { secretKey, publicKey } = keyAt(index);
         const tag = domainTag(chain, messageKind);
-        const signature = signObject(fastSecp256k1, secretKey, tag, object);
-        expect(verifyObject(nobleSecp256k1, publicKey, tag, object, signature)).toBe(true);
-        expect(verifyObject(fastSecp256k1, publicKey, tag, object, signature)).toBe(true);
+        for (const signer of FAST_SCHEMES) {
+          const signature = signObject(signer, secretKey, tag, object);
+          expect(verifyObject(nobleSecp256k1, publicKey, tag, object, signature)).toBe(true);
+          for (const verifier of FAST_SCHEMES) expect(verifyObject(verifier, publicKey, tag, object, signature)).toBe(true);
+        }
       }),
       { numRuns: 80 },
     );
   });
 });
 
-describe('noble and OpenSSL verifiers agree on invalid signatures', () => {
-  it('both reject a signature over a different message', () => {
+describe('noble, OpenSSL and libsecp256k1 agree on invalid signatures', () => {
+  it('all reject a signature over a different message', () => {
     fc.assert(
       fc.property(keyIndex, message, message, (index, signed, other) => {
         fc.pre(!equalBytes(signed, other));
         const { secretKey, publicKey } = keyAt(index);
-        expect(verifyBoth(publicKey, other, nobleSecp256k1.sign(secretKey, signed))).toBe(false);
+        expect(verifyAll(publicKey, other, nobleSecp256k1.sign(secretKey, signed))).toBe(false);
       }),
       { numRuns: 100 },
     );
   });
 
-  it('both reject a signature made with a different key', () => {
+  it('all reject a signature made with a different key', () => {
     fc.assert(
       fc.property(keyIndex, keyIndex, message, (signer, other, preimage) => {
         fc.pre(signer !== other);
         const signature = nobleSecp256k1.sign(keyAt(signer).secretKey, preimage);
-        expect(verifyBoth(keyAt(other).publicKey, preimage, signature)).toBe(false);
+        expect(verifyAll(keyAt(other).publicKey, preimage, signature)).toBe(false);
       }),
       { numRuns: 100 },
     );
   });
 
-  it('both reject a signature under a different domain tag (chain or kind)', () => {
+  it('all reject a signature under a different domain tag (chain or kind)', () => {
     fc.assert(
       fc.property(keyIndex, chainId, kind, chainId, kind, smallObject, (index, chainA, kindA, chainB, kindB, object) => {
         fc.pre(chainA !== chainB || kindA !== kindB);
@@ -149,13 +162,13 @@ describe('noble and OpenSSL verifiers agree on invalid signatures', () => {
         const signature = signObject(nobleSecp256k1, secretKey, domainTag(chainA, kindA), object);
         const otherTag = domainTag(chainB, kindB);
         expect(verifyObject(nobleSecp256k1, publicKey, otherTag, object, signature)).toBe(false);
-        expect(verifyObject(fastSecp256k1, publicKey, otherTag, object, signature)).toBe(false);
+        for (const verifier of FAST_SCHEMES) expect(verifyObject(verifier, publicKey, otherTag, object, signature)).toBe(false);
       }),
       { numRuns: 100 },
     );
   });
 
-  it('both reject the malleated high-S twin, which raw OpenSSL accepts', () => {
+  it('all reject the malleated high-S twin, which raw OpenSSL accepts', () => {
     fc.assert(
       fc.property(keyIndex, message, (index, preimage) => {
         const { secretKey, publicKey } = keyAt(index);
@@ -163,7 +176,7 @@ describe('noble and OpenSSL verifiers agree on invalid signatures', () => {
         const twin = malleate(signature);
         expect(bigintOf(twin.subarray(32)) > HALF_ORDER).toBe(true);
         expect(isCanonicalSignature(twin)).toBe(false);
-        expect(verifyBoth(publicKey, preimage, twin)).toBe(false);
+        expect(verifyAll(publicKey, preimage, twin)).toBe(false);
         // Without the low-S pre-check OpenSSL would take it: the check is what keeps them in step.
         expect(rawOpensslVerify(publicKey, preimage, twin)).toBe(true);
         // Malleating twice gives back the original.
@@ -173,16 +186,16 @@ describe('noble and OpenSSL verifiers agree on invalid signatures', () => {
     );
   });
 
-  it('both reject random 64-byte garbage', () => {
+  it('all reject random 64-byte garbage', () => {
     fc.assert(
       fc.property(keyIndex, message, fc.uint8Array({ minLength: 64, maxLength: 64 }), (index, preimage, garbage) => {
-        expect(verifyBoth(keyAt(index).publicKey, preimage, garbage)).toBe(false);
+        expect(verifyAll(keyAt(index).publicKey, preimage, garbage)).toBe(false);
       }),
       { numRuns: 100 },
     );
   });
 
-  it('both reject r or s equal to 0, at or above n, or just above n/2', () => {
+  it('all reject r or s equal to 0, at or above n, or just above n/2', () => {
     const { secretKey, publicKey } = keyAt(0);
     const preimage = utf8('range checks');
     const signature = nobleSecp256k1.sign(secretKey, preimage);
@@ -201,11 +214,11 @@ describe('noble and OpenSSL verifiers agree on invalid signatures', () => {
       withS(signature, 2n ** 256n - 1n),
       withS(signature, HALF_ORDER + 1n),
     ];
-    expect(verifyBoth(publicKey, preimage, signature)).toBe(true);
-    for (const variant of variants) expect(verifyBoth(publicKey, preimage, variant)).toBe(false);
+    expect(verifyAll(publicKey, preimage, signature)).toBe(true);
+    for (const variant of variants) expect(verifyAll(publicKey, preimage, variant)).toBe(false);
   });
 
-  it('both reject truncated and extended signatures', () => {
+  it('all reject truncated and extended signatures', () => {
     fc.assert(
       fc.property(
         keyIndex,
@@ -215,16 +228,16 @@ describe('noble and OpenSSL verifiers agree on invalid signatures', () => {
         (index, preimage, keep, extra) => {
           const { secretKey, publicKey } = keyAt(index);
           const signature = nobleSecp256k1.sign(secretKey, preimage);
-          expect(verifyBoth(publicKey, preimage, signature.subarray(0, keep))).toBe(false);
-          expect(verifyBoth(publicKey, preimage, concatBytes(signature, extra))).toBe(false);
-          expect(verifyBoth(publicKey, preimage, concatBytes(extra, signature))).toBe(false);
+          expect(verifyAll(publicKey, preimage, signature.subarray(0, keep))).toBe(false);
+          expect(verifyAll(publicKey, preimage, concatBytes(signature, extra))).toBe(false);
+          expect(verifyAll(publicKey, preimage, concatBytes(extra, signature))).toBe(false);
         },
       ),
       { numRuns: 80 },
     );
   });
 
-  it('both reject invalid public keys', () => {
+  it('all reject invalid public keys', () => {
     const { secretKey, publicKey } = keyAt(1);
     const preimage = utf8('key checks');
     const signature = nobleSecp256k1.sign(secretKey, preimage);
@@ -253,13 +266,13 @@ describe('noble and OpenSSL verifiers agree on invalid signatures', () => {
     ];
     expect(isCurveX(offCurveX)).toBe(false);
     expect(uncompressed.length).toBe(65);
-    expect(verifyBoth(publicKey, preimage, signature)).toBe(true);
+    expect(verifyAll(publicKey, preimage, signature)).toBe(true);
     for (const [name, badKey] of badKeys) {
-      expect([name, verifyBoth(badKey, preimage, signature)]).toEqual([name, false]);
+      expect([name, verifyAll(badKey, preimage, signature)]).toEqual([name, false]);
     }
   });
 
-  it('both reject random x coordinates that are not on the curve, and agree on random ones', () => {
+  it('all reject random x coordinates that are not on the curve, and agree on random ones', () => {
     const { secretKey } = keyAt(2);
     const preimage = utf8('random keys');
     const signature = nobleSecp256k1.sign(secretKey, preimage);
@@ -267,14 +280,14 @@ describe('noble and OpenSSL verifiers agree on invalid signatures', () => {
       fc.property(fc.constantFrom(0x02, 0x03), fc.uint8Array({ minLength: 32, maxLength: 32 }), (prefix, xBytes) => {
         const key = concatBytes(Uint8Array.of(prefix), xBytes);
         // A valid random key is not the signer's, so the answer is false either way.
-        expect(verifyBoth(key, preimage, signature)).toBe(false);
+        expect(verifyAll(key, preimage, signature)).toBe(false);
         if (!isCurveX(bigintOf(xBytes))) expect(nobleSecp256k1.verify(key, preimage, signature)).toBe(false);
       }),
       { numRuns: 60 },
     );
   });
 
-  it('both reject a single bit flip in the signature, the message or the key', () => {
+  it('all reject a single bit flip in the signature, the message or the key', () => {
     fc.assert(
       fc.property(keyIndex, fc.uint8Array({ minLength: 1, maxLength: 64 }), fc.nat(), fc.constantFrom('signature', 'message', 'key'), (index, preimage, bit, where) => {
         const { secretKey, publicKey } = keyAt(index);
@@ -282,7 +295,7 @@ describe('noble and OpenSSL verifiers agree on invalid signatures', () => {
         const flippedSignature = where === 'signature' ? flipBit(signature, bit) : signature;
         const flippedMessage = where === 'message' ? flipBit(preimage, bit) : preimage;
         const flippedKey = where === 'key' ? flipBit(publicKey, bit) : publicKey;
-        expect(verifyBoth(flippedKey, flippedMessage, flippedSignature)).toBe(false);
+        expect(verifyAll(flippedKey, flippedMessage, flippedSignature)).toBe(false);
       }),
       { numRuns: 200 },
     );
@@ -290,9 +303,26 @@ describe('noble and OpenSSL verifiers agree on invalid signatures', () => {
 
   it('never throw on malformed input', () => {
     const { publicKey } = keyAt(3);
-    for (const scheme of [nobleSecp256k1, fastSecp256k1]) {
+    for (const scheme of [nobleSecp256k1, ...FAST_SCHEMES]) {
       expect(scheme.verify(new Uint8Array(0), new Uint8Array(0), new Uint8Array(0))).toBe(false);
       expect(scheme.verify(publicKey, new Uint8Array(100_000), new Uint8Array(64))).toBe(false);
+    }
+  });
+});
+
+describe('the native scheme', () => {
+  it('loads on linux-x64 and is the fast scheme the processes use', () => {
+    if (process.platform !== 'linux' || process.arch !== 'x64') return;
+    expect(nativeSecp256k1Unavailable).toBe(null);
+    expect(nativeSecp256k1?.name).toBe('secp256k1-native');
+    expect(fastSecp256k1).toBe(nativeSecp256k1);
+  });
+
+  it('refuses invalid secret keys when signing or deriving, like noble', () => {
+    for (const bad of [new Uint8Array(32), scalar32(CURVE_ORDER), new Uint8Array(31), fromHex('ff'.repeat(32))]) {
+      expect(() => nobleSecp256k1.sign(bad, utf8('x'))).toThrow();
+      expect(() => native.sign(bad, utf8('x'))).toThrow();
+      expect(() => native.publicKeyOf(bad)).toThrow();
     }
   });
 });
@@ -303,8 +333,7 @@ describe('secp256k1 signing and keys', () => {
       fc.property(keyIndex, message, (index, preimage) => {
         const { secretKey } = keyAt(index);
         const first = nobleSecp256k1.sign(secretKey, preimage);
-        const second = fastSecp256k1.sign(secretKey, preimage);
-        expect(toHex(second)).toBe(toHex(first));
+        for (const scheme of FAST_SCHEMES) expect(toHex(scheme.sign(secretKey, preimage))).toBe(toHex(first));
         expect(bigintOf(first.subarray(32)) <= HALF_ORDER).toBe(true);
         expect(bigintOf(first.subarray(32)) > 0n).toBe(true);
       }),
@@ -316,10 +345,12 @@ describe('secp256k1 signing and keys', () => {
     fc.assert(
       fc.property(fc.string({ maxLength: 20 }), fc.string({ maxLength: 20 }), (seedA, seedB) => {
         const a1 = keyPairFromSeed(nobleSecp256k1, seedA);
-        const a2 = keyPairFromSeed(fastSecp256k1, seedA);
-        expect(toHex(a2.secretKey)).toBe(toHex(a1.secretKey));
-        expect(toHex(a2.publicKey)).toBe(toHex(a1.publicKey));
-        expect(a2.address).toBe(a1.address);
+        for (const scheme of FAST_SCHEMES) {
+          const a2 = keyPairFromSeed(scheme, seedA);
+          expect(toHex(a2.secretKey)).toBe(toHex(a1.secretKey));
+          expect(toHex(a2.publicKey)).toBe(toHex(a1.publicKey));
+          expect(a2.address).toBe(a1.address);
+        }
         expect(a1.publicKey.length).toBe(33);
         expect(a1.address).toMatch(ADDRESS_PATTERN);
         expect(a1.address).toBe(addressOf(a1.publicKey));
@@ -430,7 +461,7 @@ describe('the stand-in scheme', () => {
     const secpKey = nobleSecp256k1.publicKeyOf(secretKey);
     const preimage = utf8('cross');
     expect(scheme.verify(standInKey, preimage, nobleSecp256k1.sign(secretKey, preimage))).toBe(false);
-    expect(verifyBoth(secpKey, preimage, scheme.sign(secretKey, preimage))).toBe(false);
+    expect(verifyAll(secpKey, preimage, scheme.sign(secretKey, preimage))).toBe(false);
   });
 });
 
