@@ -120,9 +120,9 @@ describe('the safety rules in real member processes', () => {
       memberMessageToWire(propose(otherChannel)),
       memberMessageToWire(propose(gap)),
       // A certificate for another channel, though signed by every member.
-      memberMessageToWire({ type: 'certificate', certificate: { state: otherChannel, signatures: signedBy(otherChannel, [...star.keys]) }, payments: [payment] }),
+      memberMessageToWire({ type: 'certificate', certificate: { state: otherChannel, signatures: signedBy(otherChannel, [...star.keys]) } }),
       // A certificate with a version gap, signed only by member 0.
-      memberMessageToWire({ type: 'certificate', certificate: { state: gap, signatures: [signedBy(gap, [leaderKey])[0]!, signedBy(gap, [leaderKey])[0]!] }, payments: [payment] }),
+      memberMessageToWire({ type: 'certificate', certificate: { state: gap, signatures: [signedBy(gap, [leaderKey])[0]!, signedBy(gap, [leaderKey])[0]!] } }),
     ];
     expect(await post(envelope(bad))).toEqual({ status: 204, code: null });
     const after = await star.client(1).channel();

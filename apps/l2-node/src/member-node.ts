@@ -230,10 +230,13 @@ export class MemberNode {
     if (this.stopped) return;
     const signedBefore = this.state.signedVersion;
     const actions: (Outcome | { reply: () => void })[] = [];
+    /** Payments other members forwarded in this batch: the ones kept across a crash while pending (member-codec.ts). */
+    const forwarded: string[] = [];
     const take = (entry: InboxEntry): void => {
       // A failed assertion throws out of here and crashes the process: a bug must never be papered over.
       actions.push(...this.stepEntry(entry));
       if (entry.done !== undefined) actions.push({ reply: entry.done });
+      if (entry.event.type === 'message' && entry.event.message.type === 'forward') forwarded.push(entry.event.message.payment.paymentId);
     };
     for (const entry of this.protocol.splice(0, MAX_BATCH_EVENTS)) take(entry);
     const paymentsFrom = performance.now();
@@ -244,7 +247,7 @@ export class MemberNode {
       taken += 1;
     }
     const effects = actions.flatMap((action) => ('effect' in action ? [action.effect] : []));
-    const { sends, jobs } = this.persist(effects);
+    const { sends, jobs } = this.persist(effects, forwarded);
     if (this.options.crashAfterPersist === 'signature' && this.state.signedVersion > signedBefore) this.crashForTest();
     let sendIndex = 0;
     let jobIndex = 0;
@@ -274,7 +277,7 @@ export class MemberNode {
     return outcomes;
   }
 
-  private persist(effects: readonly MemberEffect[]) {
+  private persist(effects: readonly MemberEffect[], forwarded: readonly string[]) {
     const outbox: { peer: number; message: string }[] = [];
     const l1Jobs: { channelId: string; action: string; certificate: string | null }[] = [];
     const jobSlots: (Omit<L1Job, 'id'> | null)[] = [];
@@ -295,7 +298,7 @@ export class MemberNode {
         l1Jobs.push({ channelId, action: effect.action, certificate });
       }
     }
-    const { outboxIds, l1JobIds } = this.store.persist({ ...this.codec.batchOf(this.state, effects), outbox, l1Jobs });
+    const { outboxIds, l1JobIds } = this.store.persist({ ...this.codec.batchOf(this.state, effects, forwarded), outbox, l1Jobs });
     const sends = outbox.map((entry, index) => ({ id: outboxIds[index]!, text: entry.message }));
     let jobIndex = 0;
     const jobs = jobSlots.map((slot) => (slot === null ? null : { ...slot, id: l1JobIds[jobIndex++]! }));

@@ -1,25 +1,30 @@
 // The member's repository. Each batch of core steps is written in ONE SQLite
-// transaction — the core's state, what changed in its payment sets, new
-// certificates, and the batch's effects that must survive a crash (messages
-// to peers, L1 transactions) — before any effect is carried out ("persist,
-// then act", DESIGN §1). The ever-growing set of applied payment ids and the
-// pending payments live in their own tables and are written as differences,
-// so a step does not re-serialize them.
+// transaction — the core's state, the payments of the proposal it signed
+// last, new certificates with the ids of the payments each applied, the
+// forwarded payments waiting here, and the batch's effects that must survive
+// a crash (messages to peers, L1 transactions) — before any effect is carried
+// out ("persist, then act", DESIGN §1).
+//
+// What a row per payment would cost is kept off the hot path: a certificate's
+// payment ids are one blob in its row (the set of applied ids is rebuilt from
+// them on start), and the signed proposal's payments are one blob written
+// once per signature.
 import type { SqliteDatabase } from '@wedge/store';
 
 export type StoredL1Job = { id: number; channelId: string; action: string; certificate: string | null };
 export type StoredOutboxMessage = { id: number; peer: number; message: string };
 export type StoredCertificate = { version: number; state: string; signatures: string };
+/** A certificate as written: `paymentIds` holds the 32-byte ids of the payments it applied, back to back. */
+export type CertificateRow = StoredCertificate & { paymentIds: Uint8Array };
 
 export type MemberPersistBatch = {
-  /** The core state without its payment sets and in-flight proposal body. */
+  /** The core state without its payment sets and the signed proposal's payments. */
   state: Uint8Array;
-  /** The in-flight proposal's body when it changed (null: none now); undefined when unchanged. */
-  inFlight: { hash: string; proposal: Uint8Array } | null | undefined;
+  /** The signed proposal's payments when the signed state changed; undefined when unchanged. */
+  signedPayments: { hash: string; payments: Uint8Array } | undefined;
   pendingAdded: readonly { paymentId: string; payment: Uint8Array }[];
   pendingRemoved: readonly string[];
-  applied: readonly string[];
-  certificates: readonly StoredCertificate[];
+  certificates: readonly CertificateRow[];
   outbox: readonly { peer: number; message: string }[];
   l1Jobs: readonly { channelId: string; action: string; certificate: string | null }[];
 };
@@ -28,9 +33,10 @@ export type MemberPersistResult = { outboxIds: number[]; l1JobIds: number[] };
 
 export type LoadedMember = {
   state: Uint8Array;
-  inFlight: { hash: string; proposal: Uint8Array } | null;
+  signedPayments: { hash: string; payments: Uint8Array } | null;
   pending: { paymentId: string; payment: Uint8Array }[];
-  applied: string[];
+  /** Every certificate's payment-id blob, oldest first. */
+  appliedIds: Uint8Array[];
 };
 
 export interface MemberStore {
@@ -50,35 +56,45 @@ export interface MemberStore {
   close(): void;
 }
 
+/** Bumped whenever a table changes meaning; a data directory of another version is refused, not misread. */
+const SCHEMA_VERSION = '2';
+
 const SCHEMA = `
   CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
   CREATE TABLE IF NOT EXISTS member_state (id INTEGER PRIMARY KEY CHECK (id = 1), state BLOB NOT NULL);
-  CREATE TABLE IF NOT EXISTS in_flight (id INTEGER PRIMARY KEY CHECK (id = 1), hash TEXT NOT NULL, proposal BLOB NOT NULL);
-  CREATE TABLE IF NOT EXISTS applied (payment_id TEXT PRIMARY KEY) WITHOUT ROWID;
+  CREATE TABLE IF NOT EXISTS signed_payments (id INTEGER PRIMARY KEY CHECK (id = 1), hash TEXT NOT NULL, payments BLOB NOT NULL);
   CREATE TABLE IF NOT EXISTS pending (seq INTEGER PRIMARY KEY AUTOINCREMENT, payment_id TEXT NOT NULL UNIQUE, payment BLOB NOT NULL);
-  CREATE TABLE IF NOT EXISTS certificates (version INTEGER PRIMARY KEY, state TEXT NOT NULL, signatures TEXT NOT NULL);
+  CREATE TABLE IF NOT EXISTS certificates (version INTEGER PRIMARY KEY, state TEXT NOT NULL, signatures TEXT NOT NULL, payment_ids BLOB NOT NULL);
   CREATE TABLE IF NOT EXISTS outbox (id INTEGER PRIMARY KEY AUTOINCREMENT, peer INTEGER NOT NULL, message TEXT NOT NULL);
   CREATE TABLE IF NOT EXISTS l1_jobs (id INTEGER PRIMARY KEY AUTOINCREMENT, channel_id TEXT NOT NULL, action TEXT NOT NULL, certificate TEXT);
 `;
 
+function checkSchemaVersion(db: SqliteDatabase): void {
+  const hasMeta = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").get() !== undefined;
+  const found = hasMeta ? (db.prepare("SELECT value FROM meta WHERE key = 'schema'").pluck().get() as string | undefined) : undefined;
+  const isEmpty = !hasMeta || db.prepare('SELECT COUNT(*) FROM meta').pluck().get() === 0;
+  if (found === undefined && !isEmpty) throw new Error(`member data directory written by an older Wedge (no schema version; this one writes ${SCHEMA_VERSION}): start with a new data directory`);
+  if (found !== undefined && found !== SCHEMA_VERSION) throw new Error(`member data directory has schema ${found}, this Wedge reads ${SCHEMA_VERSION}`);
+}
+
 export function createMemberStore(db: SqliteDatabase): MemberStore {
+  checkSchemaVersion(db);
   db.exec(SCHEMA);
+  db.prepare("INSERT OR IGNORE INTO meta (key, value) VALUES ('schema', ?)").run(SCHEMA_VERSION);
   const selectConfig = db.prepare("SELECT value FROM meta WHERE key = 'channel'").pluck();
   const insertConfig = db.prepare("INSERT INTO meta (key, value) VALUES ('channel', ?)");
   const putState = db.prepare('INSERT INTO member_state (id, state) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET state = excluded.state');
   const selectState = db.prepare('SELECT state FROM member_state WHERE id = 1').pluck();
-  const putInFlight = db.prepare(
-    'INSERT INTO in_flight (id, hash, proposal) VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE SET hash = excluded.hash, proposal = excluded.proposal',
+  const putSigned = db.prepare(
+    'INSERT INTO signed_payments (id, hash, payments) VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE SET hash = excluded.hash, payments = excluded.payments',
   );
-  const deleteInFlight = db.prepare('DELETE FROM in_flight');
-  const selectInFlight = db.prepare('SELECT hash, proposal FROM in_flight WHERE id = 1');
+  const selectSigned = db.prepare('SELECT hash, payments FROM signed_payments WHERE id = 1');
   const insertPending = db.prepare('INSERT OR REPLACE INTO pending (payment_id, payment) VALUES (?, ?)');
   const deletePending = db.prepare('DELETE FROM pending WHERE payment_id = ?');
   const selectPending = db.prepare('SELECT payment_id AS paymentId, payment FROM pending ORDER BY seq');
-  const insertApplied = db.prepare('INSERT OR IGNORE INTO applied (payment_id) VALUES (?)');
-  const selectApplied = db.prepare('SELECT payment_id FROM applied').pluck();
   // A certificate is final: writing one twice (a resent certificate) keeps the first.
-  const insertCertificate = db.prepare('INSERT OR IGNORE INTO certificates (version, state, signatures) VALUES (?, ?, ?)');
+  const insertCertificate = db.prepare('INSERT OR IGNORE INTO certificates (version, state, signatures, payment_ids) VALUES (?, ?, ?, ?)');
+  const selectAppliedIds = db.prepare('SELECT payment_ids FROM certificates ORDER BY version').pluck();
   const selectCertificate = db.prepare('SELECT version, state, signatures FROM certificates WHERE version = ?');
   const selectCertificates = db.prepare('SELECT version, state, signatures FROM certificates WHERE version >= ? ORDER BY version LIMIT ?');
   const insertOutbox = db.prepare('INSERT INTO outbox (peer, message) VALUES (?, ?)');
@@ -90,12 +106,10 @@ export function createMemberStore(db: SqliteDatabase): MemberStore {
 
   const persist = db.transaction((batch: MemberPersistBatch): MemberPersistResult => {
     putState.run(batch.state);
-    if (batch.inFlight === null) deleteInFlight.run();
-    else if (batch.inFlight !== undefined) putInFlight.run(batch.inFlight.hash, batch.inFlight.proposal);
+    if (batch.signedPayments !== undefined) putSigned.run(batch.signedPayments.hash, batch.signedPayments.payments);
     for (const id of batch.pendingRemoved) deletePending.run(id);
     for (const { paymentId, payment } of batch.pendingAdded) insertPending.run(paymentId, payment);
-    for (const id of batch.applied) insertApplied.run(id);
-    for (const certificate of batch.certificates) insertCertificate.run(certificate.version, certificate.state, certificate.signatures);
+    for (const row of batch.certificates) insertCertificate.run(row.version, row.state, row.signatures, row.paymentIds);
     const outboxIds = batch.outbox.map((entry) => Number(insertOutbox.run(entry.peer, entry.message).lastInsertRowid));
     const l1JobIds = batch.l1Jobs.map((job) => Number(insertJob.run(job.channelId, job.action, job.certificate).lastInsertRowid));
     return { outboxIds, l1JobIds };
@@ -110,12 +124,11 @@ export function createMemberStore(db: SqliteDatabase): MemberStore {
     load() {
       const state = selectState.get() as Buffer | undefined;
       if (state === undefined) return null;
-      const inFlight = (selectInFlight.get() as { hash: string; proposal: Buffer } | undefined) ?? null;
       return {
         state,
-        inFlight,
+        signedPayments: (selectSigned.get() as { hash: string; payments: Buffer } | undefined) ?? null,
         pending: selectPending.all() as { paymentId: string; payment: Buffer }[],
-        applied: selectApplied.all() as string[],
+        appliedIds: selectAppliedIds.all() as Buffer[],
       };
     },
     persist: (batch) => persist(batch),

@@ -7,7 +7,7 @@ import { WireChannelState, WireCount, WireHash, WireSignature, channelStateFromW
 import { MAX_CHANNEL_MEMBERS } from '@wedge/ledger';
 import { z } from 'zod';
 
-/** The most payments one proposal or certificate message may carry; the core's batch bound is at most this. */
+/** The most payments one proposal message may carry; the core's batch bound is at most this. */
 export const MAX_WIRE_BATCH = 2_000;
 
 const MemberIndex = z.int().min(0).max(MAX_CHANNEL_MEMBERS - 1);
@@ -59,7 +59,7 @@ export const WireMemberMessage = z.discriminatedUnion('type', [
     signatures: z.array(WireSignature.nullable()).max(MAX_CHANNEL_MEMBERS),
   }),
   z.strictObject({ type: z.literal('vote'), version: WireCount, stateHash: WireHash, member: MemberIndex, signature: WireSignature }),
-  z.strictObject({ type: z.literal('certificate'), certificate: WireCertificate, payments: z.array(WirePayment).max(MAX_WIRE_BATCH) }),
+  z.strictObject({ type: z.literal('certificate'), certificate: WireCertificate }),
   z.strictObject({ type: z.literal('close-request') }),
   z.strictObject({ type: z.literal('rejected'), paymentId: WireHash, code: z.enum(CHANNEL_ERROR_CODES) }),
 ]);
@@ -74,7 +74,7 @@ export function memberMessageFromWire(wire: WireMemberMessage): MemberMessage {
     case 'vote':
       return { type: 'vote', version: wire.version, stateHash: wire.stateHash, member: wire.member, signature: wire.signature };
     case 'certificate':
-      return { type: 'certificate', certificate: certificateFromWire(wire.certificate), payments: wire.payments.map(paymentFromWire) };
+      return { type: 'certificate', certificate: certificateFromWire(wire.certificate) };
     case 'close-request':
       return { type: 'close-request' };
     case 'rejected':
@@ -95,7 +95,7 @@ export function memberMessageToWire(message: MemberMessage): WireMemberMessage {
     case 'vote':
       return { ...message };
     case 'certificate':
-      return { type: 'certificate', certificate: certificateToWire(message.certificate), payments: message.payments.map(paymentToWire) };
+      return { type: 'certificate', certificate: certificateToWire(message.certificate) };
     case 'close-request':
       return { type: 'close-request' };
     case 'rejected':

@@ -46,6 +46,10 @@ export type MemberState = {
   signedVersion: number;
   signedHash: string | null;
   signedSignature: string | null;
+  /** The payments of the proposal signed at `signedVersion` (checked then); a certificate of that state applies exactly these. */
+  signedPayments: readonly Payment[];
+  /** Whether the state signed at `signedVersion` is final (rule 3). */
+  signedFinal: boolean;
   wedged: WedgeReason | null;
   closed: boolean;
   closeRequested: boolean;
@@ -80,6 +84,8 @@ export function createMemberState(ctx: MemberContext): MemberState {
     signedVersion: 0,
     signedHash: null,
     signedSignature: null,
+    signedPayments: [],
+    signedFinal: false,
     wedged: null,
     closed: false,
     closeRequested: false,
@@ -233,7 +239,7 @@ class Member {
       case 'vote':
         return this.onVote(message);
       case 'certificate':
-        return this.onCertificate(message.certificate, message.payments);
+        return this.onCertificate(message.certificate);
       case 'close-request':
         if (this.isLeader) this.requestClose();
         return;
@@ -251,7 +257,7 @@ class Member {
     let proposal = this.s.wedged === null && this.s.pending.size > 0 ? this.nextProposal() : null;
     if (proposal === null && this.s.closeRequested && this.s.pending.size === 0) proposal = this.finalProposal();
     if (proposal === null) return;
-    const signature = this.sign(proposal.state);
+    const signature = this.sign(proposal);
     if (signature === null) return;
     const signatures: (string | null)[] = Array.from({ length: this.n }, () => null);
     signatures[this.self] = signature;
@@ -319,11 +325,12 @@ class Member {
   }
 
   /**
-   * Signs `state` if the honest-member rules allow it: never two different
-   * states at one version; after wedging, only rule 3's final state. Returns
-   * the signature, or null when refused.
+   * Signs the proposal's state if the honest-member rules allow it: never two
+   * different states at one version; after wedging, only rule 3's final
+   * state. Returns the signature, or null when refused.
    */
-  private sign(state: ChannelState): string | null {
+  private sign(proposal: Proposal): string | null {
+    const { state } = proposal;
     const hash = channelStateHash(state);
     if (state.version <= this.s.signedVersion) {
       // Already decided for this version: the same state gets the same signature again.
@@ -334,6 +341,8 @@ class Member {
     this.s.signedVersion = state.version;
     this.s.signedHash = hash;
     this.s.signedSignature = signature;
+    this.s.signedPayments = proposal.payments;
+    this.s.signedFinal = state.final;
     return signature;
   }
 
@@ -368,7 +377,7 @@ class Member {
     // Everyone before us must already have signed (the head in a star; the chain so far).
     const signedBefore = star ? [0] : Array.from({ length: this.self }, (_, index) => index);
     for (const index of signedBefore) if (!this.isValidSignature(state, index, signatures[index])) return;
-    const signature = this.sign(state);
+    const signature = this.sign(proposal);
     if (signature === null) return;
     if (star) {
       this.send(0, { type: 'vote', version: state.version, stateHash: channelStateHash(state), member: this.self, signature });
@@ -380,7 +389,7 @@ class Member {
     if (this.self === this.n - 1) {
       // The tail completes the certificate; it travels back to everyone.
       const certificate: Certificate = { state, signatures: gathered as string[] };
-      this.sendAll({ type: 'certificate', certificate, payments: proposal.payments });
+      this.sendAll({ type: 'certificate', certificate });
       this.accept(certificate, proposal.payments);
     } else {
       this.send(this.self + 1, { type: 'propose', proposal, signatures: gathered });
@@ -430,23 +439,34 @@ class Member {
     inFlight.signatures[vote.member] = vote.signature;
     if (inFlight.signatures.some((signature) => signature === null)) return;
     const certificate: Certificate = { state: inFlight.proposal.state, signatures: inFlight.signatures as string[] };
-    this.sendAll({ type: 'certificate', certificate, payments: inFlight.proposal.payments });
+    this.sendAll({ type: 'certificate', certificate });
     this.accept(certificate, inFlight.proposal.payments);
   }
 
   // ------------------------------------------------------------ certificates
 
-  private onCertificate(certificate: Certificate, payments: readonly Payment[]): void {
+  private onCertificate(certificate: Certificate): void {
     const { state, signatures } = certificate;
-    if (state.version <= this.s.latest.state.version) return;
+    if (state.version <= this.s.latest.state.version || state.version > this.s.signedVersion) return;
     if (state.chainId !== this.ctx.config.chainId || state.channelId !== this.ctx.config.channelId) return;
-    // The payments that come with it are marked applied (and reported as
-    // committed), so they must be the ones the state commits to: with any other
-    // list, a lying sender could make us accept a payment again later (a replay
-    // we would sign) or report payments that never happened.
-    if (!Array.isArray(payments) || commandsHash(state.chainId, payments) !== state.commandsHash) return;
+    // Every certificate carries our own signature, so it is a state we checked
+    // before signing, and its payments are those of the proposal we signed:
+    // they are marked applied, so they must never come from the sender (a
+    // lying list could make us sign a replay later, or report payments that
+    // never happened).
+    let payments: readonly Payment[];
+    if (state.version === this.s.signedVersion) {
+      if (channelStateHash(state) !== this.s.signedHash) return;
+      payments = this.s.signedPayments;
+    } else {
+      // We signed this state, then something above it without holding its
+      // certificate: that can only be rule 3's final state, after which no
+      // non-final state is ever signed again. So which payment ids this state
+      // applied no longer matters, and its balances are still ours to keep.
+      if (!this.s.signedFinal) return;
+      payments = [];
+    }
     const members = this.ctx.config.members.map((member) => ({ publicKey: member.publicKey, address: '' }));
-    // Every certificate carries our own signature: it is a state we checked before signing.
     if (!isChannelStateCertified(this.ctx.scheme, state, members, signatures)) return;
     this.accept(certificate, payments);
   }

@@ -46,8 +46,12 @@ export type MemberMessage =
   | { readonly type: 'propose'; readonly proposal: Proposal; readonly signatures: readonly (string | null)[] }
   /** Star: a member's signature on a proposal. */
   | { readonly type: 'vote'; readonly version: number; readonly stateHash: string; readonly member: number; readonly signature: string }
-  /** A completed certificate, sent to every member. */
-  | { readonly type: 'certificate'; readonly certificate: Certificate; readonly payments: readonly Payment[] }
+  /**
+   * A completed certificate, sent to every member. It carries no payments:
+   * every member signed this very state, so each takes the payments from the
+   * proposal it checked before signing — never from the sender's word.
+   */
+  | { readonly type: 'certificate'; readonly certificate: Certificate }
   /** Asks the sequencer to propose the final state (cooperative close). */
   | { readonly type: 'close-request' }
   /** The sequencer tells the payer's member that a payment will never commit, so it does not wait for it. */

@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { toHex } from '@wedge/common';
 import type { ChannelState, ChannelTopology } from '@wedge/ledger';
-import { Cluster, craftProposal, hexOf, signaturesBy } from './harness.ts';
+import { Cluster, craftFinal, craftProposal, hexOf, signaturesBy } from './harness.ts';
 import { signPayment, type MemberEffect, type Payment, type Proposal } from '../src/index.ts';
 
 /** A cluster at certificate v1 (member 0 paid member 1 ten). */
@@ -166,10 +166,10 @@ describe('rule 1 for the proposer itself', () => {
   });
 });
 
-describe.each<ChannelTopology>(['star', 'chain'])('rule 1 against a lying certificate message (%s)', (topology) => {
-  it('a member never re-applies its payment after a lying certificate message (every other member Byzantine)', () => {
-    // The Byzantine members certify member 1's payment, then tell member 1 the
-    // certificate carried no payments, and propose the same payment again.
+describe.each<ChannelTopology>(['star', 'chain'])('rule 1 and certificates, which carry no payments (%s)', (topology) => {
+  it('a member applies exactly the payments of the proposal it signed, and never signs their replay', () => {
+    // Every other member is Byzantine: they certify member 1's payment, then
+    // propose the same payment again on top of that certificate.
     const n = topology === 'star' ? 2 : 3;
     const others = Array.from({ length: n }, (_, index) => index).filter((index) => index !== 1);
     const cluster = new Cluster({ n, topology, byzantine: others });
@@ -182,36 +182,59 @@ describe.each<ChannelTopology>(['star', 'chain'])('rule 1 against a lying certif
     const certificate = { state: first.state, signatures: signaturesBy(cluster, first.state, everyone) as string[] };
     // The certificate comes from the sequencer in a star, from the tail in a chain.
     const certifier = topology === 'star' ? 0 : n - 1;
-    const tell = (payments: Payment[]) => cluster.step(1, { type: 'message', from: certifier, message: { type: 'certificate', certificate, payments } });
-    tell([]);
-    const replay = craftProposal(first.state, [payment]);
-    expect(releasedSignature(offer(cluster, replay))).toBe(false);
-    // With the true list the certificate is taken; the replay, kept aside as a
-    // proposal ahead of its certificate, is looked at again and still refused.
-    expect(releasedSignature(tell([payment]))).toBe(false);
+    cluster.step(1, { type: 'message', from: certifier, message: { type: 'certificate', certificate } });
     expect(cluster.states[1]!.latest.state.version).toBe(1);
+    expect(cluster.effectsOf(1, 'certified').map((effect) => effect.paymentIds)).toEqual([[payment.paymentId]]);
+    expect(cluster.states[1]!.applied.has(payment.paymentId)).toBe(true);
+    expect(cluster.states[1]!.pending.has(payment.paymentId)).toBe(false);
+    const replay = craftProposal(first.state, [payment]);
     expect(releasedSignature(offer(cluster, replay))).toBe(false);
     expect(cluster.states[1]!.signedVersion).toBe(1);
     expect(cluster.states[1]!.latest.state.balances).toEqual(n === 2 ? [1_100n, 900n] : [1_100n, 900n, 1_000n]);
   });
 
-  it('a member that learns a certificate with the wrong payments list does not take it as its latest', () => {
-    const cluster = new Cluster({ n: 3, topology, byzantine: [0] });
+  it('a certificate of a state the member did not sign is ignored, however many signatures it has', () => {
+    const cluster = new Cluster({ n: 3, topology, byzantine: [0, 2] });
     cluster.startAll();
-    const payment = cluster.pay(1, 2, 100n);
+    const latest = cluster.states[1]!.latest.state;
+    const signed = craftProposal(latest, [cluster.payment(2, 0, 5n)]);
+    expect(releasedSignature(offer(cluster, signed))).toBe(true);
+    const before = structuredClone(cluster.states[1]!);
+    // Another state at the same version, and one a version above: neither carries member 1's true signature.
+    const other = craftProposal(latest, [cluster.payment(2, 0, 6n)]);
+    const above = craftProposal(signed.state, [cluster.payment(2, 0, 7n)]);
+    for (const state of [other.state, above.state]) {
+      const forged = signaturesBy(cluster, state, [0, 2]);
+      forged[1] = signaturesBy(cluster, signed.state, [1])[1]!; // member 1's signature on what it did sign
+      const all = signaturesBy(cluster, state, [0, 1, 2]) as string[]; // or even its real one (a stolen key)
+      for (const signatures of [forged as string[], all]) {
+        expect(cluster.step(1, { type: 'message', from: 0, message: { type: 'certificate', certificate: { state, signatures } } })).toEqual([]);
+      }
+    }
+    expect(cluster.states[1]).toEqual(before);
+  });
+
+  it('after signing a final state (rule 3), a late certificate of the state below it is taken, with no payments applied', () => {
+    // In a chain member 1 sits in the middle, so that its signature on the final state does not complete it.
+    const n = topology === 'star' ? 2 : 3;
+    const everyone = Array.from({ length: n }, (_, index) => index);
+    const cluster = new Cluster({ n, topology, byzantine: everyone.filter((index) => index !== 1) });
+    cluster.startAll();
+    const opening = cluster.states[1]!.latest.state;
+    const payment = cluster.pay(1, 0, 40n);
     cluster.queue.length = 0;
-    const first = craftProposal(cluster.states[1]!.latest.state, [payment]);
-    // Everyone signs (the harness plays the honest signers' parts through their cores).
-    offer(cluster, first);
-    cluster.step(2, { type: 'message', from: topology === 'star' ? 0 : 1, message: { type: 'propose', proposal: first, signatures: signaturesBy(cluster, first.state, [0, 1]) } });
-    const certificate = { state: first.state, signatures: signaturesBy(cluster, first.state, [0, 1, 2]) as string[] };
-    cluster.queue.length = 0;
-    cluster.step(1, { type: 'message', from: 0, message: { type: 'certificate', certificate, payments: [] } });
-    // The lie is ignored: payment 1 is still pending, not reported as committed.
-    expect(cluster.effectsOf(1, 'certified')).toEqual([]);
-    expect(cluster.states[1]!.pending.has(payment.paymentId)).toBe(true);
-    // The truth is taken.
-    cluster.step(1, { type: 'message', from: 0, message: { type: 'certificate', certificate, payments: [payment] } });
-    expect(cluster.effectsOf(1, 'certified').map((effect) => effect.paymentIds)).toEqual([[payment.paymentId]]);
+    const first = craftProposal(opening, [payment]);
+    expect(releasedSignature(offer(cluster, first))).toBe(true);
+    // Member 1 wedges without the certificate of v1, then signs the final state over v0 at v2.
+    cluster.step(1, { type: 'wedge', reason: 'user' });
+    expect(releasedSignature(offer(cluster, craftFinal(opening, 2)))).toBe(true);
+    expect(cluster.states[1]!.signedFinal).toBe(true);
+    // The certificate of v1 arrives: its balances are member 1's to keep; nothing is signed again.
+    const certificate = { state: first.state, signatures: signaturesBy(cluster, first.state, everyone) as string[] };
+    const effects = cluster.step(1, { type: 'message', from: topology === 'star' ? 0 : n - 1, message: { type: 'certificate', certificate } });
+    expect(releasedSignature(effects)).toBe(false);
+    expect(cluster.states[1]!.latest.state.version).toBe(1);
+    expect(cluster.effectsOf(1, 'certified').map((effect) => effect.paymentIds)).toEqual([[]]);
+    expect(releasedSignature(offer(cluster, craftProposal(first.state, [cluster.payment(0, 1, 1n)])))).toBe(false);
   });
 });
