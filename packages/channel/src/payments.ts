@@ -24,6 +24,18 @@ export function signPayment(
   return { ...payment, signature };
 }
 
+/** The members' public keys as bytes, decoded once per member list (every payment check needs its payer's). */
+const memberKeyBytes = new WeakMap<MemberConfig['members'], readonly Uint8Array[]>();
+
+function payerKey(config: MemberConfig, member: number): Uint8Array {
+  let keys = memberKeyBytes.get(config.members);
+  if (keys === undefined) {
+    keys = config.members.map((entry) => fromHex(entry.publicKey));
+    memberKeyBytes.set(config.members, keys);
+  }
+  return keys[member]!;
+}
+
 /** Stateless checks: members, amount, id shape, the payer's signature. */
 export function paymentValidity(scheme: SignatureScheme, config: MemberConfig, payment: Payment): ChannelErrorCode | null {
   const n = config.members.length;
@@ -31,8 +43,7 @@ export function paymentValidity(scheme: SignatureScheme, config: MemberConfig, p
   if (payment.from < 0 || payment.from >= n || payment.to < 0 || payment.to >= n || payment.from === payment.to) return 'NOT_A_MEMBER';
   if (typeof payment.amount !== 'bigint' || payment.amount <= 0n || payment.amount > MAX_AMOUNT) return 'INVALID_AMOUNT';
   if (!isHex(payment.paymentId, 32) || !isHex(payment.signature, 64)) return 'BAD_SIGNATURE';
-  const payer = fromHex(config.members[payment.from]!.publicKey);
-  const valid = verifyObject(scheme, payer, paymentTag(config.chainId), paymentPayload(config.channelId, payment), fromHex(payment.signature));
+  const valid = verifyObject(scheme, payerKey(config, payment.from), paymentTag(config.chainId), paymentPayload(config.channelId, payment), fromHex(payment.signature));
   return valid ? null : 'BAD_SIGNATURE';
 }
 

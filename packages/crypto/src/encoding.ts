@@ -31,11 +31,25 @@ const MAX_NESTING = 64;
 // U+FFFF, so this class matches only unpaired surrogates.
 const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
 const textEncoder = new TextEncoder();
+const TWO_POW_32 = 2 ** 32;
 
+// Encoding sits on the hottest path (every payment is encoded to be verified
+// and again inside its batch's commands hash), so the writer reuses one
+// growing buffer instead of allocating per call, and writes ASCII strings —
+// hex ids and signatures, keys — byte by byte without a TextEncoder.
 class Writer {
-  private buffer = new Uint8Array(256);
-  private view = new DataView(this.buffer.buffer);
+  private buffer: Buffer;
+  private view: DataView;
   length = 0;
+
+  constructor(initialBytes: number) {
+    this.buffer = Buffer.allocUnsafe(initialBytes);
+    this.view = new DataView(this.buffer.buffer, this.buffer.byteOffset, this.buffer.byteLength);
+  }
+
+  reset(): void {
+    this.length = 0;
+  }
 
   private ensure(extra: number): void {
     const needed = this.length + extra;
@@ -43,10 +57,10 @@ class Writer {
     if (needed > MAX_ENCODED_BYTES) throw new RangeError(`canonical encoding exceeds ${MAX_ENCODED_BYTES} bytes`);
     let size = this.buffer.length * 2;
     while (size < needed) size *= 2;
-    const next = new Uint8Array(size);
-    next.set(this.buffer.subarray(0, this.length));
+    const next = Buffer.allocUnsafe(size);
+    this.buffer.copy(next, 0, 0, this.length);
     this.buffer = next;
-    this.view = new DataView(next.buffer);
+    this.view = new DataView(next.buffer, next.byteOffset, next.byteLength);
   }
 
   byte(value: number): void {
@@ -60,9 +74,12 @@ class Writer {
     this.length += 4;
   }
 
+  /** A safe integer as 8-byte big-endian two's complement: the high 32 bits signed, the low 32 unsigned. */
   i64(value: number): void {
     this.ensure(8);
-    this.view.setBigInt64(this.length, BigInt(value));
+    const high = Math.floor(value / TWO_POW_32);
+    this.view.setInt32(this.length, high);
+    this.view.setUint32(this.length + 4, value - high * TWO_POW_32);
     this.length += 8;
   }
 
@@ -72,23 +89,43 @@ class Writer {
     this.length += bytes.length;
   }
 
-  result(): Uint8Array {
-    return this.buffer.slice(0, this.length);
+  /** `text` as u32 byte length and UTF-8. */
+  string(text: string): void {
+    const count = text.length;
+    this.ensure(4 + count);
+    const start = this.length + 4;
+    const buffer = this.buffer;
+    for (let index = 0; index < count; index++) {
+      const code = text.charCodeAt(index);
+      if (code > 0x7f) return this.nonAsciiString(text);
+      buffer[start + index] = code;
+    }
+    this.view.setUint32(this.length, count);
+    this.length = start + count;
   }
-}
 
-function bigintMagnitude(value: bigint): Uint8Array {
-  if (value === 0n) return new Uint8Array(0);
-  let hex = value.toString(16);
-  if (hex.length % 2 === 1) hex = `0${hex}`;
-  return new Uint8Array(Buffer.from(hex, 'hex'));
-}
+  private nonAsciiString(text: string): void {
+    if (LONE_SURROGATE.test(text)) throw new TypeError('canonical encoding: string holds a lone UTF-16 surrogate');
+    const bytes = textEncoder.encode(text);
+    this.u32(bytes.length);
+    this.raw(bytes);
+  }
 
-function writeString(writer: Writer, text: string): void {
-  if (LONE_SURROGATE.test(text)) throw new TypeError('canonical encoding: string holds a lone UTF-16 surrogate');
-  const bytes = textEncoder.encode(text);
-  writer.u32(bytes.length);
-  writer.raw(bytes);
+  /** A non-negative bigint's magnitude: u32 length, big-endian bytes, minimal (none for zero). */
+  magnitude(value: bigint): void {
+    if (value === 0n) return this.u32(0);
+    let hex = value.toString(16);
+    if (hex.length % 2 === 1) hex = `0${hex}`;
+    const count = hex.length / 2;
+    this.u32(count);
+    this.ensure(count);
+    this.buffer.write(hex, this.length, count, 'hex');
+    this.length += count;
+  }
+
+  result(): Uint8Array {
+    return new Uint8Array(this.buffer.subarray(0, this.length));
+  }
 }
 
 /** `depth` counts the containers around `value`; the root has depth 0. */
@@ -101,16 +138,13 @@ function writeValue(writer: Writer, value: Canonical, depth: number): void {
       if (!Number.isSafeInteger(value)) throw new TypeError(`canonical encoding: ${value} is not a safe integer`);
       writer.byte(0x03);
       return writer.i64(value);
-    case 'bigint': {
+    case 'bigint':
       writer.byte(0x04);
       writer.byte(value < 0n ? 1 : 0);
-      const magnitude = bigintMagnitude(value < 0n ? -value : value);
-      writer.u32(magnitude.length);
-      return writer.raw(magnitude);
-    }
+      return writer.magnitude(value < 0n ? -value : value);
     case 'string':
       writer.byte(0x05);
-      return writeString(writer, value);
+      return writer.string(value);
     case 'object':
       break;
     default:
@@ -141,13 +175,41 @@ function writeValue(writer: Writer, value: Canonical, depth: number): void {
   for (const key of keys) {
     const item = record[key];
     if (item === undefined) throw new TypeError(`canonical encoding: key "${key}" is undefined`);
-    writeString(writer, key);
+    writer.string(key);
     writeValue(writer, item, depth + 1);
   }
 }
 
+// One writer serves every call. A value's getter could call back into the
+// encoder while it writes; such a nested call gets a writer of its own.
+const shared = new Writer(64 * 1024);
+let sharedBusy = false;
+
+function encodeWith(write: (writer: Writer) => void): Uint8Array {
+  if (sharedBusy) {
+    const own = new Writer(256);
+    write(own);
+    return own.result();
+  }
+  sharedBusy = true;
+  try {
+    shared.reset();
+    write(shared);
+    return shared.result();
+  } finally {
+    sharedBusy = false;
+  }
+}
+
 export function encodeCanonical(value: Canonical): Uint8Array {
-  const writer = new Writer();
-  writeValue(writer, value, 0);
-  return writer.result();
+  return encodeWith((writer) => writeValue(writer, value, 0));
+}
+
+/** `utf8(tag) || 0x00 || encodeCanonical(value)` in one pass: the preimage of a domain-tagged object (hash.ts). */
+export function encodeCanonicalTagged(tag: string, value: Canonical): Uint8Array {
+  return encodeWith((writer) => {
+    writer.raw(textEncoder.encode(tag));
+    writer.byte(0x00);
+    writeValue(writer, value, 0);
+  });
 }

@@ -23,7 +23,34 @@ type NativeBinding = {
   ecdsaVerify(signature: Uint8Array, message32: Uint8Array, publicKey: Uint8Array): boolean;
   ecdsaSign(message32: Uint8Array, secretKey: Uint8Array): { signature: Uint8Array };
   publicKeyCreate(secretKey: Uint8Array, compressed: boolean): Uint8Array;
+  publicKeyConvert(publicKey: Uint8Array, compressed: boolean): Uint8Array;
 };
+
+/**
+ * Parsing a compressed key costs libsecp256k1 a square root on every call;
+ * the 65-byte form it parses for almost nothing. A process verifies the same
+ * few keys (replicas, members, accounts) over and over, so it keeps their
+ * uncompressed forms — or null for a key that is not a point on the curve.
+ */
+const KEY_CACHE_LIMIT = 4096;
+
+function createKeyCache(binding: NativeBinding): (publicKey: Uint8Array) => Uint8Array | null {
+  const cache = new Map<string, Uint8Array | null>();
+  return (publicKey) => {
+    const id = Buffer.from(publicKey.buffer, publicKey.byteOffset, publicKey.byteLength).toString('latin1');
+    const cached = cache.get(id);
+    if (cached !== undefined) return cached;
+    let uncompressed: Uint8Array | null;
+    try {
+      uncompressed = new Uint8Array(binding.publicKeyConvert(publicKey, false));
+    } catch {
+      uncompressed = null;
+    }
+    if (cache.size >= KEY_CACHE_LIMIT) cache.clear();
+    cache.set(id, uncompressed);
+    return uncompressed;
+  };
+}
 
 /** Why the addon is not in use, when it is not (shown by `npm run bench -- --crypto`). */
 export let nativeSecp256k1Unavailable: string | null = null;
@@ -48,6 +75,7 @@ function sha256(preimage: Uint8Array): Uint8Array {
 }
 
 function createNativeScheme(binding: NativeBinding): SignatureScheme {
+  const parsedKey = createKeyCache(binding);
   return {
     name: 'secp256k1-native',
     signatureBytes: 64,
@@ -62,10 +90,12 @@ function createNativeScheme(binding: NativeBinding): SignatureScheme {
     },
     verify(publicKey, preimage, signature) {
       if (!isCompressedKeyShape(publicKey) || !isCanonicalSignature(signature)) return false;
+      const key = parsedKey(publicKey);
+      if (key === null) return false; // not a point on the curve
       try {
-        return binding.ecdsaVerify(signature, sha256(preimage), publicKey);
+        return binding.ecdsaVerify(signature, sha256(preimage), key);
       } catch {
-        return false; // the key is not a point on the curve
+        return false;
       }
     },
   };

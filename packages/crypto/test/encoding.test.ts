@@ -7,8 +7,8 @@
 // encodings match bytes written out by hand from the format description.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { equalBytes, fromHex, toHex } from '@wedge/common';
-import { encodeCanonical, type Canonical } from '../src/index.ts';
+import { concatBytes, equalBytes, fromHex, toHex, utf8 } from '@wedge/common';
+import { encodeCanonical, encodeCanonicalTagged, type Canonical } from '../src/index.ts';
 
 // ---------------------------------------------------------------------------
 // Generators and helpers
@@ -349,5 +349,37 @@ describe('encodeCanonical matches hand-written bytes', () => {
     expect(hex(value)).toBe(
       '08' + '00000002' + '00000004' + 'f09f9880' + '03' + '0000000000000002' + '00000003' + 'efbfbf' + '03' + '0000000000000001',
     );
+  });
+});
+
+describe('the encoder\'s shared buffer', () => {
+  it('gives tagged preimages equal to tag, zero byte, encoding — and fresh bytes that later calls do not overwrite', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 20 }), canonicalValue, canonicalValue, (tag, value, other) => {
+        const tagged = encodeCanonicalTagged(tag, value);
+        const expected = toHex(concatBytes(utf8(tag), Uint8Array.of(0), encodeCanonical(value)));
+        encodeCanonical(other);
+        expect(toHex(tagged)).toBe(expected);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('encodes a value whose getter encodes another value (a nested call) correctly', () => {
+    const inner = { z: 'inner', n: -5 };
+    const outer = {
+      a: 1,
+      get b(): Canonical {
+        return toHex(encodeCanonical(inner));
+      },
+    };
+    const expected = encodeCanonical({ a: 1, b: toHex(encodeCanonical(inner)) });
+    expect(toHex(encodeCanonical(outer as unknown as Canonical))).toBe(toHex(expected));
+  });
+
+  it('grows past its initial size and stays correct for small values after', () => {
+    const big = 'x'.repeat(200_000);
+    expect(decodeCanonical(encodeCanonical([big, 7]))).toEqual([big, 7]);
+    expect(hex(7)).toBe('030000000000000007');
   });
 });
