@@ -50,6 +50,12 @@ export type MemberState = {
   signedPayments: readonly Payment[];
   /** Whether the state signed at `signedVersion` is final (rule 3). */
   signedFinal: boolean;
+  /**
+   * Per member, a signature on the state signed at `signedVersion` known to
+   * be valid (ours, and those checked before signing): its certificate need
+   * not verify them again.
+   */
+  signedWith: readonly (string | null)[];
   wedged: WedgeReason | null;
   closed: boolean;
   closeRequested: boolean;
@@ -86,6 +92,7 @@ export function createMemberState(ctx: MemberContext): MemberState {
     signedSignature: null,
     signedPayments: [],
     signedFinal: false,
+    signedWith: [],
     wedged: null,
     closed: false,
     closeRequested: false,
@@ -257,7 +264,7 @@ class Member {
     let proposal = this.s.wedged === null && this.s.pending.size > 0 ? this.nextProposal() : null;
     if (proposal === null && this.s.closeRequested && this.s.pending.size === 0) proposal = this.finalProposal();
     if (proposal === null) return;
-    const signature = this.sign(proposal);
+    const signature = this.sign(proposal, []);
     if (signature === null) return;
     const signatures: (string | null)[] = Array.from({ length: this.n }, () => null);
     signatures[this.self] = signature;
@@ -327,9 +334,10 @@ class Member {
   /**
    * Signs the proposal's state if the honest-member rules allow it: never two
    * different states at one version; after wedging, only rule 3's final
-   * state. Returns the signature, or null when refused.
+   * state. `verified`: the others' signatures on it checked before signing.
+   * Returns the signature, or null when refused.
    */
-  private sign(proposal: Proposal): string | null {
+  private sign(proposal: Proposal, verified: readonly (string | null)[]): string | null {
     const { state } = proposal;
     const hash = channelStateHash(state);
     if (state.version <= this.s.signedVersion) {
@@ -343,6 +351,7 @@ class Member {
     this.s.signedSignature = signature;
     this.s.signedPayments = proposal.payments;
     this.s.signedFinal = state.final;
+    this.s.signedWith = Array.from({ length: this.n }, (_, index) => (index === this.self ? signature : (verified[index] ?? null)));
     return signature;
   }
 
@@ -377,7 +386,8 @@ class Member {
     // Everyone before us must already have signed (the head in a star; the chain so far).
     const signedBefore = star ? [0] : Array.from({ length: this.self }, (_, index) => index);
     for (const index of signedBefore) if (!this.isValidSignature(state, index, signatures[index])) return;
-    const signature = this.sign(proposal);
+    const verified = signatures.map((signature, index) => (signedBefore.includes(index) ? signature : null));
+    const signature = this.sign(proposal, verified);
     if (signature === null) return;
     if (star) {
       this.send(0, { type: 'vote', version: state.version, stateHash: channelStateHash(state), member: this.self, signature });
@@ -419,10 +429,26 @@ class Member {
     if (this.s.wedged !== null || state.version !== latest.version + 1) return 'invalid';
     if (payments.length === 0 || payments.length > this.ctx.config.maxBatchPayments) return 'invalid';
     if (state.commandsHash !== commandsHash(state.chainId, payments)) return 'invalid';
-    for (const payment of payments) if (paymentValidity(this.ctx.scheme, this.ctx.config, payment) !== null) return 'invalid';
+    for (const payment of payments) if (!this.isPendingHere(payment) && paymentValidity(this.ctx.scheme, this.ctx.config, payment) !== null) return 'invalid';
     const result = balancesAfter(latest.balances, payments, this.s.applied);
     if ('code' in result) return 'invalid';
     return result.balances.every((balance, index) => balance === state.balances[index]) ? 'ok' : 'invalid';
+  }
+
+  /**
+   * True when exactly this signed payment waits here: it passed every
+   * stateless check (its payer's signature included) when it arrived, so a
+   * proposal carrying it need not verify it again.
+   */
+  private isPendingHere(payment: Payment): boolean {
+    const known = this.s.pending.get(payment.paymentId);
+    return (
+      known !== undefined &&
+      known.signature === payment.signature &&
+      known.from === payment.from &&
+      known.to === payment.to &&
+      known.amount === payment.amount
+    );
   }
 
   private isValidSignature(state: ChannelState, member: number, signature: string | null | undefined): boolean {
@@ -455,9 +481,11 @@ class Member {
     // lying list could make us sign a replay later, or report payments that
     // never happened).
     let payments: readonly Payment[];
+    let verified: readonly (string | null)[] = [];
     if (state.version === this.s.signedVersion) {
       if (channelStateHash(state) !== this.s.signedHash) return;
       payments = this.s.signedPayments;
+      verified = this.s.signedWith;
     } else {
       // We signed this state, then something above it without holding its
       // certificate: that can only be rule 3's final state, after which no
@@ -466,8 +494,7 @@ class Member {
       if (!this.s.signedFinal) return;
       payments = [];
     }
-    const members = this.ctx.config.members.map((member) => ({ publicKey: member.publicKey, address: '' }));
-    if (!isChannelStateCertified(this.ctx.scheme, state, members, signatures)) return;
+    if (!isChannelStateCertified(this.ctx.scheme, state, this.ctx.config.members, signatures, verified)) return;
     this.accept(certificate, payments);
   }
 

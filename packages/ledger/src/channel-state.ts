@@ -37,20 +37,25 @@ export function signChannelState(scheme: SignatureScheme, state: ChannelState, s
  * True when `signatures` holds exactly one valid signature per member, in
  * member order: a certificate. Extra or missing signatures fail, so a state
  * signed by anyone but exactly the channel's members is never accepted.
+ * `verified` may hold, per member, a signature over this very state that the
+ * caller already verified (or made); an equal one is not verified again.
  */
 export function isChannelStateCertified(
   scheme: SignatureScheme,
   state: ChannelState,
-  members: readonly ChannelMember[],
+  members: readonly Pick<ChannelMember, 'publicKey'>[],
   signatures: readonly string[],
+  verified: readonly (string | null)[] = [],
 ): boolean {
   assert(members.length <= MAX_CHANNEL_MEMBERS, 'isChannelStateCertified: too many members');
   if (signatures.length !== members.length) return false;
-  // Every member signs the same bytes, so build the preimage once.
-  const preimage = taggedPreimage(channelStateTag(state.chainId), canonicalChannelState(state));
+  // Every member signs the same bytes, so build the preimage once (and only if needed).
+  let preimage: Uint8Array | null = null;
   for (let index = 0; index < members.length; index++) {
     const signature = signatures[index]!;
-    if (!isHex(signature)) return false;
+    if (!isHex(signature, 64)) return false;
+    if (signature === verified[index]) continue;
+    preimage ??= taggedPreimage(channelStateTag(state.chainId), canonicalChannelState(state));
     if (!scheme.verify(fromHex(members[index]!.publicKey), preimage, fromHex(signature))) return false;
   }
   return true;
