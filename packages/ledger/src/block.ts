@@ -8,6 +8,7 @@ import { applyTx } from './apply-tx.ts';
 import { MAX_BLOCK_TXS } from './limits.ts';
 import { checkTxStatic, isWellFormedTx } from './static-check.ts';
 import { txHash } from './tx-signing.ts';
+import type { LedgerErrorCode } from './errors.ts';
 import type { Block, LedgerState, SignedTx, TxResult } from './types.ts';
 
 /**
@@ -18,8 +19,19 @@ function malformedTxHash(chainId: string, height: number, index: number): string
   return hashTaggedHex(domainTag(chainId, 'malformed-tx'), { height, index });
 }
 
-function resultHash(state: LedgerState, tx: SignedTx, height: number, index: number): string {
-  return isWellFormedTx(tx) ? txHash(tx) : malformedTxHash(state.chainId, height, index);
+/**
+ * The per-transaction work of execution that depends on the transaction
+ * alone: its id and its stateless checks. A caller that has computed them
+ * before (a replica did, when the transaction arrived) passes memoized ones;
+ * they must answer exactly as `txHash` and `checkTxStatic` do.
+ */
+export type TxMemo = {
+  txHash(tx: SignedTx): string;
+  checkTxStatic(tx: SignedTx): LedgerErrorCode | null;
+};
+
+function freshMemo(scheme: SignatureScheme, chainId: string): TxMemo {
+  return { txHash, checkTxStatic: (tx) => checkTxStatic(scheme, chainId, tx) };
 }
 
 /**
@@ -27,14 +39,14 @@ function resultHash(state: LedgerState, tx: SignedTx, height: number, index: num
  * Asserts that the block is the next one and within MAX_BLOCK_TXS (consensus
  * must refuse larger blocks before they are committed).
  */
-export function applyBlock(scheme: SignatureScheme, state: LedgerState, block: Block): TxResult[] {
+export function applyBlock(scheme: SignatureScheme, state: LedgerState, block: Block, memo: TxMemo = freshMemo(scheme, state.chainId)): TxResult[] {
   assert(block.height === state.height + 1, `applyBlock: height ${block.height} after ${state.height}`);
   assert(block.txs.length <= MAX_BLOCK_TXS, `applyBlock: ${block.txs.length} txs exceed ${MAX_BLOCK_TXS}`);
   const results: TxResult[] = [];
   for (let index = 0; index < block.txs.length; index++) {
     const tx = block.txs[index]!;
-    const hash = resultHash(state, tx, block.height, index);
-    const staticCode = checkTxStatic(scheme, state.chainId, tx);
+    const hash = isWellFormedTx(tx) ? memo.txHash(tx) : malformedTxHash(state.chainId, block.height, index);
+    const staticCode = memo.checkTxStatic(tx);
     const code = staticCode ?? applyTx(scheme, state, tx, block.height);
     results.push({ hash, code });
   }

@@ -4,12 +4,13 @@
 // results are cached per replica, so each replica verifies each transaction
 // once.
 import { withVerifyCache, type Canonical, type SignatureScheme } from '@wedge/crypto';
-import { applyBlock } from './block.ts';
+import { applyBlock, type TxMemo } from './block.ts';
+import type { LedgerErrorCode } from './errors.ts';
 import { cloneLedger } from './clone.ts';
 import { hasFrozenChannel } from './funds.ts';
 import { decodeLedger } from './snapshot-decode.ts';
 import { encodeLedger, stateRoot } from './snapshot-encode.ts';
-import { checkTxStatic } from './static-check.ts';
+import { checkTxStatic, isWellFormedTx } from './static-check.ts';
 import { txHash } from './tx-signing.ts';
 import type { LedgerState, SignedTx, TxResult } from './types.ts';
 
@@ -34,7 +35,7 @@ export function createLedgerApp(baseScheme: SignatureScheme, chainId: string): L
   // cache makes that a lookup for transactions this replica already verified.
   const scheme = withVerifyCache(baseScheme);
   const hashes = new WeakMap<SignedTx, string>();
-  const checked = new Map<string, string | null>();
+  const checked = new Map<string, LedgerErrorCode | null>();
   const hashOf = (tx: SignedTx): string => {
     let hash = hashes.get(tx);
     if (hash === undefined) {
@@ -43,20 +44,27 @@ export function createLedgerApp(baseScheme: SignatureScheme, chainId: string): L
     }
     return hash;
   };
+  const checkTx = (tx: SignedTx): LedgerErrorCode | null => {
+    const hash = hashOf(tx);
+    const cached = checked.get(hash);
+    if (cached !== undefined) return cached;
+    const code = checkTxStatic(scheme, chainId, tx);
+    if (checked.size >= CACHE_LIMIT) checked.clear();
+    checked.set(hash, code);
+    return code;
+  };
+  // Execution asks for every transaction's id and static check again; a
+  // malformed one (which has no id) is checked afresh each time.
+  const memo: TxMemo = {
+    txHash: hashOf,
+    checkTxStatic: (tx) => (isWellFormedTx(tx) ? checkTx(tx) : checkTxStatic(scheme, chainId, tx)),
+  };
   return {
     txHash: hashOf,
-    checkTx(tx) {
-      const hash = hashOf(tx);
-      const cached = checked.get(hash);
-      if (cached !== undefined) return cached;
-      const code = checkTxStatic(scheme, chainId, tx);
-      if (checked.size >= CACHE_LIMIT) checked.clear();
-      checked.set(hash, code);
-      return code;
-    },
+    checkTx,
     txSequence: (tx) => ({ sender: tx.body.from, nonce: tx.body.nonce }),
     nextNonce: (state, sender) => state.accounts.get(sender)?.nonce ?? 0,
-    execute: (state, height, txs) => applyBlock(scheme, state, { height, txs: [...txs] }),
+    execute: (state, height, txs) => applyBlock(scheme, state, { height, txs: [...txs] }, memo),
     stateRoot,
     clone: cloneLedger,
     encodeState: encodeLedger,
