@@ -81,10 +81,12 @@ check(MAX_BATCH_TXS <= MAX_SUBMIT_TXS, 'MAX_BATCH_TXS exceeds the API limit');
  * (each block costs every replica a round of signed votes, so n = 7 needs
  * bigger blocks than n = 4 to amortize them), few enough that a transaction
  * waits well under two progress timeouts (4 s), after which backups would
- * suspect the primary. Measured here: n = 7 reaches its plateau at about 800
- * (425 → ~390 tx/s, 800 → ~500, 1000 → ~505), n = 4 is flat from ~600.
+ * suspect the primary. Measured here with libsecp256k1: n = 4 800 → 2,550
+ * tx/s (p50 0.29 s: the loop, not the replicas, was the bound), 1,200 →
+ * 3,180, 2,000 → 3,270 (p99 0.8 s), 3,000 → 3,340 (p99 2.2 s); n = 7 2,000 →
+ * 1,560 (p99 1.7 s), 3,000 → 1,780 (p99 4.7 s, too close to the timeouts).
  */
-const MAX_OUTSTANDING_TXS = 800;
+const MAX_OUTSTANDING_TXS = 2_000;
 /** How often the observer asks its replica for the height. */
 const POLL_MS = 20;
 const DRAIN_TIMEOUT_MS = 60_000;
