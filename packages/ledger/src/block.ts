@@ -26,12 +26,13 @@ function malformedTxHash(chainId: string, height: number, index: number): string
  * they must answer exactly as `txHash` and `checkTxStatic` do.
  */
 export type TxMemo = {
+  isWellFormed(tx: SignedTx): boolean;
   txHash(tx: SignedTx): string;
   checkTxStatic(tx: SignedTx): LedgerErrorCode | null;
 };
 
 function freshMemo(scheme: SignatureScheme, chainId: string): TxMemo {
-  return { txHash, checkTxStatic: (tx) => checkTxStatic(scheme, chainId, tx) };
+  return { isWellFormed: isWellFormedTx, txHash, checkTxStatic: (tx) => checkTxStatic(scheme, chainId, tx) };
 }
 
 /**
@@ -45,7 +46,7 @@ export function applyBlock(scheme: SignatureScheme, state: LedgerState, block: B
   const results: TxResult[] = [];
   for (let index = 0; index < block.txs.length; index++) {
     const tx = block.txs[index]!;
-    const hash = isWellFormedTx(tx) ? memo.txHash(tx) : malformedTxHash(state.chainId, block.height, index);
+    const hash = memo.isWellFormed(tx) ? memo.txHash(tx) : malformedTxHash(state.chainId, block.height, index);
     const staticCode = memo.checkTxStatic(tx);
     const code = staticCode ?? applyTx(scheme, state, tx, block.height);
     results.push({ hash, code });

@@ -1,9 +1,7 @@
 // The L1 ledger seen by the PBFT core (the `ConsensusApp` of @wedge/consensus,
 // matched structurally so the ledger does not depend on consensus): the
-// adapter both the simulator and the replica processes use. Verification
-// results are cached per replica, so each replica verifies each transaction
-// once.
-import { withVerifyCache, type Canonical, type SignatureScheme } from '@wedge/crypto';
+// adapter both the simulator and the replica processes use.
+import type { Canonical, SignatureScheme } from '@wedge/crypto';
 import { applyBlock, type TxMemo } from './block.ts';
 import type { LedgerErrorCode } from './errors.ts';
 import { cloneLedger } from './clone.ts';
@@ -30,10 +28,20 @@ export type LedgerConsensusApp = {
 
 const CACHE_LIMIT = 100_000;
 
-export function createLedgerApp(baseScheme: SignatureScheme, chainId: string): LedgerConsensusApp {
-  // Execution re-checks every signature (the ledger trusts no caller); the
-  // cache makes that a lookup for transactions this replica already verified.
-  const scheme = withVerifyCache(baseScheme);
+export function createLedgerApp(scheme: SignatureScheme, chainId: string): LedgerConsensusApp {
+  // Each replica checks a transaction once: its static check (the signatures
+  // with it) is remembered by transaction id, and its id and shape by object
+  // (the replica interns equal transactions into one object). Execution asks
+  // again for every transaction in a block and gets the remembered answers.
+  const wellFormed = new WeakMap<SignedTx, boolean>();
+  const isWellFormed = (tx: SignedTx): boolean => {
+    let known = wellFormed.get(tx);
+    if (known === undefined) {
+      known = isWellFormedTx(tx);
+      wellFormed.set(tx, known);
+    }
+    return known;
+  };
   const hashes = new WeakMap<SignedTx, string>();
   const checked = new Map<string, LedgerErrorCode | null>();
   const hashOf = (tx: SignedTx): string => {
@@ -56,8 +64,9 @@ export function createLedgerApp(baseScheme: SignatureScheme, chainId: string): L
   // Execution asks for every transaction's id and static check again; a
   // malformed one (which has no id) is checked afresh each time.
   const memo: TxMemo = {
+    isWellFormed,
     txHash: hashOf,
-    checkTxStatic: (tx) => (isWellFormedTx(tx) ? checkTx(tx) : checkTxStatic(scheme, chainId, tx)),
+    checkTxStatic: (tx) => (isWellFormed(tx) ? checkTx(tx) : checkTxStatic(scheme, chainId, tx)),
   };
   return {
     txHash: hashOf,
