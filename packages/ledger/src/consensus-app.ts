@@ -28,30 +28,25 @@ export type LedgerConsensusApp = {
 
 const CACHE_LIMIT = 100_000;
 
+/** `compute` remembered per transaction object (forgotten with the object). */
+function perObject<T>(compute: (tx: SignedTx) => T): (tx: SignedTx) => T {
+  const known = new WeakMap<SignedTx, T>();
+  return (tx) => {
+    if (known.has(tx)) return known.get(tx) as T;
+    const value = compute(tx);
+    known.set(tx, value);
+    return value;
+  };
+}
+
 export function createLedgerApp(scheme: SignatureScheme, chainId: string): LedgerConsensusApp {
   // Each replica checks a transaction once: its static check (the signatures
   // with it) is remembered by transaction id, and its id and shape by object
   // (the replica interns equal transactions into one object). Execution asks
   // again for every transaction in a block and gets the remembered answers.
-  const wellFormed = new WeakMap<SignedTx, boolean>();
-  const isWellFormed = (tx: SignedTx): boolean => {
-    let known = wellFormed.get(tx);
-    if (known === undefined) {
-      known = isWellFormedTx(tx);
-      wellFormed.set(tx, known);
-    }
-    return known;
-  };
-  const hashes = new WeakMap<SignedTx, string>();
+  const isWellFormed = perObject(isWellFormedTx);
+  const hashOf = perObject(txHash);
   const checked = new Map<string, LedgerErrorCode | null>();
-  const hashOf = (tx: SignedTx): string => {
-    let hash = hashes.get(tx);
-    if (hash === undefined) {
-      hash = txHash(tx);
-      hashes.set(tx, hash);
-    }
-    return hash;
-  };
   const checkTx = (tx: SignedTx): LedgerErrorCode | null => {
     const hash = hashOf(tx);
     const cached = checked.get(hash);
