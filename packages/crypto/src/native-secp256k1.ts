@@ -1,7 +1,8 @@
 // secp256k1 through libsecp256k1, the library Bitcoin Core uses, as a native
 // addon (the `secp256k1` package ships it prebuilt for linux-x64). On this
-// machine it verifies about 17,000 signatures a second on one core — five
-// times OpenSSL and forty times noble — and signs about 24,000 (noble: 3,700).
+// machine it verifies 15,000-17,000 signatures a second on one core — 5x
+// OpenSSL with a warm key cache, 8x without, 35x noble — and signs about
+// 23,000 (noble: 3,800), `npm run bench -- --crypto`.
 // Verification is the ceiling of the whole system (DESIGN §2), so the
 // processes use this scheme wherever the addon loads.
 //
