@@ -51,6 +51,10 @@ class Writer {
     this.length = 0;
   }
 
+  get capacity(): number {
+    return this.buffer.length;
+  }
+
   private ensure(extra: number): void {
     const needed = this.length + extra;
     if (needed <= this.buffer.length) return;
@@ -181,8 +185,12 @@ function writeValue(writer: Writer, value: Canonical, depth: number): void {
 }
 
 // One writer serves every call. A value's getter could call back into the
-// encoder while it writes; such a nested call gets a writer of its own.
-const shared = new Writer(64 * 1024);
+// encoder while it writes; such a nested call gets a writer of its own. A
+// writer grown past SHARED_KEEP_BYTES by a large value (a ledger snapshot)
+// is let go afterwards, so the process does not keep that buffer forever.
+const SHARED_INITIAL_BYTES = 64 * 1024;
+const SHARED_KEEP_BYTES = 1024 * 1024;
+let shared = new Writer(SHARED_INITIAL_BYTES);
 let sharedBusy = false;
 
 function encodeWith(write: (writer: Writer) => void): Uint8Array {
@@ -198,6 +206,7 @@ function encodeWith(write: (writer: Writer) => void): Uint8Array {
     return shared.result();
   } finally {
     sharedBusy = false;
+    if (shared.capacity > SHARED_KEEP_BYTES) shared = new Writer(SHARED_INITIAL_BYTES);
   }
 }
 

@@ -378,8 +378,11 @@ describe('the encoder\'s shared buffer', () => {
   });
 
   it('grows past its initial size and stays correct for small values after', () => {
-    const big = 'x'.repeat(200_000);
-    expect(decodeCanonical(encodeCanonical([big, 7]))).toEqual([big, 7]);
-    expect(hex(7)).toBe('030000000000000007');
+    for (const size of [200_000, 3_000_000]) {
+      const big = 'x'.repeat(size);
+      expect(decodeCanonical(encodeCanonical([big, 7]))).toEqual([big, 7]);
+      expect(hex(7)).toBe('030000000000000007');
+      expect(decodeCanonical(encodeCanonical({ after: [big.slice(0, 10), -3] }))).toEqual({ after: ['xxxxxxxxxx', -3] });
+    }
   });
 });

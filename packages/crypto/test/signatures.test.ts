@@ -9,6 +9,7 @@
 // scheme only verifies signatures made with the matching secret key. The
 // native addon must load on linux-x64: a fallback there would be a silent
 // five-fold slowdown of every process.
+import { execFileSync } from 'node:child_process';
 import { createPublicKey, verify as opensslVerify } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -316,6 +317,16 @@ describe('the native scheme', () => {
     expect(nativeSecp256k1Unavailable).toBe(null);
     expect(nativeSecp256k1?.name).toBe('secp256k1-native');
     expect(fastSecp256k1).toBe(nativeSecp256k1);
+  });
+
+  it('gives way to OpenSSL when WEDGE_SECP256K1=openssl, in a fresh process', () => {
+    const script = "import { fastSecp256k1, nativeSecp256k1Unavailable } from './packages/crypto/src/index.ts'; console.log(JSON.stringify([fastSecp256k1.name, nativeSecp256k1Unavailable]));";
+    const output = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      cwd: new URL('../../..', import.meta.url),
+      env: { ...process.env, WEDGE_SECP256K1: 'openssl' },
+      encoding: 'utf8',
+    });
+    expect(JSON.parse(output.trim())).toEqual(['secp256k1-openssl', 'WEDGE_SECP256K1=openssl']);
   });
 
   it('refuses invalid secret keys when signing or deriving, like noble', () => {
