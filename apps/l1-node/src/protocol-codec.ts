@@ -13,6 +13,8 @@ type BlockRef = { $block: string };
 
 export class ProtocolCodec {
   private readonly digests = new WeakMap<Block<SignedTx>, string>();
+  /** Each block's v8 bytes, kept while the block lives: the same bytes are stored again when it executes. */
+  private readonly bytes = new WeakMap<Block<SignedTx>, Uint8Array>();
   private readonly persisted = new Set<string>();
 
   constructor(
@@ -33,7 +35,7 @@ export class ProtocolCodec {
       }
       referenced.add(digest);
       if (!this.persisted.has(digest)) {
-        fresh.set(digest, { height: block.height, bytes: serialize(block) });
+        fresh.set(digest, { height: block.height, bytes: this.serialized(block) });
         this.persisted.add(digest);
       }
       return { $block: digest };
@@ -60,6 +62,16 @@ export class ProtocolCodec {
       newView: newView(state.newView),
     };
     return serialize(stripped);
+  }
+
+  /** `serialize(block)`, made once per block object. */
+  serialized(block: Block<SignedTx>): Uint8Array {
+    let bytes = this.bytes.get(block);
+    if (bytes === undefined) {
+      bytes = serialize(block);
+      this.bytes.set(block, bytes);
+    }
+    return bytes;
   }
 
   /** After the store dropped unreferenced proposals: forget that they were persisted. */

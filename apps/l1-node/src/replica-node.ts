@@ -197,15 +197,23 @@ export class ReplicaNode {
   }
 
   private batchFor(effects: readonly Effect[]): PersistBatch {
+    // The protocol state without what is stored elsewhere or rebuilt on
+    // recovery: the ledger (snapshot + blocks), recent blocks and executed
+    // hashes (block table), the mempool (clients resubmit), and the blocks it
+    // refers to (stored once by digest).
+    const fresh = new Map<string, { height: number; bytes: Uint8Array }>();
+    const referenced = new Set<string>();
+    const state = this.codec.encode(this.state, fresh, referenced);
+    const protocol = serialize({ genesisHash: this.options.genesisHash, state } satisfies ProtocolBlob);
+    const proposals = [...fresh].map(([digest, { height, bytes }]) => ({ digest, height, block: bytes }));
     const blocks: PersistBatch['blocks'][number][] = [];
     for (const effect of effects) {
       if (effect.type !== 'committed') continue;
-      const results = effect.results as TxResult[];
       blocks.push({
         height: effect.block.height,
-        block: serialize(effect.block),
+        block: this.codec.serialized(effect.block),
         certificate: serialize(effect.certificate),
-        txs: results.map((result, index) => ({ hash: result.hash, height: effect.block.height, index, code: result.code })),
+        results: effect.results as TxResult[],
       });
     }
     let snapshot: PersistBatch['snapshot'] = null;
@@ -213,15 +221,6 @@ export class ReplicaNode {
       snapshot = { seq: this.state.stable.seq, root: this.state.stable.root, state: serialize(this.state.stableSnapshot) };
       this.persistedStableSeq = this.state.stable.seq;
     }
-    // The protocol state without what is stored elsewhere or rebuilt on
-    // recovery: the ledger (snapshot + blocks), recent blocks and executed
-    // hashes (block and tx tables), the mempool (clients resubmit), and the
-    // blocks it refers to (stored once by digest).
-    const fresh = new Map<string, { height: number; bytes: Uint8Array }>();
-    const referenced = new Set<string>();
-    const state = this.codec.encode(this.state, fresh, referenced);
-    const protocol = serialize({ genesisHash: this.options.genesisHash, state } satisfies ProtocolBlob);
-    const proposals = [...fresh].map(([digest, { height, bytes }]) => ({ digest, height, block: bytes }));
     const prune = snapshot === null ? null : { belowOrAt: snapshot.seq, keep: [...referenced] };
     if (prune !== null) this.codec.pruned(referenced);
     return { protocol, proposals, blocks, snapshot, prune };

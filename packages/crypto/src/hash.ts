@@ -50,3 +50,10 @@ export function hashTagged(tag: string, object: Canonical): Uint8Array {
 export function hashTaggedHex(tag: string, object: Canonical): string {
   return toHex(hashTagged(tag, object));
 }
+
+/** sha256 of the concatenation of `parts`, as hex, without building the concatenation. */
+export function sha256HexOfParts(parts: readonly Uint8Array[]): string {
+  const hash = createHash('sha256');
+  for (const part of parts) hash.update(part);
+  return hash.digest('hex');
+}

@@ -9,7 +9,7 @@ import { hasFrozenChannel } from './funds.ts';
 import { decodeLedger } from './snapshot-decode.ts';
 import { encodeLedger, stateRoot } from './snapshot-encode.ts';
 import { checkTxStatic, isWellFormedTx } from './static-check.ts';
-import { txHash } from './tx-signing.ts';
+import { signedTxPreimage, txHashFromPreimage } from './tx-signing.ts';
 import type { LedgerState, SignedTx, TxResult } from './types.ts';
 
 export type LedgerConsensusApp = {
@@ -44,14 +44,17 @@ export function createLedgerApp(scheme: SignatureScheme, chainId: string): Ledge
   // with it) is remembered by transaction id, and its id and shape by object
   // (the replica interns equal transactions into one object). Execution asks
   // again for every transaction in a block and gets the remembered answers.
+  // A transaction's body is encoded once: the signing preimage is kept, and
+  // the id is hashed from it.
   const isWellFormed = perObject(isWellFormedTx);
-  const hashOf = perObject(txHash);
+  const preimageOf = perObject(signedTxPreimage);
+  const hashOf = perObject((tx) => txHashFromPreimage(tx, preimageOf(tx)));
   const checked = new Map<string, LedgerErrorCode | null>();
   const checkTx = (tx: SignedTx): LedgerErrorCode | null => {
     const hash = hashOf(tx);
     const cached = checked.get(hash);
     if (cached !== undefined) return cached;
-    const code = checkTxStatic(scheme, chainId, tx);
+    const code = checkTxStatic(scheme, chainId, tx, preimageOf);
     if (checked.size >= CACHE_LIMIT) checked.clear();
     checked.set(hash, code);
     return code;

@@ -92,14 +92,20 @@ export function isWellFormedTx(value: unknown): value is SignedTx {
  * Checks, in order: shape (MALFORMED), chain id (WRONG_CHAIN), value ranges
  * (INVALID_AMOUNT, SELF_TRANSFER, NOT_A_MEMBER for channel.open), and last,
  * because it is the expensive part, the signatures (BAD_SIGNATURE). Never
- * throws, whatever `tx` holds at run time.
+ * throws, whatever `tx` holds at run time. `preimageOf` supplies the
+ * signing preimage for a caller that keeps it (called only on a well-formed tx).
  */
-export function checkTxStatic(scheme: SignatureScheme, chainId: string, tx: SignedTx): LedgerErrorCode | null {
+export function checkTxStatic(
+  scheme: SignatureScheme,
+  chainId: string,
+  tx: SignedTx,
+  preimageOf?: (tx: SignedTx) => Uint8Array,
+): LedgerErrorCode | null {
   const candidate: unknown = tx;
   if (!hasTxEnvelopeShape(candidate)) return 'MALFORMED';
   const bodyCode = getBodyStaticValidity(candidate.body);
   if (bodyCode === 'MALFORMED') return 'MALFORMED';
   if (candidate.body.chainId !== chainId) return 'WRONG_CHAIN';
   if (bodyCode !== null) return bodyCode;
-  return getTxSignatureValidity(scheme, tx);
+  return getTxSignatureValidity(scheme, tx, preimageOf?.(tx));
 }

@@ -4,8 +4,8 @@
 // in member order (the sender, a member, is among them); for every other type
 // exactly one signature, by the key whose address is `from`.
 import { assert, fromHex, toHex } from '@wedge/common';
-import { addressOf, hashTaggedHex, taggedPreimage, type KeyPair, type SignatureScheme } from '@wedge/crypto';
-import { canonicalSignedTx, canonicalTxBody } from './encoding.ts';
+import { addressOf, encodeCanonical, sha256HexOfParts, taggedPreimage, type KeyPair, type SignatureScheme } from '@wedge/crypto';
+import { canonicalTxBody } from './encoding.ts';
 import { LedgerError, type LedgerErrorCode } from './errors.ts';
 import { MAX_CHANNEL_MEMBERS } from './limits.ts';
 import { txIdTag, txTag } from './tags.ts';
@@ -31,17 +31,54 @@ export function signTx(scheme: SignatureScheme, body: TxBody, signers: readonly 
 }
 
 /**
- * 64 hex: the id of a signed transaction. Every well-formed transaction (see
- * isWellFormedTx) has one; for a value that cannot be encoded at all this
- * throws a LedgerError (MALFORMED) rather than the encoder's TypeError, so a
- * caller hashing untrusted input gets a handled error.
+ * 64 hex: the id of a signed transaction, the tagged hash of its canonical
+ * form (`hashTaggedHex(txIdTag(chainId), canonicalSignedTx(tx))`). Every
+ * well-formed transaction (see isWellFormedTx) has one; for a value that
+ * cannot be encoded at all this throws a LedgerError (MALFORMED) rather than
+ * the encoder's TypeError, so a caller hashing untrusted input gets a handled
+ * error.
  */
 export function txHash(tx: SignedTx): string {
+  return txHashFromPreimage(tx, signedTxPreimage(tx));
+}
+
+function unencodable(cause: unknown): LedgerError {
+  return new LedgerError('MALFORMED', 'transaction cannot be encoded, so it has no id', { cause });
+}
+
+/** `txSigningPreimage(tx.body)`, throwing a LedgerError (MALFORMED) for a value that cannot be encoded. */
+export function signedTxPreimage(tx: SignedTx): Uint8Array {
   try {
-    return hashTaggedHex(txIdTag(tx.body.chainId), canonicalSignedTx(tx));
+    return txSigningPreimage(tx.body);
   } catch (cause) {
-    throw new LedgerError('MALFORMED', 'transaction cannot be encoded, so it has no id', { cause });
+    throw unencodable(cause);
   }
+}
+
+const asciiBytes = (text: string): Buffer => Buffer.from(text, 'latin1');
+/** The canonical encoding's head of a two-key object (type 0x08, count 2), and its two keys as encoded strings. */
+const SIGNED_TX_HEAD = Uint8Array.of(0x00, 0x08, 0, 0, 0, 2);
+const BODY_KEY = Buffer.concat([Uint8Array.of(0, 0, 0, 4), asciiBytes('body')]);
+const SIGNATURES_KEY = Buffer.concat([Uint8Array.of(0, 0, 0, 10), asciiBytes('signatures')]);
+
+/**
+ * `txHash(tx)` from the body's signing preimage, which a verifier has built
+ * anyway: the canonical encoding of `{ body, signatures }` is the object head,
+ * then the keys in order, each followed by its value's encoding — and the
+ * body's encoding is the preimage after its tag. So the body is encoded once
+ * for both the signatures and the id. (tx-signing.test.ts holds this to the
+ * definition above on every kind of transaction.)
+ */
+export function txHashFromPreimage(tx: SignedTx, preimage: Uint8Array): string {
+  const { chainId } = tx.body;
+  let signatures: Uint8Array;
+  try {
+    signatures = encodeCanonical(tx.signatures.map((entry) => ({ publicKey: entry.publicKey, signature: entry.signature })));
+  } catch (cause) {
+    throw unencodable(cause);
+  }
+  const bodyBytes = preimage.subarray(Buffer.byteLength(txTag(chainId)) + 1);
+  return sha256HexOfParts([asciiBytes(txIdTag(chainId)), SIGNED_TX_HEAD, BODY_KEY, bodyBytes, SIGNATURES_KEY, signatures]);
 }
 
 /** The keys that must sign `body`, in order, or null when they follow from the signatures (single sender). */
@@ -49,15 +86,30 @@ function requiredSignerKeys(body: TxBody): string[] | null {
   return body.type === 'channel.open' ? body.members.map((member) => member.publicKey) : null;
 }
 
+/** Addresses of the public keys met lately (hex → address): a replica sees the same senders over and over. */
+const addresses = new Map<string, string>();
+const ADDRESSES_LIMIT = 4_096;
+
+function addressOfKeyHex(publicKey: string): string {
+  let address = addresses.get(publicKey);
+  if (address === undefined) {
+    address = addressOf(fromHex(publicKey));
+    if (addresses.size >= ADDRESSES_LIMIT) addresses.clear();
+    addresses.set(publicKey, address);
+  }
+  return address;
+}
+
 /**
  * BAD_SIGNATURE unless the signatures are exactly the required ones and all
  * verify. Precondition: `tx` is well formed (shapes and counts are bounded).
+ * `preimage` is `txSigningPreimage(tx.body)`, for a caller that has it.
  */
-export function getTxSignatureValidity(scheme: SignatureScheme, tx: SignedTx): LedgerErrorCode | null {
+export function getTxSignatureValidity(scheme: SignatureScheme, tx: SignedTx, preimage?: Uint8Array): LedgerErrorCode | null {
   const { body, signatures } = tx;
   const required = requiredSignerKeys(body);
   if (required === null) {
-    if (signatures.length !== 1 || addressOf(fromHex(signatures[0]!.publicKey)) !== body.from) return 'BAD_SIGNATURE';
+    if (signatures.length !== 1 || addressOfKeyHex(signatures[0]!.publicKey) !== body.from) return 'BAD_SIGNATURE';
   } else {
     if (signatures.length !== required.length) return 'BAD_SIGNATURE';
     for (let index = 0; index < required.length; index++) {
@@ -65,9 +117,9 @@ export function getTxSignatureValidity(scheme: SignatureScheme, tx: SignedTx): L
     }
   }
   assert(signatures.length <= MAX_CHANNEL_MEMBERS, 'getTxSignatureValidity: too many signatures');
-  const preimage = txSigningPreimage(body);
+  const signed = preimage ?? txSigningPreimage(body);
   for (const entry of signatures) {
-    if (!scheme.verify(fromHex(entry.publicKey), preimage, fromHex(entry.signature))) return 'BAD_SIGNATURE';
+    if (!scheme.verify(fromHex(entry.publicKey), signed, fromHex(entry.signature))) return 'BAD_SIGNATURE';
   }
   return null;
 }

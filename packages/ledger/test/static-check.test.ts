@@ -5,9 +5,10 @@
 // members') and cover the exact body.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { createStandInScheme, type KeyPair } from '@wedge/crypto';
+import { createStandInScheme, hashTaggedHex, type KeyPair } from '@wedge/crypto';
 import { toHex } from '@wedge/common';
-import { checkTxStatic, isWellFormedTx, signTx, txHash, type SignedTx, type TxBody } from '../src/index.ts';
+import { canonicalSignedTx, checkTxStatic, isWellFormedTx, signTx, txHash, type SignedTx, type TxBody } from '../src/index.ts';
+import { txIdTag } from '../src/tags.ts';
 import {
   CHAIN_ID,
   certify,
@@ -39,6 +40,11 @@ function validTxs(): SignedTx[] {
     submitStateTx(scheme, 'channel.challenge', bob, 0, channelId, v1, certify(scheme, v1, [alice, bob])),
     settleTx(scheme, bob, 0, channelId),
   ];
+}
+
+/** A transaction id as txHash's comment defines it: the tagged hash of the whole canonical signed transaction. */
+function definedTxHash(tx: SignedTx): string {
+  return hashTaggedHex(txIdTag(tx.body.chainId), canonicalSignedTx(tx));
 }
 
 describe('checkTxStatic', () => {
@@ -186,10 +192,19 @@ describe('checkTxStatic', () => {
         for (const [key, value] of edits) body[keys[key.length % keys.length]!] = value;
         const code = checkTxStatic(scheme, CHAIN_ID, tx);
         expect(code === null || typeof code === 'string').toBe(true);
-        if (isWellFormedTx(tx)) expect(txHash(tx)).toMatch(/^[0-9a-f]{64}$/);
+        if (isWellFormedTx(tx)) expect(txHash(tx)).toBe(definedTxHash(tx));
       }),
       { numRuns: 500 },
     );
+  });
+
+  it('hashes the id from the signing preimage to exactly the bytes of its definition', () => {
+    for (const tx of validTxs()) {
+      expect(txHash(tx)).toBe(definedTxHash(tx));
+      const twoSigners = { ...tx, signatures: [...tx.signatures, ...tx.signatures] };
+      expect(txHash(twoSigners)).toBe(definedTxHash(twoSigners));
+      expect(txHash({ ...tx, signatures: [] })).toBe(definedTxHash({ ...tx, signatures: [] }));
+    }
   });
 
   it('gives different ids to different transactions and the same id to equal ones', () => {

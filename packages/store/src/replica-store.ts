@@ -1,11 +1,14 @@
 // The L1 replica's repository. A replica persists each batch of steps — its
 // protocol state, the blocks it executed, and a new stable snapshot — in ONE
 // transaction before any of the batch's messages leave the process
-// ("persist, then act", DESIGN §1). Values are opaque bytes: the replica
-// shell decides their encoding.
+// ("persist, then act", DESIGN §1). Blocks, certificates, snapshots and the
+// protocol state are opaque bytes (the replica shell decides their encoding);
+// the store encodes only each block's results, which it indexes.
+import { deserialize, serialize } from 'node:v8';
 import type { SqliteDatabase } from './sqlite.ts';
 
 export type StoredBlock = { height: number; block: Uint8Array; certificate: Uint8Array };
+/** One executed transaction: where it is and its result code. */
 export type StoredTx = { hash: string; height: number; index: number; code: string };
 export type StoredSnapshot = { seq: number; root: string; state: Uint8Array };
 
@@ -15,7 +18,8 @@ export type PersistBatch = {
   protocol: Uint8Array;
   /** Proposed blocks the protocol state refers to by digest, written once. */
   proposals: readonly StoredProposal[];
-  blocks: readonly (StoredBlock & { txs: readonly StoredTx[] })[];
+  /** Executed blocks with their transactions' hashes (64 hex) and result codes, in block order. */
+  blocks: readonly (StoredBlock & { results: readonly { hash: string; code: string }[] })[];
   snapshot: StoredSnapshot | null;
   /** When set: drop proposals at or below this height except the ones still referenced. */
   prune: { belowOrAt: number; keep: readonly string[] } | null;
@@ -29,6 +33,7 @@ export interface ReplicaStore {
   getBlock(height: number): StoredBlock | null;
   /** Blocks in [fromHeight, toHeight], in height order. */
   getBlocks(fromHeight: number, toHeight: number): StoredBlock[];
+  /** Where a transaction executed: its successful execution if it has one, else its first (rejected) one. */
   getTx(hash: string): StoredTx | null;
   blockResults(height: number): StoredTx[];
   /** Hashes of the most recently executed transactions, newest first. */
@@ -36,24 +41,83 @@ export interface ReplicaStore {
   close(): void;
 }
 
+/**
+ * Bumped when the tables change; a data directory of another version is
+ * refused rather than misread. 2: a block's results in one row with the
+ * block, and a compact transaction index.
+ */
+export const REPLICA_SCHEMA_VERSION = 2;
+
+// A block's results are one blob in its row (its transactions' hashes as
+// 32-byte runs, and their codes), written with the block: a block of a
+// thousand transactions is one row, not a thousand. Finding a transaction by
+// hash goes through `tx_index`, keyed by the hash's first 48 bits (a number,
+// so the index is small and cheap to insert into); a key can be shared by
+// two transactions, so a lookup checks the full hash in the block's results.
 const SCHEMA = `
-  CREATE TABLE IF NOT EXISTS protocol (id INTEGER PRIMARY KEY CHECK (id = 1), state BLOB NOT NULL);
-  CREATE TABLE IF NOT EXISTS snapshot (id INTEGER PRIMARY KEY CHECK (id = 1), seq INTEGER NOT NULL, root TEXT NOT NULL, state BLOB NOT NULL);
-  CREATE TABLE IF NOT EXISTS proposals (digest TEXT PRIMARY KEY, height INTEGER NOT NULL, block BLOB NOT NULL);
-  CREATE TABLE IF NOT EXISTS blocks (height INTEGER PRIMARY KEY, block BLOB NOT NULL, certificate BLOB NOT NULL);
-  CREATE TABLE IF NOT EXISTS txs (hash TEXT NOT NULL, height INTEGER NOT NULL REFERENCES blocks(height), idx INTEGER NOT NULL, code TEXT NOT NULL, PRIMARY KEY (height, idx));
-  CREATE INDEX IF NOT EXISTS txs_by_hash ON txs (hash);
+  CREATE TABLE protocol (id INTEGER PRIMARY KEY CHECK (id = 1), state BLOB NOT NULL);
+  CREATE TABLE snapshot (id INTEGER PRIMARY KEY CHECK (id = 1), seq INTEGER NOT NULL, root TEXT NOT NULL, state BLOB NOT NULL);
+  CREATE TABLE proposals (digest TEXT PRIMARY KEY, height INTEGER NOT NULL, block BLOB NOT NULL);
+  CREATE TABLE blocks (height INTEGER PRIMARY KEY, block BLOB NOT NULL, certificate BLOB NOT NULL, results BLOB NOT NULL);
+  CREATE TABLE tx_index (prefix INTEGER NOT NULL, height INTEGER NOT NULL, idx INTEGER NOT NULL, PRIMARY KEY (prefix, height, idx)) WITHOUT ROWID;
 `;
 
+const HASH_BYTES = 32;
+
+/** A transaction hash's index key: its first 48 bits, a safe integer. */
+function prefixOf(hash: string): number {
+  return Number.parseInt(hash.slice(0, 12), 16);
+}
+
+type Results = { hashes: Uint8Array; codes: string[] };
+
+function encodeResults(results: readonly { hash: string; code: string }[]): Uint8Array {
+  const hashes = Buffer.allocUnsafe(results.length * HASH_BYTES);
+  const codes: string[] = new Array(results.length);
+  for (let index = 0; index < results.length; index++) {
+    const { hash, code } = results[index]!;
+    if (hashes.write(hash, index * HASH_BYTES, HASH_BYTES, 'hex') !== HASH_BYTES || hash.length !== HASH_BYTES * 2) {
+      throw new TypeError(`replica store: transaction hash ${JSON.stringify(hash)} is not 64 hex characters`);
+    }
+    codes[index] = code;
+  }
+  return serialize({ hashes, codes } satisfies Results);
+}
+
+function decodeResults(bytes: Uint8Array): Results {
+  return deserialize(bytes) as Results;
+}
+
+function hashAt(results: Results, index: number): string {
+  return Buffer.from(results.hashes.buffer, results.hashes.byteOffset + index * HASH_BYTES, HASH_BYTES).toString('hex');
+}
+
+function openSchema(db: SqliteDatabase): void {
+  const version = db.pragma('user_version', { simple: true }) as number;
+  const tables = db.prepare("SELECT count(*) FROM sqlite_master WHERE type = 'table'").pluck().get() as number;
+  if (tables === 0) {
+    db.transaction(() => {
+      db.exec(SCHEMA);
+      db.pragma(`user_version = ${REPLICA_SCHEMA_VERSION}`);
+    })();
+    return;
+  }
+  if (version !== REPLICA_SCHEMA_VERSION) {
+    throw new Error(
+      `replica store: the data directory holds schema version ${version}, this replica reads version ${REPLICA_SCHEMA_VERSION}; ` +
+        'start it with a fresh data directory (it catches up from its peers)',
+    );
+  }
+}
+
 export function createReplicaStore(db: SqliteDatabase): ReplicaStore {
-  db.exec(SCHEMA);
+  openSchema(db);
   const putProtocol = db.prepare('INSERT INTO protocol (id, state) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET state = excluded.state');
   const putSnapshot = db.prepare(
     'INSERT INTO snapshot (id, seq, root, state) VALUES (1, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, root = excluded.root, state = excluded.state',
   );
-  // A block is final once certified: writing it twice (after a restart) keeps the first copy.
-  const putBlock = db.prepare('INSERT OR IGNORE INTO blocks (height, block, certificate) VALUES (?, ?, ?)');
-  const putTx = db.prepare('INSERT OR IGNORE INTO txs (hash, height, idx, code) VALUES (?, ?, ?, ?)');
+  const putBlock = db.prepare('INSERT OR IGNORE INTO blocks (height, block, certificate, results) VALUES (?, ?, ?, ?)');
+  const putTx = db.prepare('INSERT OR IGNORE INTO tx_index (prefix, height, idx) VALUES (?, ?, ?)');
   const putProposal = db.prepare('INSERT OR IGNORE INTO proposals (digest, height, block) VALUES (?, ?, ?)');
   const pruneProposals = db.prepare('DELETE FROM proposals WHERE height <= ? AND digest NOT IN (SELECT value FROM json_each(?))');
   const selectProposal = db.prepare('SELECT block FROM proposals WHERE digest = ?').pluck();
@@ -61,17 +125,17 @@ export function createReplicaStore(db: SqliteDatabase): ReplicaStore {
   const selectSnapshot = db.prepare('SELECT seq, root, state FROM snapshot WHERE id = 1');
   const selectBlock = db.prepare('SELECT height, block, certificate FROM blocks WHERE height = ?');
   const selectBlocks = db.prepare('SELECT height, block, certificate FROM blocks WHERE height BETWEEN ? AND ? ORDER BY height');
-  // The executed (latest) occurrence wins if a hash appears twice (a duplicate is rejected there).
-  const selectTx = db.prepare('SELECT hash, height, idx AS "index", code FROM txs WHERE hash = ? ORDER BY height ASC, idx ASC');
-  const selectRecent = db.prepare('SELECT hash FROM txs ORDER BY height DESC, idx DESC LIMIT ?').pluck();
-  const selectResults = db.prepare('SELECT hash, height, idx AS "index", code FROM txs WHERE height = ? ORDER BY idx');
+  const selectResults = db.prepare('SELECT results FROM blocks WHERE height = ?').pluck();
+  const selectRecent = db.prepare('SELECT results FROM blocks ORDER BY height DESC').pluck();
+  const selectCandidates = db.prepare('SELECT height, idx FROM tx_index WHERE prefix = ? ORDER BY height, idx');
 
   const persist = db.transaction((batch: PersistBatch) => {
     for (const proposal of batch.proposals) putProposal.run(proposal.digest, proposal.height, proposal.block);
     putProtocol.run(batch.protocol);
     for (const block of batch.blocks) {
-      putBlock.run(block.height, block.block, block.certificate);
-      for (const tx of block.txs) putTx.run(tx.hash, tx.height, tx.index, tx.code);
+      // A block is final once certified: writing it again (after a restart) keeps the first copy.
+      if (putBlock.run(block.height, block.block, block.certificate, encodeResults(block.results)).changes === 0) continue;
+      block.results.forEach(({ hash }, index) => putTx.run(prefixOf(hash), block.height, index));
     }
     if (batch.snapshot !== null) putSnapshot.run(batch.snapshot.seq, batch.snapshot.root, batch.snapshot.state);
     if (batch.prune !== null) pruneProposals.run(batch.prune.belowOrAt, JSON.stringify(batch.prune.keep));
@@ -94,11 +158,37 @@ export function createReplicaStore(db: SqliteDatabase): ReplicaStore {
     },
     getBlocks: (from, to) => (selectBlocks.all(from, to) as { height: number; block: Buffer; certificate: Buffer }[]).map(toBlock),
     getTx: (hash) => {
-      const rows = selectTx.all(hash) as StoredTx[];
-      return rows.find((row) => row.code === 'OK') ?? rows[0] ?? null;
+      if (!/^[0-9a-f]{64}$/.test(hash)) return null;
+      const found: StoredTx[] = [];
+      const decoded = new Map<number, Results | null>();
+      for (const { height, idx } of selectCandidates.all(prefixOf(hash)) as { height: number; idx: number }[]) {
+        if (!decoded.has(height)) {
+          const bytes = selectResults.get(height) as Uint8Array | undefined;
+          decoded.set(height, bytes === undefined ? null : decodeResults(bytes));
+        }
+        const results = decoded.get(height);
+        if (results != null && hashAt(results, idx) === hash) found.push({ hash, height, index: idx, code: results.codes[idx]! });
+      }
+      return found.find((tx) => tx.code === 'OK') ?? found[0] ?? null;
     },
-    blockResults: (height) => selectResults.all(height) as StoredTx[],
-    recentTxHashes: (limit) => selectRecent.all(limit) as string[],
+    blockResults: (height) => {
+      const bytes = selectResults.get(height) as Uint8Array | undefined;
+      if (bytes === undefined) return [];
+      const results = decodeResults(bytes);
+      return results.codes.map((code, index) => ({ hash: hashAt(results, index), height, index, code }));
+    },
+    recentTxHashes: (limit) => {
+      const hashes: string[] = [];
+      if (limit <= 0) return hashes;
+      for (const bytes of selectRecent.iterate() as IterableIterator<Uint8Array>) {
+        const results = decodeResults(bytes);
+        for (let index = results.codes.length - 1; index >= 0; index--) {
+          hashes.push(hashAt(results, index));
+          if (hashes.length >= limit) return hashes;
+        }
+      }
+      return hashes;
+    },
     close: () => db.close(),
   };
 }

@@ -1,0 +1,129 @@
+// The replica store's block results and transaction index: lookups by hash
+// find exactly the transactions stored (also when two hashes share the
+// index's 48-bit key), a re-executed transaction is found where it
+// succeeded, results and recent hashes come back in order, a block written
+// twice keeps its first copy, everything survives reopening, and a data
+// directory of another schema version is refused.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { REPLICA_SCHEMA_VERSION, createReplicaStore, openDatabase, type PersistBatch, type ReplicaStore } from '../src/index.ts';
+
+const dirs: string[] = [];
+const stores: ReplicaStore[] = [];
+
+function open(dir: string): ReplicaStore {
+  const store = createReplicaStore(openDatabase(join(dir, 'replica.sqlite')));
+  stores.push(store);
+  return store;
+}
+
+function freshDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'wedge-store-'));
+  dirs.push(dir);
+  return dir;
+}
+
+afterEach(() => {
+  for (const store of stores.splice(0)) {
+    try {
+      store.close();
+    } catch {
+      // already closed by the test
+    }
+  }
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A 64-hex hash: `prefix` (12 hex, the index key) then a filler from `seed`. */
+function hash(prefix: string, seed: number): string {
+  return prefix + seed.toString(16).padStart(52, '0');
+}
+
+function batchOf(blocks: { height: number; results: { hash: string; code: string }[] }[]): PersistBatch {
+  return {
+    protocol: Uint8Array.of(blocks.length),
+    proposals: [],
+    blocks: blocks.map(({ height, results }) => ({ height, block: Uint8Array.of(height), certificate: Uint8Array.of(0, height), results })),
+    snapshot: null,
+    prune: null,
+  };
+}
+
+describe('replica store', () => {
+  it('finds each transaction by hash, also when hashes share an index key', () => {
+    const store = open(freshDir());
+    const shared = 'abcdefabcdef';
+    const a = hash(shared, 1);
+    const b = hash(shared, 2);
+    const c = hash('000000000001', 3);
+    store.persist(batchOf([{ height: 1, results: [{ hash: a, code: 'OK' }, { hash: c, code: 'BAD_NONCE' }] }, { height: 2, results: [{ hash: b, code: 'OK' }] }]));
+    expect(store.getTx(a)).toEqual({ hash: a, height: 1, index: 0, code: 'OK' });
+    expect(store.getTx(b)).toEqual({ hash: b, height: 2, index: 0, code: 'OK' });
+    expect(store.getTx(c)).toEqual({ hash: c, height: 1, index: 1, code: 'BAD_NONCE' });
+    expect(store.getTx(hash(shared, 4))).toBeNull(); // same key, no such transaction
+    expect(store.getTx(hash('ffffffffffff', 5))).toBeNull();
+    expect(store.getTx('not a hash')).toBeNull();
+  });
+
+  it('reports where a transaction succeeded, else its first rejection', () => {
+    const store = open(freshDir());
+    const retried = hash('123456123456', 1);
+    const rejectedTwice = hash('654321654321', 2);
+    store.persist(
+      batchOf([
+        { height: 1, results: [{ hash: retried, code: 'INSUFFICIENT_FUNDS' }, { hash: rejectedTwice, code: 'BAD_NONCE' }] },
+        { height: 2, results: [{ hash: rejectedTwice, code: 'DUPLICATE' }] },
+        { height: 3, results: [{ hash: hash('000000000000', 3), code: 'OK' }, { hash: retried, code: 'OK' }] },
+      ]),
+    );
+    expect(store.getTx(retried)).toEqual({ hash: retried, height: 3, index: 1, code: 'OK' });
+    expect(store.getTx(rejectedTwice)).toEqual({ hash: rejectedTwice, height: 1, index: 1, code: 'BAD_NONCE' });
+  });
+
+  it('gives block results in order and the recent hashes newest first, across blocks', () => {
+    const dir = freshDir();
+    const store = open(dir);
+    const blocks = [1, 2, 3].map((height) => ({
+      height,
+      results: Array.from({ length: height * 3 }, (_, index) => ({ hash: hash('00000000000' + height, index), code: index % 4 === 0 ? 'BAD_NONCE' : 'OK' })),
+    }));
+    store.persist(batchOf(blocks.slice(0, 2)));
+    store.persist(batchOf(blocks.slice(2)));
+    for (const block of blocks) {
+      expect(store.blockResults(block.height)).toEqual(block.results.map((result, index) => ({ ...result, height: block.height, index })));
+    }
+    expect(store.blockResults(4)).toEqual([]);
+    const newestFirst = blocks.flatMap((block) => block.results.map((result) => result.hash)).reverse();
+    expect(store.recentTxHashes(100)).toEqual(newestFirst);
+    expect(store.recentTxHashes(10)).toEqual(newestFirst.slice(0, 10));
+    expect(store.recentTxHashes(0)).toEqual([]);
+
+    // A block written again (a restart re-executes it) keeps its first copy and index.
+    store.persist(batchOf([{ height: 3, results: [{ hash: hash('999999999999', 1), code: 'OK' }] }]));
+    expect(store.getBlock(3)).toEqual({ height: 3, block: Buffer.of(3), certificate: Buffer.of(0, 3) });
+    expect(store.getTx(hash('999999999999', 1))).toBeNull();
+
+    store.close();
+    const reopened = open(dir);
+    expect(reopened.recentTxHashes(100)).toEqual(newestFirst);
+    expect(reopened.getTx(blocks[1]!.results[4]!.hash)).toEqual({ ...blocks[1]!.results[4]!, height: 2, index: 4 });
+    expect(reopened.getBlocks(1, 3).map((block) => block.height)).toEqual([1, 2, 3]);
+  });
+
+  it('refuses a malformed hash without writing anything', () => {
+    const store = open(freshDir());
+    expect(() => store.persist(batchOf([{ height: 1, results: [{ hash: 'zz'.repeat(32), code: 'OK' }] }]))).toThrow(/not 64 hex/);
+    expect(store.getBlock(1)).toBeNull();
+    expect(store.loadProtocol()).toBeNull();
+  });
+
+  it('refuses a data directory of another schema version', () => {
+    const dir = freshDir();
+    const db = openDatabase(join(dir, 'replica.sqlite'));
+    db.exec('CREATE TABLE txs (hash TEXT)'); // what an older replica left, user_version 0
+    db.close();
+    expect(() => open(dir)).toThrow(new RegExp(`schema version 0, this replica reads version ${REPLICA_SCHEMA_VERSION}`));
+  });
+});
