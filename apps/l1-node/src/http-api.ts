@@ -54,6 +54,8 @@ export function createRequestListener(node: ReplicaNode, meta: { chainId: string
 export function createApiApp(node: ReplicaNode, meta: { chainId: string; genesisHash: string }): express.Express {
   const app = express();
   app.disable('x-powered-by');
+  // Answers are fresh state, never revalidated: an ETag would only cost a hash of every body.
+  app.disable('etag');
 
   // ------------------------------------------------------------ peer endpoint
   // What createRequestListener does not take on its fast path (see peer-endpoint.ts).

@@ -14,7 +14,7 @@
 // signatures; the shape checks below are shared with the others anyway, so
 // that a difference between libraries cannot become a difference between
 // schemes.
-import { createHash } from 'node:crypto';
+import { hash as oneShotHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import type { SignatureScheme } from './scheme.ts';
 import { isCanonicalSignature, isCompressedKeyShape, isValidSecretKey } from './secp256k1.ts';
@@ -72,7 +72,7 @@ function loadBinding(): NativeBinding | null {
 }
 
 function sha256(preimage: Uint8Array): Uint8Array {
-  return createHash('sha256').update(preimage).digest();
+  return oneShotHash('sha256', preimage, 'buffer') as Buffer;
 }
 
 function createNativeScheme(binding: NativeBinding): SignatureScheme {

@@ -28,16 +28,8 @@ export type LedgerConsensusApp = {
 
 const CACHE_LIMIT = 100_000;
 
-/** `compute` remembered per transaction object (forgotten with the object). */
-function perObject<T>(compute: (tx: SignedTx) => T): (tx: SignedTx) => T {
-  const known = new WeakMap<SignedTx, T>();
-  return (tx) => {
-    if (known.has(tx)) return known.get(tx) as T;
-    const value = compute(tx);
-    known.set(tx, value);
-    return value;
-  };
-}
+/** What a replica works out once per transaction object (forgotten with the object). */
+type TxFacts = { wellFormed?: boolean; preimage?: Uint8Array; hash?: string };
 
 export function createLedgerApp(scheme: SignatureScheme, chainId: string): LedgerConsensusApp {
   // Each replica checks a transaction once: its static check (the signatures
@@ -46,9 +38,28 @@ export function createLedgerApp(scheme: SignatureScheme, chainId: string): Ledge
   // again for every transaction in a block and gets the remembered answers.
   // A transaction's body is encoded once: the signing preimage is kept, and
   // the id is hashed from it.
-  const isWellFormed = perObject(isWellFormedTx);
-  const preimageOf = perObject(signedTxPreimage);
-  const hashOf = perObject((tx) => txHashFromPreimage(tx, preimageOf(tx)));
+  // One record per object, so each question costs one WeakMap lookup.
+  const facts = new WeakMap<SignedTx, TxFacts>();
+  const factsOf = (tx: SignedTx): TxFacts => {
+    let known = facts.get(tx);
+    if (known === undefined) {
+      known = {};
+      facts.set(tx, known);
+    }
+    return known;
+  };
+  const isWellFormed = (tx: SignedTx): boolean => {
+    const known = factsOf(tx);
+    return (known.wellFormed ??= isWellFormedTx(tx));
+  };
+  const preimageOf = (tx: SignedTx): Uint8Array => {
+    const known = factsOf(tx);
+    return (known.preimage ??= signedTxPreimage(tx));
+  };
+  const hashOf = (tx: SignedTx): string => {
+    const known = factsOf(tx);
+    return (known.hash ??= txHashFromPreimage(tx, (known.preimage ??= signedTxPreimage(tx))));
+  };
   const checked = new Map<string, LedgerErrorCode | null>();
   const checkTx = (tx: SignedTx): LedgerErrorCode | null => {
     const hash = hashOf(tx);
