@@ -108,6 +108,16 @@ class Writer {
     this.length = start + count;
   }
 
+  /** `text` as UTF-8 bytes alone (no length): a domain tag. */
+  tag(text: string): void {
+    const count = text.length;
+    this.ensure(count);
+    for (let index = 0; index < count; index++) {
+      if (text.charCodeAt(index) > 0x7f) return this.raw(textEncoder.encode(text));
+    }
+    this.length += this.buffer.write(text, this.length, count, 'latin1');
+  }
+
   private nonAsciiString(text: string): void {
     if (LONE_SURROGATE.test(text)) throw new TypeError('canonical encoding: string holds a lone UTF-16 surrogate');
     const bytes = textEncoder.encode(text);
@@ -130,6 +140,12 @@ class Writer {
   result(): Uint8Array {
     return new Uint8Array(this.buffer.subarray(0, this.length));
   }
+}
+
+/** Whether `keys` are in the order `Array.prototype.sort` gives (by UTF-16 code units). */
+function isSorted(keys: readonly string[]): boolean {
+  for (let index = 1; index < keys.length; index++) if (keys[index - 1]! > keys[index]!) return false;
+  return true;
 }
 
 /** `depth` counts the containers around `value`; the root has depth 0. */
@@ -173,7 +189,9 @@ function writeValue(writer: Writer, value: Canonical, depth: number): void {
     throw new TypeError('canonical encoding: only plain objects are encodable');
   }
   const record = value as { readonly [key: string]: Canonical };
-  const keys = Object.keys(record).sort();
+  const keys = Object.keys(record);
+  // Objects built for encoding usually list their keys in order already.
+  if (!isSorted(keys)) keys.sort();
   writer.byte(0x08);
   writer.u32(keys.length);
   for (const key of keys) {
@@ -217,7 +235,7 @@ export function encodeCanonical(value: Canonical): Uint8Array {
 /** `utf8(tag) || 0x00 || encodeCanonical(value)` in one pass: the preimage of a domain-tagged object (hash.ts). */
 export function encodeCanonicalTagged(tag: string, value: Canonical): Uint8Array {
   return encodeWith((writer) => {
-    writer.raw(textEncoder.encode(tag));
+    writer.tag(tag);
     writer.byte(0x00);
     writeValue(writer, value, 0);
   });
