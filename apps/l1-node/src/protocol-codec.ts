@@ -13,8 +13,6 @@ type BlockRef = { $block: string };
 
 export class ProtocolCodec {
   private readonly digests = new WeakMap<Block<SignedTx>, string>();
-  /** Each block's v8 bytes, kept while the block lives: the same bytes are stored again when it executes. */
-  private readonly bytes = new WeakMap<Block<SignedTx>, Uint8Array>();
   private readonly persisted = new Set<string>();
 
   constructor(
@@ -28,16 +26,8 @@ export class ProtocolCodec {
    */
   encode(state: State, fresh: Map<string, { height: number; bytes: Uint8Array }>, referenced: Set<string>): Uint8Array {
     const ref = (block: Block<SignedTx>): BlockRef => {
-      let digest = this.digests.get(block);
-      if (digest === undefined) {
-        digest = blockDigest(this.chainId, block, this.app);
-        this.digests.set(block, digest);
-      }
+      const digest = this.stored(block, fresh);
       referenced.add(digest);
-      if (!this.persisted.has(digest)) {
-        fresh.set(digest, { height: block.height, bytes: this.serialized(block) });
-        this.persisted.add(digest);
-      }
       return { $block: digest };
     };
     const certificate = (cert: PreparedCertificate<SignedTx>) => ({ ...cert, block: ref(cert.block) });
@@ -64,14 +54,18 @@ export class ProtocolCodec {
     return serialize(stripped);
   }
 
-  /** `serialize(block)`, made once per block object. */
-  serialized(block: Block<SignedTx>): Uint8Array {
-    let bytes = this.bytes.get(block);
-    if (bytes === undefined) {
-      bytes = serialize(block);
-      this.bytes.set(block, bytes);
+  /** The digest `block` is stored under, adding it to `fresh` unless it is stored already. */
+  stored(block: Block<SignedTx>, fresh: Map<string, { height: number; bytes: Uint8Array }>): string {
+    let digest = this.digests.get(block);
+    if (digest === undefined) {
+      digest = blockDigest(this.chainId, block, this.app);
+      this.digests.set(block, digest);
     }
-    return bytes;
+    if (!this.persisted.has(digest)) {
+      fresh.set(digest, { height: block.height, bytes: serialize(block) });
+      this.persisted.add(digest);
+    }
+    return digest;
   }
 
   /** After the store dropped unreferenced proposals: forget that they were persisted. */

@@ -205,17 +205,19 @@ export class ReplicaNode {
     const referenced = new Set<string>();
     const state = this.codec.encode(this.state, fresh, referenced);
     const protocol = serialize({ genesisHash: this.options.genesisHash, state } satisfies ProtocolBlob);
-    const proposals = [...fresh].map(([digest, { height, bytes }]) => ({ digest, height, block: bytes }));
+    // An executed block's bytes are its proposal's (stored once, by digest);
+    // a block that arrived by state transfer is stored with it.
     const blocks: PersistBatch['blocks'][number][] = [];
     for (const effect of effects) {
       if (effect.type !== 'committed') continue;
       blocks.push({
         height: effect.block.height,
-        block: this.codec.serialized(effect.block),
+        digest: this.codec.stored(effect.block, fresh),
         certificate: serialize(effect.certificate),
         results: effect.results as TxResult[],
       });
     }
+    const proposals = [...fresh].map(([digest, { height, bytes }]) => ({ digest, height, block: bytes }));
     let snapshot: PersistBatch['snapshot'] = null;
     if (this.state.stable.seq !== this.persistedStableSeq) {
       snapshot = { seq: this.state.stable.seq, root: this.state.stable.root, state: serialize(this.state.stableSnapshot) };

@@ -8,6 +8,8 @@ import { deserialize, serialize } from 'node:v8';
 import type { SqliteDatabase } from './sqlite.ts';
 
 export type StoredBlock = { height: number; block: Uint8Array; certificate: Uint8Array };
+/** An executed block as written: its bytes are the proposal stored under `digest` (this batch or before). */
+export type ExecutedBlock = { height: number; digest: string; certificate: Uint8Array; results: readonly { hash: string; code: string }[] };
 /** One executed transaction: where it is and its result code. */
 export type StoredTx = { hash: string; height: number; index: number; code: string };
 export type StoredSnapshot = { seq: number; root: string; state: Uint8Array };
@@ -19,9 +21,9 @@ export type PersistBatch = {
   /** Proposed blocks the protocol state refers to by digest, written once. */
   proposals: readonly StoredProposal[];
   /** Executed blocks with their transactions' hashes (64 hex) and result codes, in block order. */
-  blocks: readonly (StoredBlock & { results: readonly { hash: string; code: string }[] })[];
+  blocks: readonly ExecutedBlock[];
   snapshot: StoredSnapshot | null;
-  /** When set: drop proposals at or below this height except the ones still referenced. */
+  /** When set: drop proposals at or below this height except the ones still referenced (executed blocks always are). */
   prune: { belowOrAt: number; keep: readonly string[] } | null;
 };
 
@@ -44,11 +46,14 @@ export interface ReplicaStore {
 /**
  * Bumped when the tables change; a data directory of another version is
  * refused rather than misread. 2: a block's results in one row with the
- * block, and a compact transaction index.
+ * block, its bytes stored once (as its proposal), and a compact transaction
+ * index.
  */
 export const REPLICA_SCHEMA_VERSION = 2;
 
-// A block's results are one blob in its row (its transactions' hashes as
+// A block's bytes are written once, as a proposal, when the replica first
+// holds it; an executed block refers to them by digest (a foreign key, so they
+// cannot be pruned from under it). Its results are one blob in its row (its transactions' hashes as
 // 32-byte runs, and their codes), written with the block: a block of a
 // thousand transactions is one row, not a thousand. Finding a transaction by
 // hash goes through `tx_index`, keyed by the hash's first 48 bits (a number,
@@ -58,7 +63,8 @@ const SCHEMA = `
   CREATE TABLE protocol (id INTEGER PRIMARY KEY CHECK (id = 1), state BLOB NOT NULL);
   CREATE TABLE snapshot (id INTEGER PRIMARY KEY CHECK (id = 1), seq INTEGER NOT NULL, root TEXT NOT NULL, state BLOB NOT NULL);
   CREATE TABLE proposals (digest TEXT PRIMARY KEY, height INTEGER NOT NULL, block BLOB NOT NULL);
-  CREATE TABLE blocks (height INTEGER PRIMARY KEY, block BLOB NOT NULL, certificate BLOB NOT NULL, results BLOB NOT NULL);
+  CREATE TABLE blocks (height INTEGER PRIMARY KEY, digest TEXT NOT NULL REFERENCES proposals (digest), certificate BLOB NOT NULL, results BLOB NOT NULL);
+  CREATE INDEX blocks_by_digest ON blocks (digest);
   CREATE TABLE tx_index (prefix INTEGER NOT NULL, height INTEGER NOT NULL, idx INTEGER NOT NULL, PRIMARY KEY (prefix, height, idx)) WITHOUT ROWID;
 `;
 
@@ -116,15 +122,19 @@ export function createReplicaStore(db: SqliteDatabase): ReplicaStore {
   const putSnapshot = db.prepare(
     'INSERT INTO snapshot (id, seq, root, state) VALUES (1, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, root = excluded.root, state = excluded.state',
   );
-  const putBlock = db.prepare('INSERT OR IGNORE INTO blocks (height, block, certificate, results) VALUES (?, ?, ?, ?)');
+  const putBlock = db.prepare('INSERT OR IGNORE INTO blocks (height, digest, certificate, results) VALUES (?, ?, ?, ?)');
   const putTx = db.prepare('INSERT OR IGNORE INTO tx_index (prefix, height, idx) VALUES (?, ?, ?)');
   const putProposal = db.prepare('INSERT OR IGNORE INTO proposals (digest, height, block) VALUES (?, ?, ?)');
-  const pruneProposals = db.prepare('DELETE FROM proposals WHERE height <= ? AND digest NOT IN (SELECT value FROM json_each(?))');
+  const pruneProposals = db.prepare(
+    'DELETE FROM proposals WHERE height <= ? AND digest NOT IN (SELECT value FROM json_each(?)) AND NOT EXISTS (SELECT 1 FROM blocks WHERE blocks.digest = proposals.digest)',
+  );
   const selectProposal = db.prepare('SELECT block FROM proposals WHERE digest = ?').pluck();
   const selectProtocol = db.prepare('SELECT state FROM protocol WHERE id = 1');
   const selectSnapshot = db.prepare('SELECT seq, root, state FROM snapshot WHERE id = 1');
-  const selectBlock = db.prepare('SELECT height, block, certificate FROM blocks WHERE height = ?');
-  const selectBlocks = db.prepare('SELECT height, block, certificate FROM blocks WHERE height BETWEEN ? AND ? ORDER BY height');
+  const selectBlock = db.prepare('SELECT b.height, p.block, b.certificate FROM blocks b JOIN proposals p ON p.digest = b.digest WHERE b.height = ?');
+  const selectBlocks = db.prepare(
+    'SELECT b.height, p.block, b.certificate FROM blocks b JOIN proposals p ON p.digest = b.digest WHERE b.height BETWEEN ? AND ? ORDER BY b.height',
+  );
   const selectResults = db.prepare('SELECT results FROM blocks WHERE height = ?').pluck();
   const selectRecent = db.prepare('SELECT results FROM blocks ORDER BY height DESC').pluck();
   const selectCandidates = db.prepare('SELECT height, idx FROM tx_index WHERE prefix = ? ORDER BY height, idx');
@@ -134,7 +144,7 @@ export function createReplicaStore(db: SqliteDatabase): ReplicaStore {
     putProtocol.run(batch.protocol);
     for (const block of batch.blocks) {
       // A block is final once certified: writing it again (after a restart) keeps the first copy.
-      if (putBlock.run(block.height, block.block, block.certificate, encodeResults(block.results)).changes === 0) continue;
+      if (putBlock.run(block.height, block.digest, block.certificate, encodeResults(block.results)).changes === 0) continue;
       block.results.forEach(({ hash }, index) => putTx.run(prefixOf(hash), block.height, index));
     }
     if (batch.snapshot !== null) putSnapshot.run(batch.snapshot.seq, batch.snapshot.root, batch.snapshot.state);

@@ -2,7 +2,8 @@
 // find exactly the transactions stored (also when two hashes share the
 // index's 48-bit key), a re-executed transaction is found where it
 // succeeded, results and recent hashes come back in order, a block written
-// twice keeps its first copy, everything survives reopening, and a data
+// twice keeps its first copy, an executed block's bytes (its proposal) are
+// never pruned, everything survives reopening, and a data
 // directory of another schema version is refused.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -41,11 +42,11 @@ function hash(prefix: string, seed: number): string {
   return prefix + seed.toString(16).padStart(52, '0');
 }
 
-function batchOf(blocks: { height: number; results: { hash: string; code: string }[] }[]): PersistBatch {
+function batchOf(blocks: { height: number; results: { hash: string; code: string }[] }[], digestOf = (height: number) => `digest-${height}`): PersistBatch {
   return {
     protocol: Uint8Array.of(blocks.length),
-    proposals: [],
-    blocks: blocks.map(({ height, results }) => ({ height, block: Uint8Array.of(height), certificate: Uint8Array.of(0, height), results })),
+    proposals: blocks.map(({ height }) => ({ digest: digestOf(height), height, block: Uint8Array.of(height) })),
+    blocks: blocks.map(({ height, results }) => ({ height, digest: digestOf(height), certificate: Uint8Array.of(0, height), results })),
     snapshot: null,
     prune: null,
   };
@@ -101,7 +102,7 @@ describe('replica store', () => {
     expect(store.recentTxHashes(0)).toEqual([]);
 
     // A block written again (a restart re-executes it) keeps its first copy and index.
-    store.persist(batchOf([{ height: 3, results: [{ hash: hash('999999999999', 1), code: 'OK' }] }]));
+    store.persist(batchOf([{ height: 3, results: [{ hash: hash('999999999999', 1), code: 'OK' }] }], (height) => `other-${height}`));
     expect(store.getBlock(3)).toEqual({ height: 3, block: Buffer.of(3), certificate: Buffer.of(0, 3) });
     expect(store.getTx(hash('999999999999', 1))).toBeNull();
 
@@ -110,6 +111,23 @@ describe('replica store', () => {
     expect(reopened.recentTxHashes(100)).toEqual(newestFirst);
     expect(reopened.getTx(blocks[1]!.results[4]!.hash)).toEqual({ ...blocks[1]!.results[4]!, height: 2, index: 4 });
     expect(reopened.getBlocks(1, 3).map((block) => block.height)).toEqual([1, 2, 3]);
+  });
+
+  it('stores an executed block once, as its proposal, and never prunes it', () => {
+    const store = open(freshDir());
+    const proposal = (digest: string, height: number) => ({ digest, height, block: Uint8Array.of(height, 7) });
+    store.persist({ ...batchOf([]), proposals: [proposal('a1', 1), proposal('b1', 1), proposal('a2', 2), proposal('a3', 3)] });
+    store.persist({ ...batchOf([]), blocks: [{ height: 1, digest: 'a1', certificate: Uint8Array.of(1), results: [] }] });
+    store.persist({ ...batchOf([]), prune: { belowOrAt: 2, keep: ['a2'] } });
+    expect(store.getBlock(1)).toEqual({ height: 1, block: Buffer.of(1, 7), certificate: Buffer.of(1) });
+    expect(store.loadProposal('a1')).toEqual(Buffer.of(1, 7)); // executed: kept
+    expect(store.loadProposal('b1')).toBeNull(); // the losing proposal at height 1: pruned
+    expect(store.loadProposal('a2')).toEqual(Buffer.of(2, 7)); // still referenced: kept
+    expect(store.loadProposal('a3')).toEqual(Buffer.of(3, 7)); // above the prune height
+    // An executed block whose proposal was never stored is refused, and nothing of its batch is written.
+    expect(() => store.persist({ ...batchOf([]), protocol: Uint8Array.of(9), blocks: [{ height: 2, digest: 'missing', certificate: Uint8Array.of(2), results: [] }] })).toThrow();
+    expect(store.getBlock(2)).toBeNull();
+    expect(store.loadProtocol()).toEqual(Buffer.of(0));
   });
 
   it('refuses a malformed hash without writing anything', () => {
