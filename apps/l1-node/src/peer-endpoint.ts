@@ -35,7 +35,7 @@ export function acceptPeerEnvelope(node: ReplicaNode, body: string, mac: string)
     return refused('UNAUTHORIZED_PEER', 'envelope is not authenticated by a replica of the genesis set');
   }
   node.transport.heardFrom(envelope.from, Date.now());
-  for (const message of parsePeerMessages(envelope.messages)) node.enqueue({ type: 'message', from: envelope.from, message });
+  for (const message of parsePeerMessages(envelope.messages)) node.receive(envelope.from, message);
   return { status: 204 };
 }
 

@@ -4,6 +4,7 @@
 import { MAX_BLOCK_TXS, isWellFormedTx, type SignedTx } from '@wedge/ledger';
 import type { Message } from '@wedge/consensus';
 import { z } from 'zod';
+import type { RelayMessage } from './compact-relay.ts';
 
 const MAX_REPLICAS = 64;
 const MAX_WINDOW = 4_096;
@@ -13,6 +14,12 @@ const height = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 const replica = z.number().int().min(0).max(MAX_REPLICAS - 1);
 const signature = z.string().regex(/^[0-9a-f]{2,512}$/);
 const tx = z.custom<SignedTx>((value) => isWellFormedTx(value), { message: 'malformed transaction' });
+const HASH = /^[0-9a-f]{64}$/;
+/** Up to a block's worth of transaction hashes (checked in one loop: a proposal carries hundreds). */
+const txHashes = z.custom<string[]>(
+  (value) => Array.isArray(value) && value.length <= MAX_BLOCK_TXS && value.every((item) => typeof item === 'string' && HASH.test(item)),
+  { message: 'not a list of transaction hashes' },
+);
 const block = z.strictObject({ height, txs: z.array(tx).max(MAX_BLOCK_TXS) });
 
 const vote = <T extends string>(type: T) =>
@@ -69,7 +76,14 @@ export const peerMessage = z.discriminatedUnion('type', [
   stateReply,
   z.strictObject({ type: z.literal('request'), tx }),
   z.strictObject({ type: z.literal('new-view-request'), view: height }),
+  // Relay (compact-relay.ts): below the core, between two replica shells.
+  z.strictObject({ type: z.literal('compact-pre-prepare'), prePrepare, height, hashes: txHashes }),
+  z.strictObject({ type: z.literal('fetch-txs'), hashes: txHashes }),
+  z.strictObject({ type: z.literal('txs'), txs: z.array(tx).max(MAX_BLOCK_TXS) }),
 ]);
+
+/** What replicas send each other: consensus messages and relay messages. */
+export type WireMessage = Message<SignedTx> | RelayMessage;
 
 export const MAX_ENVELOPE_MESSAGES = 2_048;
 
@@ -79,11 +93,11 @@ export const peerEnvelope = z.strictObject({
 });
 
 /** Valid messages of an envelope; malformed ones are dropped one by one (a Byzantine peer gains nothing). */
-export function parsePeerMessages(messages: readonly unknown[]): Message<SignedTx>[] {
-  const valid: Message<SignedTx>[] = [];
+export function parsePeerMessages(messages: readonly unknown[]): WireMessage[] {
+  const valid: WireMessage[] = [];
   for (const message of messages) {
     const parsed = peerMessage.safeParse(message);
-    if (parsed.success) valid.push(parsed.data as Message<SignedTx>);
+    if (parsed.success) valid.push(parsed.data as WireMessage);
   }
   return valid;
 }

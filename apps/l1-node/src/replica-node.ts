@@ -16,6 +16,7 @@ import {
   type ConsensusConfig,
   type ConsensusEffect,
   type ConsensusEvent,
+  type Message,
   type ReplicaContext,
   type ReplicaState,
   type TimerName,
@@ -31,7 +32,9 @@ import {
   type TxResult,
 } from '@wedge/ledger';
 import { createReplicaStore, openDatabase, type PersistBatch, type ReplicaStore } from '@wedge/store';
+import { CompactRelay, type RelayMessage } from './compact-relay.ts';
 import { derivePeerKeys, type PeerKeys } from './peer-auth.ts';
+import type { WireMessage } from './peer-schema.ts';
 import { ProtocolCodec } from './protocol-codec.ts';
 import { PeerTransport } from './transport.ts';
 import { TxInterner } from './tx-interner.ts';
@@ -52,6 +55,8 @@ export type ReplicaNodeOptions = {
 type State = ReplicaState<SignedTx, LedgerState>;
 type Effect = ConsensusEffect<SignedTx>;
 type Event = ConsensusEvent<SignedTx>;
+/** What the inbox holds: the core's events, and relay messages from peers (handled by the shell, in order with the rest). */
+type InboxEvent = Event | { readonly type: 'relay'; readonly from: number; readonly message: RelayMessage };
 
 /** Most events handled per persisted batch. */
 const MAX_BATCH_EVENTS = 2_000;
@@ -67,7 +72,7 @@ export class ReplicaNode {
   readonly peerKeys: PeerKeys;
   private state: State;
   private readonly store: ReplicaStore;
-  private readonly inbox: Event[] = [];
+  private readonly inbox: InboxEvent[] = [];
   private drainScheduled = false;
   private stopped = false;
   private readonly timers = new Map<TimerName, NodeJS.Timeout>();
@@ -77,6 +82,7 @@ export class ReplicaNode {
   private readonly commitListeners = new Set<CommitListener>();
   private readonly codec: ProtocolCodec;
   private readonly txs = new TxInterner();
+  readonly relay: CompactRelay;
   readonly stats = { batches: 0, events: 0, persistMs: 0 };
 
   constructor(readonly options: ReplicaNodeOptions) {
@@ -94,6 +100,7 @@ export class ReplicaNode {
     this.peerKeys = derivePeerKeys(options.chainId, options.id, options.secretKey, publicKeys);
     this.transport = new PeerTransport(options.id, options.replicaUrls.map((url, id) => ({ id, url })), this.peerKeys);
     this.codec = new ProtocolCodec(options.chainId, this.ctx.app);
+    this.relay = new CompactRelay(this.ctx.app.txHash, (hash) => this.state.pending.get(hash));
     this.state = this.recover();
     this.persistedStableSeq = this.state.stable.seq;
   }
@@ -137,6 +144,17 @@ export class ReplicaNode {
     this.scheduleDrain();
   }
 
+  /** A message from peer `from`, already validated (peer-schema.ts). */
+  receive(from: number, message: WireMessage): void {
+    if (message.type === 'compact-pre-prepare' || message.type === 'fetch-txs' || message.type === 'txs') {
+      if (this.stopped) return;
+      this.inbox.push({ type: 'relay', from, message });
+      this.scheduleDrain();
+      return;
+    }
+    this.enqueue({ type: 'message', from, message });
+  }
+
   /** The event with its transactions replaced by equal ones met before (see TxInterner). */
   private interned(event: Event): Event {
     if (event.type === 'request') return { type: 'request', tx: this.txs.intern(event.tx) };
@@ -170,9 +188,21 @@ export class ReplicaNode {
     if (this.stopped) return;
     const events = this.inbox.splice(0, MAX_BATCH_EVENTS);
     const effects: Effect[] = [];
+    const relaySends: { to: number; message: RelayMessage }[] = [];
     // A failed assertion throws out of here and crashes the process: a bug or
     // a divergence must never be papered over.
-    for (const event of events) effects.push(...step(this.ctx, this.state, event).effects);
+    for (const event of events) {
+      if (event.type !== 'relay') {
+        effects.push(...step(this.ctx, this.state, event).effects);
+        continue;
+      }
+      // Relay messages are handled here, between the core's steps, so a
+      // compact proposal is expanded against a mempool that holds every
+      // request that arrived before it.
+      for (const ready of this.relayed(event.from, event.message, relaySends)) {
+        effects.push(...step(this.ctx, this.state, { type: 'message', from: ready.from, message: ready.message }).effects);
+      }
+    }
     const started = performance.now();
     const batch = this.batchFor(effects);
     // A batch of requests alone (at a backup) changes only the mempool, which
@@ -193,7 +223,27 @@ export class ReplicaNode {
     this.stats.batches += 1;
     this.stats.events += events.length;
     for (const effect of effects) this.perform(effect);
+    for (const { to, message } of relaySends) this.transport.send(to, message);
     if (this.inbox.length > 0) this.scheduleDrain();
+  }
+
+  /** Handles a relay message; returns the proposals it completes. Replies go to `sends` (they reveal nothing unpersisted). */
+  private relayed(from: number, message: RelayMessage, sends: { to: number; message: RelayMessage }[]): { from: number; message: Message<SignedTx> }[] {
+    switch (message.type) {
+      case 'compact-pre-prepare': {
+        const expansion = this.relay.expand(from, message);
+        if (expansion.kind === 'ready') return [{ from, message: expansion.message }];
+        sends.push({ to: from, message: { type: 'fetch-txs', hashes: expansion.hashes } });
+        return [];
+      }
+      case 'fetch-txs': {
+        const txs = this.relay.serve(message.hashes);
+        if (txs.length > 0) sends.push({ to: from, message: { type: 'txs', txs } });
+        return [];
+      }
+      case 'txs':
+        return this.relay.received(from, this.txs.internAll(message.txs));
+    }
   }
 
   private batchFor(effects: readonly Effect[]): PersistBatch {
@@ -231,9 +281,9 @@ export class ReplicaNode {
   private perform(effect: Effect): void {
     switch (effect.type) {
       case 'send':
-        return this.transport.send(effect.to, effect.message);
+        return this.transport.send(effect.to, this.onWire(effect.message));
       case 'broadcast':
-        return this.transport.broadcast(effect.message);
+        return this.transport.broadcast(this.onWire(effect.message));
       case 'set-timer': {
         const existing = this.timers.get(effect.timer);
         if (existing !== undefined) clearTimeout(existing);
@@ -258,6 +308,11 @@ export class ReplicaNode {
       default:
         return;
     }
+  }
+
+  /** A proposal goes out compact (compact-relay.ts); everything else as the core made it. */
+  private onWire(message: Message<SignedTx>): WireMessage {
+    return message.type === 'pre-prepare-block' ? this.relay.compact(message) : message;
   }
 
   // ----------------------------------------------------------------- recovery

@@ -8,8 +8,7 @@
 // A message is serialized once, however many peers it goes to: a broadcast
 // proposal carries a whole block, and its JSON would otherwise be built n-1
 // times.
-import type { Message } from '@wedge/consensus';
-import type { SignedTx } from '@wedge/ledger';
+import type { WireMessage } from './peer-schema.ts';
 import { macOf, type PeerKeys } from './peer-auth.ts';
 import { createPeerPost, type PeerPost } from './peer-post.ts';
 import { stringifyTagged } from './tagged-json.ts';
@@ -25,7 +24,7 @@ type PeerLink = {
   readonly id: number;
   readonly url: string;
   readonly http: PeerPost;
-  queue: Message<SignedTx>[];
+  queue: WireMessage[];
   sending: boolean;
   backoffMs: number;
   retryTimer: NodeJS.Timeout | null;
@@ -39,7 +38,7 @@ export type PeerReachability = { id: number; url: string; reachable: boolean; la
 
 export class PeerTransport {
   private readonly links = new Map<number, PeerLink>();
-  private readonly json = new WeakMap<Message<SignedTx>, string>();
+  private readonly json = new WeakMap<WireMessage, string>();
   private closed = false;
 
   constructor(
@@ -66,7 +65,7 @@ export class PeerTransport {
     }
   }
 
-  send(to: number, message: Message<SignedTx>): void {
+  send(to: number, message: WireMessage): void {
     const link = this.links.get(to);
     if (link === undefined || this.closed) return;
     link.queue.push(message);
@@ -77,7 +76,7 @@ export class PeerTransport {
     this.scheduleFlush(link);
   }
 
-  broadcast(message: Message<SignedTx>): void {
+  broadcast(message: WireMessage): void {
     for (const id of this.links.keys()) this.send(id, message);
   }
 
@@ -113,7 +112,7 @@ export class PeerTransport {
   }
 
   /** JSON of one message, built once per message object and shared by every link it goes to. */
-  private serialized(message: Message<SignedTx>): string {
+  private serialized(message: WireMessage): string {
     let json = this.json.get(message);
     if (json === undefined) {
       json = stringifyTagged(message);
