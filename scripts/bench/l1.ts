@@ -463,10 +463,26 @@ export async function runL1Network(
     started = performance.now();
     await network.stopAll();
     progress(`${tag}: replicas stopped (${((performance.now() - started) / 1000).toFixed(1)} s)`);
+    progress(`${tag}:   ${relaySummary(network.replicas.map((replica) => replica.log.join('')))}`);
     return { result, details };
   } finally {
     await network.destroy();
   }
+}
+
+/** What the replicas' compact relay did, from the stats each prints when it stops (apps/l1-node main.ts). */
+function relaySummary(logs: readonly string[]): string {
+  const total = { compacted: 0, expanded: 0, parked: 0, fetchedTxs: 0 };
+  for (const log of logs) {
+    const line = log.split('\n').find((text) => text.includes('"event":"stopping"'));
+    if (line === undefined) return 'relay: a replica did not report its stats';
+    const relay = (JSON.parse(line) as { relay: typeof total }).relay;
+    for (const key of Object.keys(total) as (keyof typeof total)[]) total[key] += relay[key];
+  }
+  return (
+    `relay: ${total.compacted} proposals sent compact, ${total.expanded} rebuilt by backups, ` +
+    `${total.parked} of them waited for ${total.fetchedTxs} fetched transactions`
+  );
 }
 
 /**

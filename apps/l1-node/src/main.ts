@@ -63,6 +63,7 @@ function main(): void {
   });
   server.keepAliveTimeout = 30_000;
   const shutdown = () => {
+    process.stdout.write(`${JSON.stringify({ event: 'stopping', replica: id, batches: node.stats, relay: node.relay.stats })}\n`);
     server.close();
     server.closeAllConnections();
     node.stop();
