@@ -16,6 +16,7 @@
 // so share signatures). Containers nest at most MAX_NESTING deep.
 
 export type Canonical =
+  | PreEncoded
   | null
   | boolean
   | number
@@ -39,11 +40,14 @@ const TWO_POW_32 = 2 ** 32;
 // hex ids and signatures, keys — byte by byte without a TextEncoder.
 class Writer {
   private buffer: Buffer;
+  /** The same memory as `buffer`, as a plain Uint8Array: copies and views of it are plain and cheap. */
+  private bytes: Uint8Array;
   private view: DataView;
   length = 0;
 
   constructor(initialBytes: number) {
     this.buffer = Buffer.allocUnsafe(initialBytes);
+    this.bytes = new Uint8Array(this.buffer.buffer, this.buffer.byteOffset, this.buffer.byteLength);
     this.view = new DataView(this.buffer.buffer, this.buffer.byteOffset, this.buffer.byteLength);
   }
 
@@ -64,6 +68,7 @@ class Writer {
     const next = Buffer.allocUnsafe(size);
     this.buffer.copy(next, 0, 0, this.length);
     this.buffer = next;
+    this.bytes = new Uint8Array(next.buffer, next.byteOffset, next.byteLength);
     this.view = new DataView(next.buffer, next.byteOffset, next.byteLength);
   }
 
@@ -137,8 +142,14 @@ class Writer {
     this.length += count;
   }
 
+  /** A copy of what was written. */
   result(): Uint8Array {
-    return new Uint8Array(this.buffer.subarray(0, this.length));
+    return this.bytes.slice(0, this.length);
+  }
+
+  /** What was written, in place: valid until the writer is used again. */
+  written(): Uint8Array {
+    return this.bytes.subarray(0, this.length);
   }
 }
 
@@ -170,6 +181,7 @@ function writeValue(writer: Writer, value: Canonical, depth: number): void {
     default:
       throw new TypeError(`canonical encoding: unsupported type ${typeof value}`);
   }
+  if (value instanceof PreEncoded) return writer.raw(value.bytes);
   if (value instanceof Uint8Array) {
     writer.byte(0x06);
     writer.u32(value.length);
@@ -202,6 +214,16 @@ function writeValue(writer: Writer, value: Canonical, depth: number): void {
   }
 }
 
+/**
+ * A value given by its canonical encoding, written as those bytes: for a
+ * caller that encoded a part already (a transaction's body, encoded for its
+ * signatures, inside the transaction's id). The bytes must be exactly
+ * `encodeCanonical` of some value; the encoder cannot check that.
+ */
+export class PreEncoded {
+  constructor(readonly bytes: Uint8Array) {}
+}
+
 // One writer serves every call. A value's getter could call back into the
 // encoder while it writes; such a nested call gets a writer of its own. A
 // writer grown past SHARED_KEEP_BYTES by a large value (a ledger snapshot)
@@ -212,16 +234,21 @@ let shared = new Writer(SHARED_INITIAL_BYTES);
 let sharedBusy = false;
 
 function encodeWith(write: (writer: Writer) => void): Uint8Array {
+  return useEncoding(write, (bytes) => bytes.slice());
+}
+
+/** Writes with the shared writer (or a fresh one when it is busy) and hands `use` the bytes in place. */
+function useEncoding<T>(write: (writer: Writer) => void, use: (bytes: Uint8Array) => T): T {
   if (sharedBusy) {
     const own = new Writer(256);
     write(own);
-    return own.result();
+    return use(own.written());
   }
   sharedBusy = true;
   try {
     shared.reset();
     write(shared);
-    return shared.result();
+    return use(shared.written());
   } finally {
     sharedBusy = false;
     if (shared.capacity > SHARED_KEEP_BYTES) shared = new Writer(SHARED_INITIAL_BYTES);
@@ -234,9 +261,17 @@ export function encodeCanonical(value: Canonical): Uint8Array {
 
 /** `utf8(tag) || 0x00 || encodeCanonical(value)` in one pass: the preimage of a domain-tagged object (hash.ts). */
 export function encodeCanonicalTagged(tag: string, value: Canonical): Uint8Array {
-  return encodeWith((writer) => {
+  return useTaggedEncoding(tag, value, (bytes) => bytes.slice());
+}
+
+/**
+ * Hands `use` the bytes of `encodeCanonicalTagged(tag, value)` without
+ * copying them: they are valid only during the call (a hash reads them once).
+ */
+export function useTaggedEncoding<T>(tag: string, value: Canonical, use: (bytes: Uint8Array) => T): T {
+  return useEncoding((writer) => {
     writer.tag(tag);
     writer.byte(0x00);
     writeValue(writer, value, 0);
-  });
+  }, use);
 }

@@ -10,7 +10,7 @@
 // against 1.3 µs.
 import { hash as oneShotHash } from 'node:crypto';
 import { toHex } from '@wedge/common';
-import { encodeCanonicalTagged, type Canonical } from './encoding.ts';
+import { encodeCanonicalTagged, useTaggedEncoding, type Canonical } from './encoding.ts';
 
 const CHAIN_ID_PATTERN = /^[a-z0-9][a-z0-9-]{0,62}$/;
 const KIND_PATTERN = /^[a-z][a-z0-9.-]{0,62}$/;
@@ -59,22 +59,9 @@ export function taggedPreimage(tag: string, object: Canonical): Uint8Array {
 }
 
 export function hashTagged(tag: string, object: Canonical): Uint8Array {
-  return sha256(taggedPreimage(tag, object));
+  return useTaggedEncoding(tag, object, sha256);
 }
 
 export function hashTaggedHex(tag: string, object: Canonical): string {
-  return sha256Hex(taggedPreimage(tag, object));
-}
-
-/** sha256 of the concatenation of `parts`, as hex. */
-export function sha256HexOfParts(parts: readonly Uint8Array[]): string {
-  let length = 0;
-  for (const part of parts) length += part.length;
-  const joined = Buffer.allocUnsafe(length);
-  let offset = 0;
-  for (const part of parts) {
-    joined.set(part, offset);
-    offset += part.length;
-  }
-  return sha256Hex(joined);
+  return useTaggedEncoding(tag, object, sha256Hex);
 }

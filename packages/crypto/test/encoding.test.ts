@@ -8,7 +8,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { concatBytes, equalBytes, fromHex, toHex, utf8 } from '@wedge/common';
-import { encodeCanonical, encodeCanonicalTagged, type Canonical } from '../src/index.ts';
+import { PreEncoded, encodeCanonical, encodeCanonicalTagged, hashTaggedHex, sha256, useTaggedEncoding, type Canonical } from '../src/index.ts';
 
 // ---------------------------------------------------------------------------
 // Generators and helpers
@@ -384,5 +384,24 @@ describe('the encoder\'s shared buffer', () => {
       expect(hex(7)).toBe('030000000000000007');
       expect(decodeCanonical(encodeCanonical({ after: [big.slice(0, 10), -3] }))).toEqual({ after: ['xxxxxxxxxx', -3] });
     }
+  });
+
+  it('writes a pre-encoded part as the bytes of the value it encodes, anywhere in a value', () => {
+    fc.assert(
+      fc.property(canonicalValue, canonicalValue, (part, other) => {
+        const direct = encodeCanonical({ part, list: [other, part] });
+        const pre = new PreEncoded(encodeCanonical(part));
+        expect(toHex(encodeCanonical({ part: pre, list: [other, pre] }))).toBe(toHex(direct));
+        expect(hashTaggedHex('wedge/t/x', { part: pre })).toBe(toHex(sha256(encodeCanonicalTagged('wedge/t/x', { part }))));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('lends the tagged encoding in place, and a copy made from it outlives the next call', () => {
+    const first = useTaggedEncoding('wedge/t/x', { n: 1 }, (bytes) => bytes.slice());
+    const expected = toHex(encodeCanonicalTagged('wedge/t/x', { n: 1 }));
+    useTaggedEncoding('wedge/t/x', { n: 2, filler: 'y'.repeat(100) }, () => undefined);
+    expect(toHex(first)).toBe(expected);
   });
 });

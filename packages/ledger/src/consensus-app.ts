@@ -29,7 +29,7 @@ export type LedgerConsensusApp = {
 const CACHE_LIMIT = 100_000;
 
 /** What a replica works out once per transaction object (forgotten with the object). */
-type TxFacts = { wellFormed?: boolean; preimage?: Uint8Array; hash?: string };
+type TxFacts = { wellFormed: boolean | undefined; preimage: Uint8Array | undefined; hash: string | undefined; code: LedgerErrorCode | null | undefined };
 
 export function createLedgerApp(scheme: SignatureScheme, chainId: string): LedgerConsensusApp {
   // Each replica checks a transaction once: its static check (the signatures
@@ -43,7 +43,8 @@ export function createLedgerApp(scheme: SignatureScheme, chainId: string): Ledge
   const factsOf = (tx: SignedTx): TxFacts => {
     let known = facts.get(tx);
     if (known === undefined) {
-      known = {};
+      // All fields from the start, so every record has one shape.
+      known = { wellFormed: undefined, preimage: undefined, hash: undefined, code: undefined };
       facts.set(tx, known);
     }
     return known;
@@ -62,12 +63,16 @@ export function createLedgerApp(scheme: SignatureScheme, chainId: string): Ledge
   };
   const checked = new Map<string, LedgerErrorCode | null>();
   const checkTx = (tx: SignedTx): LedgerErrorCode | null => {
-    const hash = hashOf(tx);
-    const cached = checked.get(hash);
-    if (cached !== undefined) return cached;
-    const code = checkTxStatic(scheme, chainId, tx, preimageOf);
-    if (checked.size >= CACHE_LIMIT) checked.clear();
-    checked.set(hash, code);
+    const known = factsOf(tx);
+    if (known.code !== undefined) return known.code;
+    const hash = (known.hash ??= txHashFromPreimage(tx, (known.preimage ??= signedTxPreimage(tx))));
+    let code = checked.get(hash);
+    if (code === undefined) {
+      code = checkTxStatic(scheme, chainId, tx, preimageOf);
+      if (checked.size >= CACHE_LIMIT) checked.clear();
+      checked.set(hash, code);
+    }
+    known.code = code;
     return code;
   };
   // Execution asks for every transaction's id and static check again; a

@@ -4,7 +4,7 @@
 // in member order (the sender, a member, is among them); for every other type
 // exactly one signature, by the key whose address is `from`.
 import { assert, fromHex, toHex } from '@wedge/common';
-import { addressOf, encodeCanonical, sha256HexOfParts, taggedPreimage, type KeyPair, type SignatureScheme } from '@wedge/crypto';
+import { PreEncoded, addressOf, hashTaggedHex, taggedPreimage, type KeyPair, type SignatureScheme } from '@wedge/crypto';
 import { canonicalTxBody } from './encoding.ts';
 import { LedgerError, type LedgerErrorCode } from './errors.ts';
 import { MAX_CHANNEL_MEMBERS } from './limits.ts';
@@ -55,30 +55,24 @@ export function signedTxPreimage(tx: SignedTx): Uint8Array {
   }
 }
 
-const asciiBytes = (text: string): Buffer => Buffer.from(text, 'latin1');
-/** The canonical encoding's head of a two-key object (type 0x08, count 2), and its two keys as encoded strings. */
-const SIGNED_TX_HEAD = Uint8Array.of(0x00, 0x08, 0, 0, 0, 2);
-const BODY_KEY = Buffer.concat([Uint8Array.of(0, 0, 0, 4), asciiBytes('body')]);
-const SIGNATURES_KEY = Buffer.concat([Uint8Array.of(0, 0, 0, 10), asciiBytes('signatures')]);
-
 /**
  * `txHash(tx)` from the body's signing preimage, which a verifier has built
- * anyway: the canonical encoding of `{ body, signatures }` is the object head,
- * then the keys in order, each followed by its value's encoding — and the
- * body's encoding is the preimage after its tag. So the body is encoded once
- * for both the signatures and the id. (tx-signing.test.ts holds this to the
+ * anyway: the body's canonical encoding is the preimage after its tag, and it
+ * goes into the id's encoding as those bytes, so the body is encoded once for
+ * both the signatures and the id. (static-check.test.ts holds this to the
  * definition above on every kind of transaction.)
  */
 export function txHashFromPreimage(tx: SignedTx, preimage: Uint8Array): string {
   const { chainId } = tx.body;
-  let signatures: Uint8Array;
+  const body = new PreEncoded(preimage.subarray(txTag(chainId).length + 1));
   try {
-    signatures = encodeCanonical(tx.signatures.map((entry) => ({ publicKey: entry.publicKey, signature: entry.signature })));
+    return hashTaggedHex(txIdTag(chainId), {
+      body,
+      signatures: tx.signatures.map((entry) => ({ publicKey: entry.publicKey, signature: entry.signature })),
+    });
   } catch (cause) {
     throw unencodable(cause);
   }
-  const bodyBytes = preimage.subarray(Buffer.byteLength(txTag(chainId)) + 1);
-  return sha256HexOfParts([asciiBytes(txIdTag(chainId)), SIGNED_TX_HEAD, BODY_KEY, bodyBytes, SIGNATURES_KEY, signatures]);
 }
 
 /** The keys that must sign `body`, in order, or null when they follow from the signatures (single sender). */
