@@ -1,7 +1,7 @@
 // The shell around one PBFT replica core: an inbox of events, drained in
 // batches; each batch's steps are persisted in one SQLite transaction before
 // any of its effects (messages, timers, replies) are carried out — "persist,
-// then act". Recovery rebuilds the core's state from the protocol blob, the
+// then act". Recovery rebuilds the core's state from the protocol parts, the
 // last stable snapshot and the executed blocks after it.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -213,6 +213,8 @@ export class ReplicaNode {
       batch.blocks.length === 0 &&
       batch.snapshot === null &&
       batch.prune === null &&
+      batch.protocolParts.put.length === 0 &&
+      batch.protocolParts.removed.length === 0 &&
       this.persistedProtocol !== null &&
       Buffer.from(batch.protocol.buffer, batch.protocol.byteOffset, batch.protocol.byteLength).equals(this.persistedProtocol);
     if (!unchanged) {
@@ -253,8 +255,8 @@ export class ReplicaNode {
     // refers to (stored once by digest).
     const fresh = new Map<string, { height: number; bytes: Uint8Array }>();
     const referenced = new Set<string>();
-    const state = this.codec.encode(this.state, fresh, referenced);
-    const protocol = serialize({ genesisHash: this.options.genesisHash, state } satisfies ProtocolBlob);
+    const { core, put, removed } = this.codec.encode(this.state, fresh, referenced);
+    const protocol = serialize({ genesisHash: this.options.genesisHash, state: core } satisfies ProtocolBlob);
     // An executed block's bytes are its proposal's (stored once, by digest);
     // a block that arrived by state transfer is stored with it.
     const blocks: PersistBatch['blocks'][number][] = [];
@@ -275,7 +277,7 @@ export class ReplicaNode {
     }
     const prune = snapshot === null ? null : { belowOrAt: snapshot.seq, keep: [...referenced] };
     if (prune !== null) this.codec.pruned(referenced);
-    return { protocol, proposals, blocks, snapshot, prune };
+    return { protocol, protocolParts: { put, removed }, proposals, blocks, snapshot, prune };
   }
 
   private perform(effect: Effect): void {
@@ -318,14 +320,14 @@ export class ReplicaNode {
   // ----------------------------------------------------------------- recovery
 
   private recover(): State {
-    const blob = this.store.loadProtocol();
+    const stored = this.store.loadProtocol();
     const genesisLedger = createLedger(this.options.ledgerGenesis);
-    if (blob === null) return createReplicaState(this.ctx, genesisLedger);
-    const { genesisHash, state: encoded } = deserialize(blob) as ProtocolBlob;
+    if (stored === null) return createReplicaState(this.ctx, genesisLedger);
+    const { genesisHash, state: encoded } = deserialize(stored.core) as ProtocolBlob;
     if (genesisHash !== this.options.genesisHash) {
       throw new Error(`data directory ${this.options.dataDir} belongs to genesis ${genesisHash}, not ${this.options.genesisHash}`);
     }
-    const state = this.codec.decode(encoded, (digest) => this.store.loadProposal(digest));
+    const state = this.codec.decode(encoded, stored.parts, (digest) => this.store.loadProposal(digest));
     const snapshot = this.store.loadSnapshot();
     let app: LedgerState;
     if (snapshot === null) {

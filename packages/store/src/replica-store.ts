@@ -17,7 +17,10 @@ export type StoredSnapshot = { seq: number; root: string; state: Uint8Array };
 export type StoredProposal = { digest: string; height: number; block: Uint8Array };
 
 export type PersistBatch = {
+  /** The protocol state's core part, written whole. */
   protocol: Uint8Array;
+  /** The protocol state's other parts, by key: those that changed, and those gone. */
+  protocolParts: { put: readonly { key: string; bytes: Uint8Array }[]; removed: readonly string[] };
   /** Proposed blocks the protocol state refers to by digest, written once. */
   proposals: readonly StoredProposal[];
   /** Executed blocks with their transactions' hashes (64 hex) and result codes, in block order. */
@@ -29,7 +32,8 @@ export type PersistBatch = {
 
 export interface ReplicaStore {
   persist(batch: PersistBatch): void;
-  loadProtocol(): Uint8Array | null;
+  /** The protocol state's core part and all its other parts, or null before the first batch. */
+  loadProtocol(): { core: Uint8Array; parts: Map<string, Uint8Array> } | null;
   loadSnapshot(): StoredSnapshot | null;
   loadProposal(digest: string): Uint8Array | null;
   getBlock(height: number): StoredBlock | null;
@@ -47,9 +51,9 @@ export interface ReplicaStore {
  * Bumped when the tables change; a data directory of another version is
  * refused rather than misread. 2: a block's results in one row with the
  * block, its bytes stored once (as its proposal), and a compact transaction
- * index.
+ * index. 3: the protocol state in parts.
  */
-export const REPLICA_SCHEMA_VERSION = 2;
+export const REPLICA_SCHEMA_VERSION = 3;
 
 // A block's bytes are written once, as a proposal, when the replica first
 // holds it; an executed block refers to them by digest (a foreign key, so they
@@ -61,6 +65,7 @@ export const REPLICA_SCHEMA_VERSION = 2;
 // two transactions, so a lookup checks the full hash in the block's results.
 const SCHEMA = `
   CREATE TABLE protocol (id INTEGER PRIMARY KEY CHECK (id = 1), state BLOB NOT NULL);
+  CREATE TABLE protocol_parts (key TEXT PRIMARY KEY, bytes BLOB NOT NULL) WITHOUT ROWID;
   CREATE TABLE snapshot (id INTEGER PRIMARY KEY CHECK (id = 1), seq INTEGER NOT NULL, root TEXT NOT NULL, state BLOB NOT NULL);
   CREATE TABLE proposals (digest TEXT PRIMARY KEY, height INTEGER NOT NULL, block BLOB NOT NULL);
   CREATE TABLE blocks (height INTEGER PRIMARY KEY, digest TEXT NOT NULL REFERENCES proposals (digest), certificate BLOB NOT NULL, results BLOB NOT NULL);
@@ -130,6 +135,9 @@ export function createReplicaStore(db: SqliteDatabase): ReplicaStore {
   );
   const selectProposal = db.prepare('SELECT block FROM proposals WHERE digest = ?').pluck();
   const selectProtocol = db.prepare('SELECT state FROM protocol WHERE id = 1');
+  const putPart = db.prepare('INSERT INTO protocol_parts (key, bytes) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET bytes = excluded.bytes');
+  const deletePart = db.prepare('DELETE FROM protocol_parts WHERE key = ?');
+  const selectParts = db.prepare('SELECT key, bytes FROM protocol_parts ORDER BY key');
   const selectSnapshot = db.prepare('SELECT seq, root, state FROM snapshot WHERE id = 1');
   const selectBlock = db.prepare('SELECT b.height, p.block, b.certificate FROM blocks b JOIN proposals p ON p.digest = b.digest WHERE b.height = ?');
   const selectBlocks = db.prepare(
@@ -142,6 +150,8 @@ export function createReplicaStore(db: SqliteDatabase): ReplicaStore {
   const persist = db.transaction((batch: PersistBatch) => {
     for (const proposal of batch.proposals) putProposal.run(proposal.digest, proposal.height, proposal.block);
     putProtocol.run(batch.protocol);
+    for (const { key, bytes } of batch.protocolParts.put) putPart.run(key, bytes);
+    for (const key of batch.protocolParts.removed) deletePart.run(key);
     for (const block of batch.blocks) {
       // A block is final once certified: writing it again (after a restart) keeps the first copy.
       if (putBlock.run(block.height, block.digest, block.certificate, encodeResults(block.results)).changes === 0) continue;
@@ -159,7 +169,12 @@ export function createReplicaStore(db: SqliteDatabase): ReplicaStore {
 
   return {
     persist: (batch) => persist(batch),
-    loadProtocol: () => (selectProtocol.get() as { state: Buffer } | undefined)?.state ?? null,
+    loadProtocol: () => {
+      const core = (selectProtocol.get() as { state: Buffer } | undefined)?.state;
+      if (core === undefined) return null;
+      const parts = new Map((selectParts.all() as { key: string; bytes: Buffer }[]).map(({ key, bytes }) => [key, bytes as Uint8Array]));
+      return { core, parts };
+    },
     loadProposal: (digest) => (selectProposal.get(digest) as Buffer | undefined) ?? null,
     loadSnapshot: () => (selectSnapshot.get() as StoredSnapshot | undefined) ?? null,
     getBlock: (height) => {

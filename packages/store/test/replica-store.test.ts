@@ -3,7 +3,8 @@
 // index's 48-bit key), a re-executed transaction is found where it
 // succeeded, results and recent hashes come back in order, a block written
 // twice keeps its first copy, an executed block's bytes (its proposal) are
-// never pruned, everything survives reopening, and a data
+// never pruned, protocol parts are replaced and removed as asked, everything
+// survives reopening, and a data
 // directory of another schema version is refused.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -45,6 +46,7 @@ function hash(prefix: string, seed: number): string {
 function batchOf(blocks: { height: number; results: { hash: string; code: string }[] }[], digestOf = (height: number) => `digest-${height}`): PersistBatch {
   return {
     protocol: Uint8Array.of(blocks.length),
+    protocolParts: { put: [], removed: [] },
     proposals: blocks.map(({ height }) => ({ digest: digestOf(height), height, block: Uint8Array.of(height) })),
     blocks: blocks.map(({ height, results }) => ({ height, digest: digestOf(height), certificate: Uint8Array.of(0, height), results })),
     snapshot: null,
@@ -127,7 +129,23 @@ describe('replica store', () => {
     // An executed block whose proposal was never stored is refused, and nothing of its batch is written.
     expect(() => store.persist({ ...batchOf([]), protocol: Uint8Array.of(9), blocks: [{ height: 2, digest: 'missing', certificate: Uint8Array.of(2), results: [] }] })).toThrow();
     expect(store.getBlock(2)).toBeNull();
-    expect(store.loadProtocol()).toEqual(Buffer.of(0));
+    expect(store.loadProtocol()?.core).toEqual(Buffer.of(0));
+  });
+
+  it('keeps the protocol parts written, replaced and removed, across a reopen', () => {
+    const dir = freshDir();
+    const store = open(dir);
+    expect(store.loadProtocol()).toBeNull();
+    const parts = (put: [string, number][], removed: string[] = []) => ({ put: put.map(([key, byte]) => ({ key, bytes: Uint8Array.of(byte) })), removed });
+    store.persist({ ...batchOf([]), protocol: Uint8Array.of(1), protocolParts: parts([['slot/0:1', 1], ['slot/0:2', 2], ['prepared/1', 3]]) });
+    store.persist({ ...batchOf([]), protocol: Uint8Array.of(2), protocolParts: parts([['slot/0:2', 20]], ['slot/0:1', 'never-written']) });
+    store.close();
+    const loaded = open(dir).loadProtocol();
+    expect(loaded?.core).toEqual(Buffer.of(2));
+    expect([...loaded!.parts].map(([key, bytes]) => [key, [...bytes]])).toEqual([
+      ['prepared/1', [3]],
+      ['slot/0:2', [20]],
+    ]);
   });
 
   it('refuses a malformed hash without writing anything', () => {
