@@ -8,7 +8,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isHex } from '@wedge/common';
 import { httpStatusOf } from '@wedge/api';
 import { isValidMac } from './peer-auth.ts';
-import { parsePeerMessages, peerEnvelope } from './peer-schema.ts';
+import { peerEnvelope } from './peer-schema.ts';
 import type { ReplicaNode } from './replica-node.ts';
 import { parseTagged } from './tagged-json.ts';
 import { PEER_PATH } from './transport.ts';
@@ -35,7 +35,7 @@ export function acceptPeerEnvelope(node: ReplicaNode, body: string, mac: string)
     return refused('UNAUTHORIZED_PEER', 'envelope is not authenticated by a replica of the genesis set');
   }
   node.transport.heardFrom(envelope.from, Date.now());
-  for (const message of parsePeerMessages(envelope.messages)) node.receive(envelope.from, message);
+  for (const message of node.parsePeerMessages(envelope.messages)) node.receive(envelope.from, message);
   return { status: 204 };
 }
 

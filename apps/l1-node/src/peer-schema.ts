@@ -13,74 +13,83 @@ const hex = (length: number) => z.string().regex(new RegExp(`^[0-9a-f]{${length}
 const height = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 const replica = z.number().int().min(0).max(MAX_REPLICAS - 1);
 const signature = z.string().regex(/^[0-9a-f]{2,512}$/);
-const tx = z.custom<SignedTx>((value) => isWellFormedTx(value), { message: 'malformed transaction' });
 const HASH = /^[0-9a-f]{64}$/;
-/** Up to a block's worth of transaction hashes (checked in one loop: a proposal carries hundreds). */
-const txHashes = z.custom<string[]>(
-  (value) => Array.isArray(value) && value.length <= MAX_BLOCK_TXS && value.every((item) => typeof item === 'string' && HASH.test(item)),
-  { message: 'not a list of transaction hashes' },
-);
-const block = z.strictObject({ height, txs: z.array(tx).max(MAX_BLOCK_TXS) });
 
-const vote = <T extends string>(type: T) =>
-  z.strictObject({ type: z.literal(type), view: height, seq: height, digest: hex(64), replica, signature });
-const prePrepare = vote('pre-prepare');
-const prepare = vote('prepare');
-const commit = vote('commit');
-const checkpoint = z.strictObject({ type: z.literal('checkpoint'), seq: height, root: hex(64), replica, signature });
-const preparedCertificate = z.strictObject({ prePrepare, block, prepares: z.array(prepare).max(MAX_REPLICAS) });
-const viewChange = z.strictObject({
-  type: z.literal('view-change'),
-  view: height,
-  stableSeq: height,
-  stableRoot: hex(64),
-  checkpointProof: z.array(checkpoint).max(MAX_REPLICAS),
-  prepared: z.array(preparedCertificate).max(MAX_WINDOW),
-  replica,
-  signature,
-});
-const newView = z.strictObject({
-  type: z.literal('new-view'),
-  view: height,
-  viewChanges: z.array(viewChange).max(MAX_REPLICAS),
-  prePrepares: z.array(z.strictObject({ prePrepare, block })).max(MAX_WINDOW),
-  replica,
-  signature,
-});
-const certificate = z.strictObject({
-  view: height,
-  height,
-  digest: hex(64),
-  signatures: z.array(z.strictObject({ replica, signature })).max(MAX_REPLICAS),
-});
-const stateReply = z.strictObject({
-  type: z.literal('state-reply'),
-  snapshot: z
-    .strictObject({
-      checkpoint: z.strictObject({ seq: height, root: hex(64), proof: z.array(checkpoint).max(MAX_REPLICAS) }),
-      // The ledger decoder validates the snapshot fully; the core checks its root.
-      state: z.unknown(),
-    })
-    .nullable(),
-  blocks: z.array(z.strictObject({ block, certificate })).max(MAX_WINDOW),
-});
+/**
+ * The schema of one peer message. `isWellFormed` decides whether a value is a
+ * transaction (isWellFormedTx, or a replica's memo of it, so that the core
+ * does not check a transaction's shape a second time).
+ */
+function peerMessageSchema(isWellFormed: (value: unknown) => boolean) {
+  const tx = z.custom<SignedTx>((value) => isWellFormed(value), { message: 'malformed transaction' });
+  /** Up to a block's worth of transaction hashes (checked in one loop: a proposal carries hundreds). */
+  const txHashes = z.custom<string[]>(
+    (value) => Array.isArray(value) && value.length <= MAX_BLOCK_TXS && value.every((item) => typeof item === 'string' && HASH.test(item)),
+    { message: 'not a list of transaction hashes' },
+  );
+  const block = z.strictObject({ height, txs: z.array(tx).max(MAX_BLOCK_TXS) });
 
-export const peerMessage = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.literal('pre-prepare-block'), prePrepare, block }),
-  prepare,
-  commit,
-  checkpoint,
-  viewChange,
-  newView,
-  z.strictObject({ type: z.literal('fetch-state'), fromHeight: height, nonce: height, replica, signature }),
-  stateReply,
-  z.strictObject({ type: z.literal('request'), tx }),
-  z.strictObject({ type: z.literal('new-view-request'), view: height }),
-  // Relay (compact-relay.ts): below the core, between two replica shells.
-  z.strictObject({ type: z.literal('compact-pre-prepare'), prePrepare, height, hashes: txHashes }),
-  z.strictObject({ type: z.literal('fetch-txs'), hashes: txHashes }),
-  z.strictObject({ type: z.literal('txs'), txs: z.array(tx).max(MAX_BLOCK_TXS) }),
-]);
+  const vote = <T extends string>(type: T) =>
+    z.strictObject({ type: z.literal(type), view: height, seq: height, digest: hex(64), replica, signature });
+  const prePrepare = vote('pre-prepare');
+  const prepare = vote('prepare');
+  const commit = vote('commit');
+  const checkpoint = z.strictObject({ type: z.literal('checkpoint'), seq: height, root: hex(64), replica, signature });
+  const preparedCertificate = z.strictObject({ prePrepare, block, prepares: z.array(prepare).max(MAX_REPLICAS) });
+  const viewChange = z.strictObject({
+    type: z.literal('view-change'),
+    view: height,
+    stableSeq: height,
+    stableRoot: hex(64),
+    checkpointProof: z.array(checkpoint).max(MAX_REPLICAS),
+    prepared: z.array(preparedCertificate).max(MAX_WINDOW),
+    replica,
+    signature,
+  });
+  const newView = z.strictObject({
+    type: z.literal('new-view'),
+    view: height,
+    viewChanges: z.array(viewChange).max(MAX_REPLICAS),
+    prePrepares: z.array(z.strictObject({ prePrepare, block })).max(MAX_WINDOW),
+    replica,
+    signature,
+  });
+  const certificate = z.strictObject({
+    view: height,
+    height,
+    digest: hex(64),
+    signatures: z.array(z.strictObject({ replica, signature })).max(MAX_REPLICAS),
+  });
+  const stateReply = z.strictObject({
+    type: z.literal('state-reply'),
+    snapshot: z
+      .strictObject({
+        checkpoint: z.strictObject({ seq: height, root: hex(64), proof: z.array(checkpoint).max(MAX_REPLICAS) }),
+        // The ledger decoder validates the snapshot fully; the core checks its root.
+        state: z.unknown(),
+      })
+      .nullable(),
+    blocks: z.array(z.strictObject({ block, certificate })).max(MAX_WINDOW),
+  });
+
+  const peerMessage = z.discriminatedUnion('type', [
+    z.strictObject({ type: z.literal('pre-prepare-block'), prePrepare, block }),
+    prepare,
+    commit,
+    checkpoint,
+    viewChange,
+    newView,
+    z.strictObject({ type: z.literal('fetch-state'), fromHeight: height, nonce: height, replica, signature }),
+    stateReply,
+    z.strictObject({ type: z.literal('request'), tx }),
+    z.strictObject({ type: z.literal('new-view-request'), view: height }),
+    // Relay (compact-relay.ts): below the core, between two replica shells.
+    z.strictObject({ type: z.literal('compact-pre-prepare'), prePrepare, height, hashes: txHashes }),
+    z.strictObject({ type: z.literal('fetch-txs'), hashes: txHashes }),
+    z.strictObject({ type: z.literal('txs'), txs: z.array(tx).max(MAX_BLOCK_TXS) }),
+  ]);
+    return peerMessage;
+  }
 
 /** What replicas send each other: consensus messages and relay messages. */
 export type WireMessage = Message<SignedTx> | RelayMessage;
@@ -92,12 +101,20 @@ export const peerEnvelope = z.strictObject({
   messages: z.array(z.unknown()).max(MAX_ENVELOPE_MESSAGES),
 });
 
-/** Valid messages of an envelope; malformed ones are dropped one by one (a Byzantine peer gains nothing). */
-export function parsePeerMessages(messages: readonly unknown[]): WireMessage[] {
-  const valid: WireMessage[] = [];
-  for (const message of messages) {
-    const parsed = peerMessage.safeParse(message);
-    if (parsed.success) valid.push(parsed.data as WireMessage);
-  }
-  return valid;
+export type PeerMessageParser = (messages: readonly unknown[]) => WireMessage[];
+
+/** A parser of an envelope's messages: the valid ones; malformed ones are dropped one by one (a Byzantine peer gains nothing). */
+export function createPeerMessageParser(isWellFormed: (value: unknown) => boolean = isWellFormedTx): PeerMessageParser {
+  const peerMessage = peerMessageSchema(isWellFormed);
+  return (messages) => {
+    const valid: WireMessage[] = [];
+    for (const message of messages) {
+      const parsed = peerMessage.safeParse(message);
+      if (parsed.success) valid.push(parsed.data as WireMessage);
+    }
+    return valid;
+  };
 }
+
+/** The parser with the plain shape check (for tools and tests; a replica uses its own, see ReplicaNode). */
+export const parsePeerMessages: PeerMessageParser = createPeerMessageParser();

@@ -34,7 +34,7 @@ import {
 import { createReplicaStore, openDatabase, type PersistBatch, type ReplicaStore } from '@wedge/store';
 import { CompactRelay, type RelayMessage } from './compact-relay.ts';
 import { derivePeerKeys, type PeerKeys } from './peer-auth.ts';
-import type { WireMessage } from './peer-schema.ts';
+import { createPeerMessageParser, type PeerMessageParser, type WireMessage } from './peer-schema.ts';
 import { ProtocolCodec } from './protocol-codec.ts';
 import { PeerTransport } from './transport.ts';
 import { TxInterner } from './tx-interner.ts';
@@ -83,19 +83,16 @@ export class ReplicaNode {
   private readonly codec: ProtocolCodec;
   private readonly txs = new TxInterner();
   readonly relay: CompactRelay;
+  /** Peer messages validated with this replica's memo of transaction shapes, so the core does not check them again. */
+  readonly parsePeerMessages: PeerMessageParser;
   readonly stats = { batches: 0, events: 0, persistMs: 0 };
 
   constructor(readonly options: ReplicaNodeOptions) {
     mkdirSync(options.dataDir, { recursive: true });
     this.store = createReplicaStore(openDatabase(join(options.dataDir, 'replica.sqlite'), { durable: options.durable ?? false }));
-    this.ctx = {
-      config: options.config,
-      id: options.id,
-      scheme: fastSecp256k1,
-      secretKey: options.secretKey,
-      app: createLedgerApp(fastSecp256k1, options.chainId),
-      rules: HONEST_RULES,
-    };
+    const app = createLedgerApp(fastSecp256k1, options.chainId);
+    this.ctx = { config: options.config, id: options.id, scheme: fastSecp256k1, secretKey: options.secretKey, app, rules: HONEST_RULES };
+    this.parsePeerMessages = createPeerMessageParser(app.isWellFormed);
     const publicKeys = options.config.replicas.map((replica) => replica.publicKey);
     this.peerKeys = derivePeerKeys(options.chainId, options.id, options.secretKey, publicKeys);
     this.transport = new PeerTransport(options.id, options.replicaUrls.map((url, id) => ({ id, url })), this.peerKeys);

@@ -9,7 +9,7 @@ import { createPublicKey, verify as opensslVerify, type KeyObject } from 'node:c
 import * as secp from '@noble/secp256k1';
 import { hmac } from '@noble/hashes/hmac.js';
 import { sha256 } from '@noble/hashes/sha2.js';
-import { concatBytes, toHex } from '@wedge/common';
+import { concatBytes, fromHex, toHex } from '@wedge/common';
 import type { SignatureScheme } from './scheme.ts';
 
 secp.hashes.sha256 = sha256;
@@ -27,16 +27,31 @@ function bytesToBigint(bytes: Uint8Array): bigint {
 
 // Fixed-width lowercase hex compares like the numbers it spells, so the range
 // checks below need no bigint arithmetic (they run before every verification).
-const ZERO_HEX = '0'.repeat(64);
 const ORDER_HEX = CURVE_ORDER.toString(16).padStart(64, '0');
 const HALF_ORDER_HEX = HALF_ORDER.toString(16).padStart(64, '0');
+
+const ORDER_BYTES = fromHex(ORDER_HEX);
+const HALF_ORDER_BYTES = fromHex(HALF_ORDER_HEX);
+
+/** -1, 0 or 1 as the 32 bytes of `bytes` at `offset` are below, equal to or above `bound` (big-endian). */
+function compare32(bytes: Uint8Array, offset: number, bound: Uint8Array): number {
+  for (let index = 0; index < 32; index++) {
+    const a = bytes[offset + index]!;
+    const b = bound[index]!;
+    if (a !== b) return a < b ? -1 : 1;
+  }
+  return 0;
+}
+
+function isZero32(bytes: Uint8Array, offset: number): boolean {
+  for (let index = 0; index < 32; index++) if (bytes[offset + index] !== 0) return false;
+  return true;
+}
 
 /** True when `signature` is 64 bytes with 0 < r < n and 0 < s <= n/2. */
 export function isCanonicalSignature(signature: Uint8Array): boolean {
   if (signature.length !== SIGNATURE_BYTES) return false;
-  const r = toHex(signature.subarray(0, 32));
-  const s = toHex(signature.subarray(32, 64));
-  return r !== ZERO_HEX && r < ORDER_HEX && s !== ZERO_HEX && s <= HALF_ORDER_HEX;
+  return !isZero32(signature, 0) && compare32(signature, 0, ORDER_BYTES) < 0 && !isZero32(signature, 32) && compare32(signature, 32, HALF_ORDER_BYTES) <= 0;
 }
 
 export function isCompressedKeyShape(publicKey: Uint8Array): boolean {

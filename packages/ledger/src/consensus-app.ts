@@ -8,11 +8,13 @@ import { cloneLedger } from './clone.ts';
 import { hasFrozenChannel } from './funds.ts';
 import { decodeLedger } from './snapshot-decode.ts';
 import { encodeLedger, stateRoot } from './snapshot-encode.ts';
-import { checkTxStatic, isWellFormedTx } from './static-check.ts';
+import { checkTxStatic, checkWellFormedTxStatic, isWellFormedTx } from './static-check.ts';
 import { signedTxPreimage, txHashFromPreimage } from './tx-signing.ts';
 import type { LedgerState, SignedTx, TxResult } from './types.ts';
 
 export type LedgerConsensusApp = {
+  /** isWellFormedTx, remembered per object: a shell validating what arrives asks this, so the shape is checked once. */
+  isWellFormed(value: unknown): value is SignedTx;
   txHash(tx: SignedTx): string;
   checkTx(tx: SignedTx): string | null;
   txSequence(tx: SignedTx): { sender: string; nonce: number };
@@ -49,9 +51,10 @@ export function createLedgerApp(scheme: SignatureScheme, chainId: string): Ledge
     }
     return known;
   };
-  const isWellFormed = (tx: SignedTx): boolean => {
-    const known = factsOf(tx);
-    return (known.wellFormed ??= isWellFormedTx(tx));
+  const isWellFormed = (value: unknown): value is SignedTx => {
+    if (typeof value !== 'object' || value === null) return false;
+    const known = factsOf(value as SignedTx);
+    return (known.wellFormed ??= isWellFormedTx(value));
   };
   const preimageOf = (tx: SignedTx): Uint8Array => {
     const known = factsOf(tx);
@@ -65,10 +68,11 @@ export function createLedgerApp(scheme: SignatureScheme, chainId: string): Ledge
   const checkTx = (tx: SignedTx): LedgerErrorCode | null => {
     const known = factsOf(tx);
     if (known.code !== undefined) return known.code;
+    if (!(known.wellFormed ??= isWellFormedTx(tx))) return (known.code = 'MALFORMED');
     const hash = (known.hash ??= txHashFromPreimage(tx, (known.preimage ??= signedTxPreimage(tx))));
     let code = checked.get(hash);
     if (code === undefined) {
-      code = checkTxStatic(scheme, chainId, tx, preimageOf);
+      code = checkWellFormedTxStatic(scheme, chainId, tx, preimageOf);
       if (checked.size >= CACHE_LIMIT) checked.clear();
       checked.set(hash, code);
     }
@@ -78,11 +82,12 @@ export function createLedgerApp(scheme: SignatureScheme, chainId: string): Ledge
   // Execution asks for every transaction's id and static check again; a
   // malformed one (which has no id) is checked afresh each time.
   const memo: TxMemo = {
-    isWellFormed,
+    isWellFormed: (tx) => isWellFormed(tx),
     txHash: hashOf,
     checkTxStatic: (tx) => (isWellFormed(tx) ? checkTx(tx) : checkTxStatic(scheme, chainId, tx)),
   };
   return {
+    isWellFormed,
     txHash: hashOf,
     checkTx,
     txSequence: (tx) => ({ sender: tx.body.from, nonce: tx.body.nonce }),

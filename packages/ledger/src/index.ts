@@ -14,7 +14,7 @@ export {
   cloneChannelState,
 } from './channel-state.ts';
 export { signTx, txHash, txSigningPreimage, getTxSignatureValidity } from './tx-signing.ts';
-export { TX_TYPES, checkTxStatic, isWellFormedTx } from './static-check.ts';
+export { TX_TYPES, checkTxStatic, checkWellFormedTxStatic, isWellFormedTx } from './static-check.ts';
 export { getTxValidity, applyTx } from './apply-tx.ts';
 export { applyBlock } from './block.ts';
 export { createLedger } from './genesis.ts';

@@ -103,9 +103,34 @@ export function checkTxStatic(
 ): LedgerErrorCode | null {
   const candidate: unknown = tx;
   if (!hasTxEnvelopeShape(candidate)) return 'MALFORMED';
-  const bodyCode = getBodyStaticValidity(candidate.body);
+  return checkEnvelopedTxStatic(scheme, chainId, tx, preimageOf);
+}
+
+/**
+ * `checkTxStatic` for a transaction known to be well formed (isWellFormedTx
+ * said so, and the value has not changed since): it skips the envelope's
+ * shape, which a replica has checked when the transaction arrived.
+ */
+export function checkWellFormedTxStatic(
+  scheme: SignatureScheme,
+  chainId: string,
+  tx: SignedTx,
+  preimageOf?: (tx: SignedTx) => Uint8Array,
+): LedgerErrorCode | null {
+  return checkEnvelopedTxStatic(scheme, chainId, tx, preimageOf);
+}
+
+/** The rest of checkTxStatic once the envelope's shape is known to be right. */
+function checkEnvelopedTxStatic(
+  scheme: SignatureScheme,
+  chainId: string,
+  tx: SignedTx,
+  preimageOf?: (tx: SignedTx) => Uint8Array,
+): LedgerErrorCode | null {
+  const body = tx.body as unknown as UnknownRecord & { type: TxType };
+  const bodyCode = getBodyStaticValidity(body);
   if (bodyCode === 'MALFORMED') return 'MALFORMED';
-  if (candidate.body.chainId !== chainId) return 'WRONG_CHAIN';
+  if (body.chainId !== chainId) return 'WRONG_CHAIN';
   if (bodyCode !== null) return bodyCode;
   return getTxSignatureValidity(scheme, tx, preimageOf?.(tx));
 }

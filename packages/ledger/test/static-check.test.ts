@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { createStandInScheme, hashTaggedHex, type KeyPair } from '@wedge/crypto';
 import { toHex } from '@wedge/common';
-import { canonicalSignedTx, checkTxStatic, isWellFormedTx, signTx, txHash, type SignedTx, type TxBody } from '../src/index.ts';
+import { canonicalSignedTx, checkTxStatic, createLedgerApp, isWellFormedTx, signTx, txHash, type SignedTx, type TxBody } from '../src/index.ts';
 import { txIdTag } from '../src/tags.ts';
 import {
   CHAIN_ID,
@@ -211,6 +211,30 @@ describe('checkTxStatic', () => {
     const ids = validTxs().map(txHash);
     expect(new Set(ids).size).toBe(ids.length);
     expect(txHash(structuredClone(validTxs()[0]!))).toBe(ids[0]);
+  });
+});
+
+describe('the replica adapter (createLedgerApp)', () => {
+  it('answers exactly as the plain functions, on valid, edited and arbitrary values, asked in any order', () => {
+    const anything = fc.anything({ withBigInt: true, withMap: true, withNullPrototype: true, withTypedArray: true });
+    const txs = validTxs();
+    fc.assert(
+      fc.property(fc.nat(txs.length - 1), fc.array(fc.tuple(fc.string(), anything), { maxLength: 2 }), fc.boolean(), (index, edits, shapeFirst) => {
+        const app = createLedgerApp(scheme, CHAIN_ID);
+        const tx = structuredClone(txs[index]!);
+        const body = tx.body as unknown as Record<string, unknown>;
+        const keys = Object.keys(body);
+        for (const [key, value] of edits) body[keys[key.length % keys.length]!] = value;
+        if (shapeFirst) expect(app.isWellFormed(tx)).toBe(isWellFormedTx(tx));
+        expect(app.checkTx(tx)).toBe(checkTxStatic(scheme, CHAIN_ID, tx));
+        expect(app.checkTx(tx)).toBe(checkTxStatic(scheme, CHAIN_ID, tx)); // remembered
+        expect(app.isWellFormed(tx)).toBe(isWellFormedTx(tx));
+        if (isWellFormedTx(tx)) expect(app.txHash(tx)).toBe(txHash(tx));
+      }),
+      { numRuns: 400 },
+    );
+    const app = createLedgerApp(scheme, CHAIN_ID);
+    for (const value of [null, 7, 'tx', [], {}]) expect(app.isWellFormed(value)).toBe(false);
   });
 });
 
