@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { REPLICA_SCHEMA_VERSION, createReplicaStore, openDatabase, type PersistBatch, type ReplicaStore } from '../src/index.ts';
+import { INDEX_FLUSH_ENTRIES, REPLICA_SCHEMA_VERSION, createReplicaStore, openDatabase, type PersistBatch, type ReplicaStore } from '../src/index.ts';
 
 const dirs: string[] = [];
 const stores: ReplicaStore[] = [];
@@ -146,6 +146,40 @@ describe('replica store', () => {
       ['prepared/1', [3]],
       ['slot/0:2', [20]],
     ]);
+  });
+
+  it('finds transactions before and after the index is flushed, and after a reopen with entries not flushed', () => {
+    const dir = freshDir();
+    const store = open(dir);
+    const perBlock = Math.ceil(INDEX_FLUSH_ENTRIES / 3);
+    const shared = '0123456789ab';
+    const retried = hash('f00000000000', 1_000_001);
+    // Every block holds one hash of a shared index key (index 0), and one transaction fails at height 1 and succeeds at height 5 (index 1).
+    const block = (height: number) => ({
+      height,
+      results: Array.from({ length: perBlock }, (_, index) => ({
+        hash: index === 1 && (height === 1 || height === 5) ? retried : index === 0 ? hash(shared, height) : hash((height * 1_000_000 + index).toString(16).padStart(12, '0'), index),
+        code: height === 1 && index === 1 ? 'INSUFFICIENT_FUNDS' : 'OK',
+      })),
+    });
+    const blocks = [1, 2, 3, 4, 5].map(block);
+    const check = (view: ReplicaStore) => {
+      for (const { height, results } of blocks.slice(0, written)) {
+        for (const index of [0, 2, perBlock - 1]) expect(view.getTx(results[index]!.hash)).toEqual({ ...results[index]!, height, index });
+      }
+      expect(view.getTx(retried)).toEqual(written >= 5 ? { hash: retried, height: 5, index: 1, code: 'OK' } : { hash: retried, height: 1, index: 1, code: 'INSUFFICIENT_FUNDS' });
+      expect(view.getTx(hash(shared, 99))).toBeNull();
+    };
+    let written = 0;
+    for (const next of blocks) {
+      store.persist(batchOf([next]));
+      written += 1;
+      check(store); // blocks 1-3 flush at the third; 4-5 stay in memory
+    }
+    store.close();
+    const reopened = open(dir);
+    check(reopened); // 4-5 rebuilt from their results
+    expect(reopened.recentTxHashes(3)).toEqual([...blocks[4]!.results].reverse().slice(0, 3).map((result) => result.hash));
   });
 
   it('refuses a malformed hash without writing anything', () => {
