@@ -28,19 +28,17 @@ export type LedgerConsensusApp = {
   isStale(state: LedgerState, tx: SignedTx): boolean;
 };
 
-const CACHE_LIMIT = 100_000;
-
 /** What a replica works out once per transaction object (forgotten with the object). */
 type TxFacts = { wellFormed: boolean | undefined; preimage: Uint8Array | undefined; hash: string | undefined; code: LedgerErrorCode | null | undefined };
 
 export function createLedgerApp(scheme: SignatureScheme, chainId: string): LedgerConsensusApp {
-  // Each replica checks a transaction once: its static check (the signatures
-  // with it) is remembered by transaction id, and its id and shape by object
-  // (the replica interns equal transactions into one object). Execution asks
-  // again for every transaction in a block and gets the remembered answers.
-  // A transaction's body is encoded once: the signing preimage is kept, and
-  // the id is hashed from it.
-  // One record per object, so each question costs one WeakMap lookup.
+  // Each replica checks a transaction once: its shape, id, signing preimage
+  // and static check (the signatures with it) are remembered per object, in
+  // one record, so each question costs one WeakMap lookup (the replica interns
+  // equal transactions into one object, and a compact proposal is rebuilt
+  // from the mempool's objects). Execution asks again for every transaction
+  // in a block and gets the remembered answers. The body is encoded once: the
+  // id is hashed from the signing preimage.
   const facts = new WeakMap<SignedTx, TxFacts>();
   const factsOf = (tx: SignedTx): TxFacts => {
     let known = facts.get(tx);
@@ -64,20 +62,11 @@ export function createLedgerApp(scheme: SignatureScheme, chainId: string): Ledge
     const known = factsOf(tx);
     return (known.hash ??= txHashFromPreimage(tx, (known.preimage ??= signedTxPreimage(tx))));
   };
-  const checked = new Map<string, LedgerErrorCode | null>();
   const checkTx = (tx: SignedTx): LedgerErrorCode | null => {
     const known = factsOf(tx);
     if (known.code !== undefined) return known.code;
     if (!(known.wellFormed ??= isWellFormedTx(tx))) return (known.code = 'MALFORMED');
-    const hash = (known.hash ??= txHashFromPreimage(tx, (known.preimage ??= signedTxPreimage(tx))));
-    let code = checked.get(hash);
-    if (code === undefined) {
-      code = checkWellFormedTxStatic(scheme, chainId, tx, preimageOf);
-      if (checked.size >= CACHE_LIMIT) checked.clear();
-      checked.set(hash, code);
-    }
-    known.code = code;
-    return code;
+    return (known.code = checkWellFormedTxStatic(scheme, chainId, tx, preimageOf));
   };
   // Execution asks for every transaction's id and static check again; a
   // malformed one (which has no id) is checked afresh each time.
