@@ -269,9 +269,79 @@ export function encodeCanonicalTagged(tag: string, value: Canonical): Uint8Array
  * copying them: they are valid only during the call (a hash reads them once).
  */
 export function useTaggedEncoding<T>(tag: string, value: Canonical, use: (bytes: Uint8Array) => T): T {
+  return useTaggedWriting(tag, (writer) => writer.value(value), use);
+}
+
+/**
+ * Writes a canonical value piece by piece, for a caller that knows its shape
+ * (a transaction, encoded on every arrival) and so needs neither the object
+ * nor a look at its keys. Each method writes what `encodeCanonical` writes for
+ * that piece; the caller writes an object's keys in sorted order, each
+ * followed by its value, and exactly `count` of them.
+ */
+export interface CanonicalWriter {
+  /** An object of `count` keys: then key, value, key, value, ... */
+  object(count: number): void;
+  key(name: string): void;
+  array(count: number): void;
+  string(value: string): void;
+  /** A safe integer (throws otherwise, as encodeCanonical does). */
+  integer(value: number): void;
+  bigint(value: bigint): void;
+  /** Any value, encoded as encodeCanonical encodes it. */
+  value(value: Canonical): void;
+}
+
+const facades = new WeakMap<Writer, CanonicalWriter>();
+
+/** The CanonicalWriter over `writer` (one per writer). */
+function canonicalWriter(writer: Writer): CanonicalWriter {
+  let facade = facades.get(writer);
+  if (facade === undefined) {
+    facade = facadeOf(writer);
+    facades.set(writer, facade);
+  }
+  return facade;
+}
+
+function facadeOf(writer: Writer): CanonicalWriter {
+  return {
+    object(count) {
+      writer.byte(0x08);
+      writer.u32(count);
+    },
+    key(name) {
+      writer.string(name);
+    },
+    array(count) {
+      writer.byte(0x07);
+      writer.u32(count);
+    },
+    string(value) {
+      writer.byte(0x05);
+      writer.string(value);
+    },
+    integer(value) {
+      if (!Number.isSafeInteger(value)) throw new TypeError(`canonical encoding: ${value} is not a safe integer`);
+      writer.byte(0x03);
+      writer.i64(value);
+    },
+    bigint(value) {
+      writer.byte(0x04);
+      writer.byte(value < 0n ? 1 : 0);
+      writer.magnitude(value < 0n ? -value : value);
+    },
+    value(value) {
+      writeValue(writer, value, 0);
+    },
+  };
+}
+
+/** Like useTaggedEncoding, with the value written by `write`. */
+export function useTaggedWriting<T>(tag: string, write: (writer: CanonicalWriter) => void, use: (bytes: Uint8Array) => T): T {
   return useEncoding((writer) => {
     writer.tag(tag);
     writer.byte(0x00);
-    writeValue(writer, value, 0);
+    write(canonicalWriter(writer));
   }, use);
 }

@@ -10,7 +10,7 @@
 // against 1.3 µs.
 import { hash as oneShotHash } from 'node:crypto';
 import { toHex } from '@wedge/common';
-import { encodeCanonicalTagged, useTaggedEncoding, type Canonical } from './encoding.ts';
+import { encodeCanonicalTagged, useTaggedEncoding, useTaggedWriting, type Canonical, type CanonicalWriter } from './encoding.ts';
 
 const CHAIN_ID_PATTERN = /^[a-z0-9][a-z0-9-]{0,62}$/;
 const KIND_PATTERN = /^[a-z][a-z0-9.-]{0,62}$/;
@@ -64,4 +64,9 @@ export function hashTagged(tag: string, object: Canonical): Uint8Array {
 
 export function hashTaggedHex(tag: string, object: Canonical): string {
   return useTaggedEncoding(tag, object, sha256Hex);
+}
+
+/** hashTaggedHex of the value `write` writes (see CanonicalWriter). */
+export function hashTaggedHexWith(tag: string, write: (writer: CanonicalWriter) => void): string {
+  return useTaggedWriting(tag, write, sha256Hex);
 }

@@ -4,16 +4,56 @@
 // in member order (the sender, a member, is among them); for every other type
 // exactly one signature, by the key whose address is `from`.
 import { assert, fromHex, toHex } from '@wedge/common';
-import { PreEncoded, addressOf, hashTaggedHex, taggedPreimage, type KeyPair, type SignatureScheme } from '@wedge/crypto';
+import {
+  PreEncoded,
+  addressOf,
+  hashTaggedHex,
+  hashTaggedHexWith,
+  taggedPreimage,
+  useTaggedWriting,
+  type CanonicalWriter,
+  type KeyPair,
+  type SignatureScheme,
+} from '@wedge/crypto';
 import { canonicalTxBody } from './encoding.ts';
 import { LedgerError, type LedgerErrorCode } from './errors.ts';
 import { MAX_CHANNEL_MEMBERS } from './limits.ts';
 import { txIdTag, txTag } from './tags.ts';
-import type { SignedTx, TxBody } from './types.ts';
+import type { SignedTx, TransferBody, TxBody } from './types.ts';
 
 /** The bytes every signer of `body` signs. */
 export function txSigningPreimage(body: TxBody): Uint8Array {
-  return taggedPreimage(txTag(body.chainId), canonicalTxBody(body));
+  const tag = txTag(body.chainId);
+  // A transfer, by far the most common body, is written field by field (the
+  // same bytes as its canonical form; static-check.test.ts holds the two equal).
+  if (isPlainTransfer(body)) return useTaggedWriting(tag, (writer) => writeTransferBody(writer, body), copyOf);
+  return taggedPreimage(tag, canonicalTxBody(body));
+}
+
+const copyOf = (bytes: Uint8Array): Uint8Array => bytes.slice();
+
+/** A transfer whose fields have the types canonicalTxBody assumes (anything else takes the general path). */
+function isPlainTransfer(body: TxBody): body is TransferBody {
+  if (body.type !== 'transfer') return false;
+  const { amount, chainId, from, nonce, to } = body;
+  return typeof amount === 'bigint' && typeof chainId === 'string' && typeof from === 'string' && typeof nonce === 'number' && typeof to === 'string';
+}
+
+/** canonicalTxBody of a transfer: its six keys in sorted order. */
+function writeTransferBody(writer: CanonicalWriter, body: TransferBody): void {
+  writer.object(6);
+  writer.key('amount');
+  writer.bigint(body.amount);
+  writer.key('chainId');
+  writer.string(body.chainId);
+  writer.key('from');
+  writer.string(body.from);
+  writer.key('nonce');
+  writer.integer(body.nonce);
+  writer.key('to');
+  writer.string(body.to);
+  writer.key('type');
+  writer.string(body.type);
 }
 
 /**
@@ -65,14 +105,35 @@ export function signedTxPreimage(tx: SignedTx): Uint8Array {
 export function txHashFromPreimage(tx: SignedTx, preimage: Uint8Array): string {
   const { chainId } = tx.body;
   const body = new PreEncoded(preimage.subarray(txTag(chainId).length + 1));
+  const { signatures } = tx;
   try {
-    return hashTaggedHex(txIdTag(chainId), {
-      body,
-      signatures: tx.signatures.map((entry) => ({ publicKey: entry.publicKey, signature: entry.signature })),
+    if (!Array.isArray(signatures) || !signatures.every(isPlainSignature)) {
+      return hashTaggedHex(txIdTag(chainId), { body, signatures: signatures.map((entry) => ({ publicKey: entry.publicKey, signature: entry.signature })) });
+    }
+    // canonicalSignedTx written field by field: { body, signatures: [{ publicKey, signature }, ...] }.
+    return hashTaggedHexWith(txIdTag(chainId), (writer) => {
+      writer.object(2);
+      writer.key('body');
+      writer.value(body);
+      writer.key('signatures');
+      writer.array(signatures.length);
+      for (const entry of signatures) {
+        writer.object(2);
+        writer.key('publicKey');
+        writer.string(entry.publicKey);
+        writer.key('signature');
+        writer.string(entry.signature);
+      }
     });
   } catch (cause) {
     throw unencodable(cause);
   }
+}
+
+function isPlainSignature(entry: unknown): boolean {
+  if (typeof entry !== 'object' || entry === null) return false;
+  const { publicKey, signature } = entry as { publicKey?: unknown; signature?: unknown };
+  return typeof publicKey === 'string' && typeof signature === 'string';
 }
 
 /** The keys that must sign `body`, in order, or null when they follow from the signatures (single sender). */

@@ -5,10 +5,10 @@
 // members') and cover the exact body.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { createStandInScheme, hashTaggedHex, type KeyPair } from '@wedge/crypto';
+import { createStandInScheme, hashTaggedHex, taggedPreimage, type KeyPair } from '@wedge/crypto';
 import { toHex } from '@wedge/common';
-import { canonicalSignedTx, checkTxStatic, createLedgerApp, isWellFormedTx, signTx, txHash, type SignedTx, type TxBody } from '../src/index.ts';
-import { txIdTag } from '../src/tags.ts';
+import { canonicalSignedTx, canonicalTxBody, checkTxStatic, createLedgerApp, isWellFormedTx, signTx, txHash, txSigningPreimage, type SignedTx, type TxBody } from '../src/index.ts';
+import { txIdTag, txTag } from '../src/tags.ts';
 import {
   CHAIN_ID,
   certify,
@@ -205,6 +205,26 @@ describe('checkTxStatic', () => {
       expect(txHash(twoSigners)).toBe(definedTxHash(twoSigners));
       expect(txHash({ ...tx, signatures: [] })).toBe(definedTxHash({ ...tx, signatures: [] }));
     }
+  });
+
+  it('writes a transfer body field by field to exactly the bytes of its canonical form, whatever the fields hold', () => {
+    const outcome = (run: () => Uint8Array): string => {
+      try {
+        return Buffer.from(run()).toString('hex');
+      } catch (error) {
+        return `throws ${(error as Error).name}`;
+      }
+    };
+    const field = fc.oneof(fc.string(), fc.string({ unit: 'grapheme' }), fc.string({ unit: 'binary' }), fc.bigInt(), fc.integer(), fc.double(), fc.constant(null), fc.constant(undefined));
+    fc.assert(
+      fc.property(field, field, field, field, field, (amount, from, to, nonce, chainId) => {
+        const body = { type: 'transfer', chainId: typeof chainId === 'string' ? CHAIN_ID : chainId, from, nonce, to, amount } as unknown as TxBody;
+        expect(outcome(() => txSigningPreimage(body))).toBe(outcome(() => taggedPreimage(txTag(CHAIN_ID), canonicalTxBody(body))));
+      }),
+      { numRuns: 1_000 },
+    );
+    const transfer = validTxs()[0]!.body;
+    expect(Buffer.from(txSigningPreimage(transfer)).toString('hex')).toBe(Buffer.from(taggedPreimage(txTag(CHAIN_ID), canonicalTxBody(transfer))).toString('hex'));
   });
 
   it('gives different ids to different transactions and the same id to equal ones', () => {
