@@ -29,8 +29,8 @@ export function domainTag(chainId: string, kind: string): string {
   // time, so the hot path builds no new string.
   const known = checkedTags.get(chainId)?.get(kind);
   if (known !== undefined) return known;
-  if (!CHAIN_ID_PATTERN.test(chainId)) throw new TypeError(`domainTag: invalid chainId "${chainId}"`);
-  if (!KIND_PATTERN.test(kind)) throw new TypeError(`domainTag: invalid kind "${kind}"`);
+  if (typeof chainId !== 'string' || !CHAIN_ID_PATTERN.test(chainId)) throw new TypeError(`domainTag: invalid chainId "${String(chainId)}"`);
+  if (typeof kind !== 'string' || !KIND_PATTERN.test(kind)) throw new TypeError(`domainTag: invalid kind "${kind}"`);
   let kinds = checkedTags.get(chainId);
   if (kinds === undefined) {
     if (checkedTags.size >= CHECKED_CHAINS_MAX) checkedTags.clear();
