@@ -36,6 +36,7 @@ import { signTx, txHash, type SignedTx } from '@wedge/ledger';
 import { MAX_SUBMIT_TXS, signedTxToWire, type GenesisParams } from '@wedge/api';
 import { L1Network } from '../../test/support/l1-network.ts';
 import { measureFastVerifyPerSec } from './crypto.ts';
+import { closeConnections, request, type HttpAnswer } from './http.ts';
 import { formatRate, formatTable } from './measure.ts';
 
 class BenchFailure extends Error {}
@@ -139,16 +140,16 @@ const GET_ATTEMPTS = 3;
 
 async function getJson<T>(url: string): Promise<T> {
   for (let attempt = 1; ; attempt++) {
-    let response: Response;
+    let response: HttpAnswer;
     try {
-      response = await fetch(url);
+      response = await request('GET', url);
     } catch (error) {
       if (attempt >= GET_ATTEMPTS) throw new BenchFailure(`bench --l1: GET ${url} failed ${attempt} times`, { cause: error });
       await sleep(50 * attempt);
       continue;
     }
-    const text = await response.text();
-    check(response.ok, `GET ${url} answered ${response.status}: ${text.slice(0, 300)}`);
+    const { status, text } = response;
+    check(status >= 200 && status < 300, `GET ${url} answered ${status}: ${text.slice(0, 300)}`);
     return JSON.parse(text) as T;
   }
 }
@@ -339,9 +340,8 @@ export async function runL1Network(
         submitted += batch.hashes.length;
         const sentMs = performance.now();
         for (const hash of batch.hashes) submittedAtMs.set(hash, sentMs);
-        const response = await fetch(`${lane.url}/v1/txs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: batch.body });
-        const text = await response.text();
-        check(response.status === 202, `POST ${lane.url}/v1/txs answered ${response.status}: ${text.slice(0, 300)}`);
+        const response = await request('POST', `${lane.url}/v1/txs`, batch.body);
+        check(response.status === 202, `POST ${lane.url}/v1/txs answered ${response.status}: ${response.text.slice(0, 300)}`);
       }
       if (lane.next >= lane.batches.length && laneExhaustedAtMs === null) laneExhaustedAtMs = performance.now();
     };
@@ -467,6 +467,7 @@ export async function runL1Network(
     return { result, details };
   } finally {
     await network.destroy();
+    closeConnections();
   }
 }
 
