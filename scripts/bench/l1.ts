@@ -474,15 +474,18 @@ export async function runL1Network(
 /** What the replicas' compact relay did, from the stats each prints when it stops (apps/l1-node main.ts). */
 function relaySummary(logs: readonly string[]): string {
   const total = { compacted: 0, expanded: 0, parked: 0, fetchedTxs: 0 };
+  const persisting: string[] = [];
   for (const log of logs) {
     const line = log.split('\n').find((text) => text.includes('"event":"stopping"'));
     if (line === undefined) return 'relay: a replica did not report its stats';
-    const relay = (JSON.parse(line) as { relay: typeof total }).relay;
-    for (const key of Object.keys(total) as (keyof typeof total)[]) total[key] += relay[key];
+    const stopping = JSON.parse(line) as { relay: typeof total; batches: { batches: number; persisted: number; persistMs: number } };
+    for (const key of Object.keys(total) as (keyof typeof total)[]) total[key] += stopping.relay[key];
+    persisting.push(`${(stopping.batches.persistMs / 1000).toFixed(1)} s/${stopping.batches.persisted}/${stopping.batches.batches}`);
   }
   return (
     `relay: ${total.compacted} proposals sent compact, ${total.expanded} rebuilt by backups, ` +
-    `${total.parked} of them waited for ${total.fetchedTxs} fetched transactions`
+    `${total.parked} of them waited for ${total.fetchedTxs} fetched transactions; ` +
+    `persisting (time/writes/batches per replica, whole run): ${persisting.join(' ')}`
   );
 }
 

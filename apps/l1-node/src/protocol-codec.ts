@@ -136,6 +136,12 @@ export class ProtocolCodec {
       proposed: new Set(),
       slots: new Map(), // parts
       preparedCertificates: new Map(), // parts
+      // Timers do not survive a restart (the core re-arms them when it starts),
+      // so their tokens and what the progress timer watches are not persisted:
+      // arming a timer alone then changes nothing to write.
+      timers: null,
+      tokenCounter: null,
+      progressWatch: null,
       readyToExecute: new Map([...state.readyToExecute].map(([seq, committed]) => [seq, { ...committed, block: ref(committed.block) }])),
       viewChanges: new Map([...state.viewChanges].map(([view, byReplica]) => [view, new Map([...byReplica].map(([id, vc]) => [id, viewChange(vc)]))])),
       newView: newView(state.newView),
@@ -162,8 +168,17 @@ export class ProtocolCodec {
     for (const digest of this.persisted) if (!referenced.has(digest)) this.persisted.delete(digest);
   }
 
-  /** The inverse of `encode` (the core part and every stored part), loading referenced blocks from the store. */
-  decode(core: Uint8Array, parts: ReadonlyMap<string, Uint8Array>, load: (digest: string) => Uint8Array | null): State {
+  /**
+   * The inverse of `encode` (the core part and every stored part), loading
+   * referenced blocks from the store; the timer fields come from `unarmed`
+   * (a fresh state's), as after a restart no timer runs.
+   */
+  decode(
+    core: Uint8Array,
+    parts: ReadonlyMap<string, Uint8Array>,
+    load: (digest: string) => Uint8Array | null,
+    unarmed: Pick<State, 'timers' | 'tokenCounter' | 'progressWatch'>,
+  ): State {
     const cache = new Map<string, Block<SignedTx>>();
     const block = (ref: BlockRef): Block<SignedTx> => {
       let found = cache.get(ref.$block);
@@ -200,6 +215,9 @@ export class ProtocolCodec {
     certificates.sort((a, b) => a[0] - b[0]);
     raw.slots = new Map(slots.map((slot) => [`${slot.view}:${slot.seq}`, slot]));
     raw.preparedCertificates = new Map(certificates);
+    raw.timers = { ...unarmed.timers };
+    raw.tokenCounter = unarmed.tokenCounter;
+    raw.progressWatch = { ...unarmed.progressWatch };
     raw.readyToExecute = new Map([...raw.readyToExecute].map(([seq, committed]: [number, any]) => [seq, { ...committed, block: block(committed.block) }]));
     raw.viewChanges = new Map(
       [...raw.viewChanges].map(([view, byReplica]: [number, Map<number, any>]) => [view, new Map([...byReplica].map(([id, vc]) => [id, viewChange(vc)]))]),

@@ -85,7 +85,7 @@ export class ReplicaNode {
   readonly relay: CompactRelay;
   /** Peer messages validated with this replica's memo of transaction shapes, so the core does not check them again. */
   readonly parsePeerMessages: PeerMessageParser;
-  readonly stats = { batches: 0, events: 0, persistMs: 0 };
+  readonly stats = { batches: 0, events: 0, persisted: 0, persistMs: 0 };
 
   constructor(readonly options: ReplicaNodeOptions) {
     mkdirSync(options.dataDir, { recursive: true });
@@ -215,6 +215,7 @@ export class ReplicaNode {
       this.persistedProtocol !== null &&
       Buffer.from(batch.protocol.buffer, batch.protocol.byteOffset, batch.protocol.byteLength).equals(this.persistedProtocol);
     if (!unchanged) {
+      this.stats.persisted += 1;
       this.store.persist(batch);
       this.persistedProtocol = batch.protocol;
     }
@@ -324,7 +325,7 @@ export class ReplicaNode {
     if (genesisHash !== this.options.genesisHash) {
       throw new Error(`data directory ${this.options.dataDir} belongs to genesis ${genesisHash}, not ${this.options.genesisHash}`);
     }
-    const state = this.codec.decode(encoded, stored.parts, (digest) => this.store.loadProposal(digest));
+    const state = this.codec.decode(encoded, stored.parts, (digest) => this.store.loadProposal(digest), createReplicaState(this.ctx, genesisLedger));
     const snapshot = this.store.loadSnapshot();
     let app: LedgerState;
     if (snapshot === null) {

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { L1World, l1Scenario } from '@wedge/sim';
 import { ProtocolCodec } from '../src/protocol-codec.ts';
 
-/** The fields of the protocol state the shell persists (the rest is rebuilt on recovery). */
+/** The fields of the protocol state the shell persists (the rest is rebuilt on recovery; timers are re-armed when the core starts). */
 const PERSISTED = ['view', 'status', 'executed', 'stable', 'slots', 'preparedCertificates', 'readyToExecute', 'viewChanges', 'newView', 'nextSeq', 'checkpointVotes'] as const;
 
 type Store = { core: Uint8Array | null; parts: Map<string, Uint8Array>; proposals: Map<string, Uint8Array> };
@@ -36,7 +36,8 @@ function runSeed(seed: number): { checks: number; partsWritten: number; partsSki
       partsWritten += encoded.put.length;
       partsSkipped += node.state.slots.size + node.state.preparedCertificates.size - encoded.put.length;
       if (ticks % 5 !== 0) return;
-      const decoded = new ProtocolCodec('sim', node.ctx.app).decode(store.core, store.parts, (digest) => store.proposals.get(digest) ?? null);
+      const unarmed = { timers: { progress: 0, 'view-change': 0, idle: 0, fetch: 0 }, tokenCounter: 0, progressWatch: { txHash: null, executed: 0 } };
+      const decoded = new ProtocolCodec('sim', node.ctx.app).decode(store.core, store.parts, (digest) => store.proposals.get(digest) ?? null, unarmed);
       for (const field of PERSISTED) {
         if (!isDeepStrictEqual(decoded[field], node.state[field])) {
           throw new Error(`seed ${seed}, replica ${node.id}, tick ${ticks}: decoded ${field} differs from the live state`);
