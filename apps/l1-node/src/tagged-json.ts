@@ -12,6 +12,50 @@ export function stringifyTagged(value: unknown): string {
   });
 }
 
+/**
+ * stringifyTagged of a peer message, with a fast path for the most common
+ * one, a forwarded transfer request: JSON.stringify calls a replacer for every
+ * value it writes, so for a transfer (one bigint, its amount) the amount is
+ * tagged by hand and the rest written plainly — the same text
+ * (peer-codec.test.ts holds the two equal).
+ */
+export function stringifyMessage(message: unknown): string {
+  const request = message as { type?: unknown; tx?: { body?: Record<string, unknown>; signatures?: unknown } };
+  if (request?.type === 'request' && isPlainTransferTx(request.tx) && hasKeys(request, 'type', 'tx')) {
+    const { tx } = request;
+    const body = { ...tx.body, amount: { $big: (tx.body.amount as bigint).toString() } };
+    return `{"type":"request","tx":${JSON.stringify({ ...tx, body })}}`;
+  }
+  return stringifyTagged(message);
+}
+
+function hasKeys(value: object, ...keys: string[]): boolean {
+  const own = Object.keys(value);
+  return own.length === keys.length && own.every((key, index) => key === keys[index]);
+}
+
+const isString = (value: unknown): boolean => typeof value === 'string';
+
+/** A transaction whose only value JSON cannot write plainly is its body's bigint amount. */
+function isPlainTransferTx(tx: unknown): tx is { body: Record<string, unknown>; signatures: unknown[] } {
+  if (typeof tx !== 'object' || tx === null || Object.getPrototypeOf(tx) !== Object.prototype) return false;
+  const { body, signatures } = tx as { body?: unknown; signatures?: unknown };
+  if (!hasKeys(tx, 'body', 'signatures') || typeof body !== 'object' || body === null || Object.getPrototypeOf(body) !== Object.prototype) return false;
+  const fields = body as Record<string, unknown>;
+  for (const key of Object.keys(fields)) {
+    const value = fields[key];
+    if (key === 'amount' ? typeof value !== 'bigint' : !isString(value) && typeof value !== 'number') return false;
+  }
+  if (fields.type !== 'transfer' || typeof fields.amount !== 'bigint' || !Array.isArray(signatures)) return false;
+  return signatures.every(
+    (entry: unknown) =>
+      typeof entry === 'object' &&
+      entry !== null &&
+      Object.getPrototypeOf(entry) === Object.prototype &&
+      Object.values(entry).every(isString),
+  );
+}
+
 const BIG_PATTERN = /^-?(0|[1-9][0-9]{0,77})$/;
 
 /**

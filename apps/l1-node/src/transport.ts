@@ -11,7 +11,7 @@
 import type { WireMessage } from './peer-schema.ts';
 import { macOf, type PeerKeys } from './peer-auth.ts';
 import { createPeerPost, type PeerPost } from './peer-post.ts';
-import { stringifyTagged } from './tagged-json.ts';
+import { stringifyMessage } from './tagged-json.ts';
 
 export const PEER_PATH = '/v1/peer/messages';
 const QUEUE_LIMIT = 20_000;
@@ -115,7 +115,7 @@ export class PeerTransport {
   private serialized(message: WireMessage): string {
     let json = this.json.get(message);
     if (json === undefined) {
-      json = stringifyTagged(message);
+      json = stringifyMessage(message);
       this.json.set(message, json);
     }
     return json;
@@ -125,7 +125,7 @@ export class PeerTransport {
     if (link.sending || this.closed || link.queue.length === 0) return;
     link.sending = true;
     const batch = link.queue.splice(0, BATCH_LIMIT);
-    // Exactly what stringifyTagged({ from, messages: batch }) produces, from the shared pieces.
+    // Exactly what stringifyTagged({ from, messages: batch }) produces, from the shared pieces (see stringifyMessage).
     const body = `{"from":${JSON.stringify(this.selfId)},"messages":[${batch.map((message) => this.serialized(message)).join(',')}]}`;
     const key = this.keys.macKeyFor(link.id);
     try {

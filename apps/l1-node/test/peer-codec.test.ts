@@ -9,8 +9,9 @@ import { describe, expect, it } from 'vitest';
 import { fromHex, isHex } from '@wedge/common';
 import { fastSecp256k1, keyPairFromSeed } from '@wedge/crypto';
 import { signTx, type SignedTx } from '@wedge/ledger';
-import { parseTagged, stringifyTagged } from '../src/tagged-json.ts';
+import { parseTagged, stringifyMessage, stringifyTagged } from '../src/tagged-json.ts';
 import { TxInterner, isSameValue } from '../src/tx-interner.ts';
+import { parsePeerMessages, peerMessageSchemaFor } from '../src/peer-schema.ts';
 
 const BIG_PATTERN = /^-?(0|[1-9][0-9]{0,77})$/;
 
@@ -119,3 +120,51 @@ function containsBytes(value: unknown): boolean {
   if (value === null || typeof value !== 'object') return false;
   return Object.values(value).some(containsBytes);
 }
+
+describe('stringifyMessage', () => {
+  const alice = keyPairFromSeed(fastSecp256k1, 'codec-alice');
+  const transfer = signTx(fastSecp256k1, { type: 'transfer', chainId: 'wedge-test', from: alice.address, nonce: 3, to: alice.address, amount: 12_345n }, [alice]);
+
+  it('writes exactly what stringifyTagged writes, for requests of any content and for other messages', () => {
+    const edit = fc.oneof(fc.bigInt(), fc.string(), fc.integer(), fc.double(), fc.constant(null), fc.uint8Array({ maxLength: 4 }), fc.array(fc.bigInt(), { maxLength: 2 }), fc.object());
+    fc.assert(
+      fc.property(fc.constantFrom('body', 'signature', 'message', 'none'), fc.string(), edit, (where, key, value) => {
+        const tx = structuredClone(transfer) as unknown as { body: Record<string, unknown>; signatures: Record<string, unknown>[] };
+        let message: Record<string, unknown> = { type: 'request', tx };
+        if (where === 'body') tx.body[key === '' ? 'amount' : key] = value;
+        if (where === 'signature') tx.signatures[0]![key === '' ? 'signature' : key] = value;
+        if (where === 'message') message = { ...message, [key === '' ? 'extra' : key]: value };
+        expect(stringifyMessage(message)).toBe(stringifyTagged(message));
+      }),
+      { numRuns: 2_000 },
+    );
+    expect(stringifyMessage({ type: 'request', tx: transfer })).toBe(stringifyTagged({ type: 'request', tx: transfer }));
+    expect(stringifyMessage({ tx: transfer, type: 'request' })).toBe(stringifyTagged({ tx: transfer, type: 'request' }));
+    expect(stringifyMessage({ type: 'prepare', view: 1n })).toBe(stringifyTagged({ type: 'prepare', view: 1n }));
+  });
+});
+
+describe('parsePeerMessages', () => {
+  const alice = keyPairFromSeed(fastSecp256k1, 'schema-alice');
+  const transfer = signTx(fastSecp256k1, { type: 'transfer', chainId: 'wedge-test', from: alice.address, nonce: 1, to: alice.address, amount: 5n }, [alice]);
+  const schema = peerMessageSchemaFor();
+
+  it("takes a forwarded request exactly when zod's schema does, and gives the same value", () => {
+    const anything = fc.anything({ withBigInt: true, withNullPrototype: true });
+    fc.assert(
+      fc.property(fc.constantFrom('tx', 'extra', 'type', 'none', 'nested'), fc.string(), anything, (where, key, value) => {
+        const tx = structuredClone(transfer) as unknown as Record<string, unknown>;
+        let message: unknown = { type: 'request', tx };
+        if (where === 'tx') message = { type: 'request', tx: value };
+        if (where === 'extra') message = { type: 'request', tx, [key === 'type' || key === 'tx' ? 'more' : key]: value };
+        if (where === 'type') message = { type: value, tx };
+        if (where === 'nested') (tx.body as Record<string, unknown>)[key] = value;
+        const parsed = schema.safeParse(message);
+        expect(parsePeerMessages([message])).toEqual(parsed.success ? [parsed.data] : []);
+      }),
+      { numRuns: 2_000 },
+    );
+    expect(parsePeerMessages([{ type: 'request', tx: transfer }])).toEqual([{ type: 'request', tx: transfer }]);
+    expect(parsePeerMessages([{ type: 'request' }, { tx: transfer }, ['request', transfer]])).toEqual([]);
+  });
+});
