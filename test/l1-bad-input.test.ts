@@ -128,6 +128,8 @@ describe('bad input to the L1 HTTP API changes nothing', () => {
       ['/v1/txs/' + 'cd'.repeat(32), 404, 'UNKNOWN_TX'],
       ['/v1/blocks/999999', 404, 'UNKNOWN_BLOCK'],
       ['/v1/blocks/-1', 400, 'INVALID_BODY'],
+      ['/v1/blocks/999999/results', 404, 'UNKNOWN_BLOCK'],
+      ['/v1/blocks/0/results', 400, 'INVALID_BODY'],
       ['/v1/nowhere', 404, 'NOT_FOUND'],
     ] as const) {
       const response = await fetch(`${url}${path}`);

@@ -5,10 +5,13 @@
 // transaction; killing the primary triggers a view change after which commits
 // resume (the time is reported); and all four replicas stopped and restarted
 // keep balances, nonces and channels. Finality is checked the way a client
-// must: by verifying commit certificates against the genesis replica set.
+// must: by verifying commit certificates against the genesis replica set —
+// also those of the blocks' results views.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fromHex, toHex } from '@wedge/common';
+import { BlockResultsResponse, apiPaths, certificateFromWire, consensusConfigOf } from '@wedge/api';
 import { createClient, type WedgeClient } from '@wedge/client';
+import { HONEST_RULES, blockDigest, faultsTolerated, verifyCommitCertificate } from '@wedge/consensus';
 import { fastSecp256k1, hashTaggedHex, keyPairFromSecret, type KeyPair } from '@wedge/crypto';
 import type { SignedTx } from '@wedge/ledger';
 import { L1Network } from './support/l1-network.ts';
@@ -80,6 +83,21 @@ describe('L1 network of four replica processes', () => {
     for (const [index, account] of (await accountsAt(0)).entries()) expect(account.nonce).toBe(nonces[index]);
     const total = (await accountsAt(0)).reduce((sum, account) => sum + account.balance, 0n);
     expect(total).toBe(1_000_000_000n * BigInt(accounts.length));
+
+    // The results view of every block, at every replica: the whole view's results and
+    // certificate, and the certificate proves it (the digest covers exactly the ids).
+    const config = consensusConfigOf(network.genesis);
+    const verifier = { config, scheme: fastSecp256k1, app: { txHash: (tx: unknown) => tx } as never, rules: HONEST_RULES };
+    for (let height = 1; height <= statuses[0]!.height; height++) {
+      const whole = (await (await fetch(`${network.urls[0]}${apiPaths.block(height)}`)).json()) as { certificate: unknown; results: { hash: string }[] };
+      for (const url of network.urls) {
+        const view = BlockResultsResponse.parse(await (await fetch(`${url}${apiPaths.blockResults(height)}`)).json());
+        expect(view.results).toEqual(whole.results);
+        const certificate = certificateFromWire(view.certificate);
+        expect(blockDigest(CHAIN_ID, { height, txs: view.results.map((result) => result.hash) }, verifier.app)).toBe(certificate.digest);
+        expect(verifyCommitCertificate(verifier, certificate, faultsTolerated(config))).toBe(true);
+      }
+    }
   });
 
   it('a backup killed with kill -9 under load restarts from disk, catches up, and loses nothing', async () => {

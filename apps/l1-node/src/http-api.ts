@@ -9,10 +9,11 @@ import { deserialize } from 'node:v8';
 import { WedgeError, isHex } from '@wedge/common';
 import type { CommitCertificate } from '@wedge/consensus';
 import { ADDRESS_PATTERN } from '@wedge/crypto';
-import { getTxValidity, type Block, type SignedTx } from '@wedge/ledger';
+import { getTxValidity, type Block, type SignedTx, type TxResult } from '@wedge/ledger';
 import {
   MAX_REQUEST_BODY_BYTES,
   SubmitTxsBody,
+  blockResultsToWire,
   channelToWire,
   parseWire,
   httpStatusOf,
@@ -111,16 +112,23 @@ export function createApiApp(node: ReplicaNode, meta: { chainId: string; genesis
   });
 
   app.get('/v1/blocks/:height', (request, response) => {
-    const text = String(request.params.height);
-    if (!/^[1-9][0-9]{0,14}$/.test(text)) fail('INVALID_BODY', 'a block height is a positive integer');
-    const stored = node.storage.getBlock(Number(text));
-    if (stored === null) fail('UNKNOWN_BLOCK', `block ${text} is not stored here`);
+    const stored = node.storage.getBlock(heightParam(request));
+    if (stored === null) fail('UNKNOWN_BLOCK', `block ${request.params.height} is not stored here`);
     const block = deserialize(stored.block) as Block;
     response.json({
       block: { height: block.height, txs: block.txs.map((tx: SignedTx) => signedTxToWire(tx)) },
       certificate: deserialize(stored.certificate) as CommitCertificate,
       results: node.storage.blockResults(block.height).map(({ hash, code }) => ({ hash, code })),
     });
+  });
+
+  app.get('/v1/blocks/:height/results', (request, response) => {
+    const height = heightParam(request);
+    const certificate = node.storage.getCertificate(height);
+    if (certificate === null) fail('UNKNOWN_BLOCK', `block ${height} is not stored here`);
+    // The stored codes are the ones this replica's ledger produced.
+    const results = node.storage.blockResults(height) as readonly { hash: string; code: string }[] as readonly TxResult[];
+    response.json(blockResultsToWire(height, deserialize(certificate) as CommitCertificate, results));
   });
 
   app.get('/v1/status', (_request, response) => {
@@ -154,6 +162,12 @@ export function createApiApp(node: ReplicaNode, meta: { chainId: string; genesis
     response.status(500).json({ error: { code: 'INTERNAL', message: 'internal error' } });
   });
   return app;
+}
+
+function heightParam(request: Request): number {
+  const text = String(request.params.height);
+  if (!/^[1-9][0-9]{0,14}$/.test(text)) fail('INVALID_BODY', 'a block height is a positive integer');
+  return Number(text);
 }
 
 /**

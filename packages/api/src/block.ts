@@ -42,6 +42,25 @@ export type BlockResponse = z.infer<typeof BlockResponse>;
 
 export type CommittedBlockView = { block: Block; certificate: CommitCertificate; results: TxResult[] };
 
+/**
+ * GET /v1/blocks/:height/results: a committed block by its transactions' ids
+ * (their results, in block order) and its commit certificate — a few percent
+ * of the whole block. The block digest covers exactly the height and those
+ * ids, so the certificate proves this view as it proves the whole block
+ * (every id in turn commits to its transaction); the codes are the answering
+ * replica's execution, as in the whole view.
+ */
+export const BlockResultsResponse = z.strictObject({
+  height: WireCount.min(1),
+  certificate: WireCommitCertificate,
+  results: z.array(WireTxResult).max(MAX_BLOCK_TXS),
+});
+export type BlockResultsResponse = z.infer<typeof BlockResultsResponse>;
+
+export function blockResultsToWire(height: number, certificate: CommitCertificate, results: readonly TxResult[]): BlockResultsResponse {
+  return { height, certificate: certificateToWire(certificate), results: results.map((result) => ({ hash: result.hash, code: result.code })) };
+}
+
 export function certificateToWire(certificate: CommitCertificate): WireCommitCertificate {
   return {
     view: certificate.view,

@@ -8,6 +8,7 @@ export const API_ROUTES = {
   account: '/v1/accounts/:address',
   channel: '/v1/channels/:id',
   block: '/v1/blocks/:height',
+  blockResults: '/v1/blocks/:height/results',
   status: '/v1/status',
 } as const;
 
@@ -17,5 +18,6 @@ export const apiPaths = {
   account: (address: string): string => `/v1/accounts/${encodeURIComponent(address)}`,
   channel: (id: string): string => `/v1/channels/${encodeURIComponent(id)}`,
   block: (height: number): string => `/v1/blocks/${encodeURIComponent(String(height))}`,
+  blockResults: (height: number): string => `/v1/blocks/${encodeURIComponent(String(height))}/results`,
   status: (): string => API_ROUTES.status,
 };

@@ -37,6 +37,8 @@ export interface ReplicaStore {
   loadSnapshot(): StoredSnapshot | null;
   loadProposal(digest: string): Uint8Array | null;
   getBlock(height: number): StoredBlock | null;
+  /** An executed block's certificate alone (without reading the block). */
+  getCertificate(height: number): Uint8Array | null;
   /** Blocks in [fromHeight, toHeight], in height order. */
   getBlocks(fromHeight: number, toHeight: number): StoredBlock[];
   /** Where a transaction executed: its successful execution if it has one, else its first (rejected) one. */
@@ -163,6 +165,7 @@ export function createReplicaStore(db: SqliteDatabase): ReplicaStore {
     'SELECT b.height, p.block, b.certificate FROM blocks b JOIN proposals p ON p.digest = b.digest WHERE b.height BETWEEN ? AND ? ORDER BY b.height',
   );
   const selectResults = db.prepare('SELECT results FROM blocks WHERE height = ?').pluck();
+  const selectCertificate = db.prepare('SELECT certificate FROM blocks WHERE height = ?').pluck();
   const selectRecent = db.prepare('SELECT results FROM blocks ORDER BY height DESC').pluck();
   const selectCandidates = db.prepare('SELECT height, idx FROM tx_index WHERE prefix = ? ORDER BY height, idx');
   const selectIndexedHeight = db.prepare('SELECT indexed_height FROM tx_index_state WHERE id = 1').pluck();
@@ -238,6 +241,7 @@ export function createReplicaStore(db: SqliteDatabase): ReplicaStore {
       const row = selectBlock.get(height) as { height: number; block: Buffer; certificate: Buffer } | undefined;
       return row === undefined ? null : toBlock(row);
     },
+    getCertificate: (height) => (selectCertificate.get(height) as Buffer | undefined) ?? null,
     getBlocks: (from, to) => (selectBlocks.all(from, to) as { height: number; block: Buffer; certificate: Buffer }[]).map(toBlock),
     getTx: (hash) => {
       if (!/^[0-9a-f]{64}$/.test(hash)) return null;
