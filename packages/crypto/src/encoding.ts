@@ -13,7 +13,9 @@
 // they have no single canonical form. So are strings (values or keys) holding a
 // lone UTF-16 surrogate: UTF-8 cannot represent one, and TextEncoder would
 // silently turn it into U+FFFD, making two different strings share bytes (and
-// so share signatures). Containers nest at most MAX_NESTING deep.
+// so share signatures). Containers nest at most MAX_NESTING deep. A
+// `PreEncoded` value stands for the value whose encoding it carries (a part
+// encoded before), and is written as those bytes.
 
 export type Canonical =
   | PreEncoded
@@ -140,11 +142,6 @@ class Writer {
     this.ensure(count);
     this.buffer.write(hex, this.length, count, 'hex');
     this.length += count;
-  }
-
-  /** A copy of what was written. */
-  result(): Uint8Array {
-    return this.bytes.slice(0, this.length);
   }
 
   /** What was written, in place: valid until the writer is used again. */

@@ -104,9 +104,9 @@ export function signedTxPreimage(tx: SignedTx): Uint8Array {
  */
 export function txHashFromPreimage(tx: SignedTx, preimage: Uint8Array): string {
   const { chainId } = tx.body;
-  const body = new PreEncoded(preimage.subarray(txTag(chainId).length + 1));
   const { signatures } = tx;
   try {
+    const body = new PreEncoded(preimage.subarray(txTag(chainId).length + 1));
     if (!Array.isArray(signatures) || !signatures.every(isPlainSignature)) {
       return hashTaggedHex(txIdTag(chainId), { body, signatures: signatures.map((entry) => ({ publicKey: entry.publicKey, signature: entry.signature })) });
     }
