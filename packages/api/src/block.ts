@@ -57,8 +57,18 @@ export const BlockResultsResponse = z.strictObject({
 });
 export type BlockResultsResponse = z.infer<typeof BlockResultsResponse>;
 
+export type BlockResultsView = { height: number; certificate: CommitCertificate; results: TxResult[] };
+
 export function blockResultsToWire(height: number, certificate: CommitCertificate, results: readonly TxResult[]): BlockResultsResponse {
   return { height, certificate: certificateToWire(certificate), results: results.map((result) => ({ hash: result.hash, code: result.code })) };
+}
+
+export function blockResultsFromWire(wire: BlockResultsResponse): BlockResultsView {
+  return {
+    height: wire.height,
+    certificate: certificateFromWire(wire.certificate),
+    results: wire.results.map((result) => ({ hash: result.hash, code: result.code })),
+  };
 }
 
 export function certificateToWire(certificate: CommitCertificate): WireCommitCertificate {

@@ -7,7 +7,9 @@ import {
   accountFromWire,
   apiPaths,
   BlockResponse,
+  BlockResultsResponse,
   blockFromWire,
+  blockResultsFromWire,
   ChannelResponse,
   channelFromWire,
   genesisHash,
@@ -17,6 +19,7 @@ import {
   SubmitTxsResponse,
   TxStatusResponse,
   type AccountView,
+  type BlockResultsView,
   type CommittedBlockView,
   type GenesisFile,
 } from '@wedge/api';
@@ -26,7 +29,7 @@ import { LedgerError, signTx, txHash, type ChannelRecord, type SignedTx, type Tx
 import { ApiError } from './errors.ts';
 import { waitForFinality, type FinalTx, type WaitForFinalityOptions } from './finality.ts';
 import { requestJson, type Schema } from './http.ts';
-import { checkCommittedBlock, createProofContext } from './proof.ts';
+import { checkBlockResults, checkCommittedBlock, createProofContext } from './proof.ts';
 import { createProvenBlocks } from './proven-blocks.ts';
 import { createReplicaPool } from './replica-pool.ts';
 
@@ -59,6 +62,8 @@ export interface WedgeClient {
   getChannel(id: string): Promise<ChannelRecord>;
   /** A block whose commit certificate verified against the genesis replica set. */
   getBlock(height: number): Promise<CommittedBlockView>;
+  /** A block's transaction ids and result codes, in block order, proven by its commit certificate (a few percent of getBlock). */
+  getBlockResults(height: number): Promise<BlockResultsView>;
   /** One replica's status (`url`, or any replica); it must serve this genesis. */
   getStatus(url?: string): Promise<StatusResponse>;
   waitForFinality(hash: string, options?: WaitForFinalityOptions): Promise<FinalTx>;
@@ -187,6 +192,15 @@ export function createClient(options: ClientOptions): WedgeClient {
         const proof = checkCommittedBlock(context, view);
         if (typeof proof === 'string') throw new ApiError('UNVERIFIABLE_PROOF', `${url}: block ${height}: ${proof}`, 200);
         provenBlocks.add(proof);
+        return view;
+      }),
+
+    getBlockResults: (height) =>
+      pool.withFailover(async (url) => {
+        const view = blockResultsFromWire(await get(url, apiPaths.blockResults(height), BlockResultsResponse));
+        if (view.height !== height) throw invalidAnswer(url, `answered with block ${view.height}`);
+        const reason = checkBlockResults(context, view);
+        if (reason !== null) throw new ApiError('UNVERIFIABLE_PROOF', `${url}: block ${height}: ${reason}`, 200);
         return view;
       }),
 

@@ -2,7 +2,7 @@
 // certificate is for this block's height and digest, and 2f+1 distinct
 // genesis replicas signed commit(view, height, digest). Nothing a replica says
 // about itself is trusted. Pure: no I/O.
-import { consensusConfigOf, type CommittedBlockView, type GenesisFile } from '@wedge/api';
+import { consensusConfigOf, type BlockResultsView, type CommittedBlockView, type GenesisFile } from '@wedge/api';
 import {
   blockDigest,
   faultsTolerated,
@@ -61,4 +61,24 @@ export function checkCommittedBlock(context: ProofContext, view: CommittedBlockV
     return 'results do not name the block transactions in order';
   }
   return { height: block.height, txHashes, view };
+}
+
+// A block named by its transactions' ids: the digest is computed from the ids themselves.
+const IDS_APP = { txHash: (id: unknown) => id } as unknown as ConsensusApp<unknown, unknown>;
+
+/**
+ * Null when the results view is proven — the certificate is for this height
+ * and for the digest of exactly these ids, in this order, and 2f+1 distinct
+ * genesis replicas signed it — else the reason. (The codes are the answering
+ * replica's execution, as in the whole view.)
+ */
+export function checkBlockResults(context: ProofContext, view: BlockResultsView): string | null {
+  const { height, certificate, results } = view;
+  if (certificate.height !== height) return `certificate is for height ${certificate.height}, results are for ${height}`;
+  const ids = results.map((result) => result.hash);
+  if (blockDigest(context.config.chainId, { height, txs: ids }, IDS_APP) !== certificate.digest) return 'results do not match the certified digest';
+  if (!verifyCommitCertificate(context.verifier, certificate, context.f)) {
+    return `certificate lacks ${2 * context.f + 1} valid commit signatures of distinct genesis replicas`;
+  }
+  return null;
 }

@@ -1,6 +1,7 @@
 // Proves the typed reads and the conveniences against replicas serving real
 // ledger data: accounts and channels come back with bigints; getBlock returns
-// only blocks whose certificate verifies (failing over past a forged one);
+// only blocks whose certificate verifies (failing over past a forged one), and
+// getBlockResults only results the certificate proves;
 // getStatus checks the replica serves this genesis; transfer and sendTx
 // build, sign, submit and prove finality, taking the nonce from the account.
 import { channelToWire, genesisHash } from '@wedge/api';
@@ -117,6 +118,44 @@ describe('getBlock', () => {
 
   it('surfaces UNKNOWN_BLOCK for a height not yet committed', async () => {
     expect((await rejection(client.getBlock(9))).code).toBe('UNKNOWN_BLOCK');
+  });
+});
+
+describe('getBlockResults', () => {
+  beforeEach(async () => {
+    await client.transfer(users[0]!, users[1]!.address, 3n, { timeoutMs: 5_000 });
+  });
+
+  it("returns the block's ids and codes, proven by its certificate", async () => {
+    const committed = network.chain.blocks.get(1)!;
+    expect(await client.getBlockResults(1)).toEqual({ height: 1, certificate: committed.certificate, results: committed.results });
+  });
+
+  it('fails over past replicas whose results the certificate does not prove, and refuses when none is proven', async () => {
+    const forge = (servers: typeof network.servers, change: (real: Record<string, unknown>) => unknown) => {
+      for (const server of servers) {
+        server.override = (request) => {
+          if (request.path !== '/v1/blocks/1/results') return undefined;
+          const real = network.chain.blockResponse(1)!;
+          return { status: 200, json: change({ height: 1, certificate: real.certificate, results: real.results }) };
+        };
+      }
+    };
+    const otherId = { hash: 'ee'.repeat(32), code: 'OK' };
+    forge(network.servers.slice(0, 3), (real) => ({ ...real, results: [otherId] }));
+    expect((await client.getBlockResults(1)).results).toEqual(network.chain.blocks.get(1)!.results);
+    forge(network.servers, (real) => ({ ...real, results: [otherId] }));
+    expect((await rejection(client.getBlockResults(1))).code).toBe('UNVERIFIABLE_PROOF');
+    // Two of the 2f+1 = 3 signatures a certificate needs.
+    forge(network.servers, (real) => {
+      const certificate = real.certificate as { signatures: unknown[] };
+      return { ...real, certificate: { ...certificate, signatures: certificate.signatures.slice(0, 2) } };
+    });
+    expect((await rejection(client.getBlockResults(1))).code).toBe('UNVERIFIABLE_PROOF');
+  });
+
+  it('surfaces UNKNOWN_BLOCK for a height not yet committed', async () => {
+    expect((await rejection(client.getBlockResults(9))).code).toBe('UNKNOWN_BLOCK');
   });
 });
 

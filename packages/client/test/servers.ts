@@ -30,6 +30,11 @@ export function honestAnswer(chain: FakeChain, request: RequestInfo, replicaId =
     const status = chain.statusOf(match[1]!);
     return status === null ? error('UNKNOWN_TX') : { status: 200, json: status };
   }
+  match = /^\/v1\/blocks\/([0-9]+)\/results$/.exec(path);
+  if (method === 'GET' && match) {
+    const block = chain.blockResponse(Number(match[1]));
+    return block === null ? error('UNKNOWN_BLOCK') : { status: 200, json: { height: block.block.height, certificate: block.certificate, results: block.results } };
+  }
   match = /^\/v1\/blocks\/([0-9]+)$/.exec(path);
   if (method === 'GET' && match) {
     const block = chain.blockResponse(Number(match[1]));
