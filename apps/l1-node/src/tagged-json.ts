@@ -29,31 +29,27 @@ export function stringifyMessage(message: unknown): string {
   return stringifyTagged(message);
 }
 
+/** Exactly these own keys, in this order (the order JSON writes them in). */
 function hasKeys(value: object, ...keys: string[]): boolean {
   const own = Object.keys(value);
   return own.length === keys.length && own.every((key, index) => key === keys[index]);
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype;
 }
 
 const isString = (value: unknown): boolean => typeof value === 'string';
 
 /** A transaction whose only value JSON cannot write plainly is its body's bigint amount. */
 function isPlainTransferTx(tx: unknown): tx is { body: Record<string, unknown>; signatures: unknown[] } {
-  if (typeof tx !== 'object' || tx === null || Object.getPrototypeOf(tx) !== Object.prototype) return false;
-  const { body, signatures } = tx as { body?: unknown; signatures?: unknown };
-  if (!hasKeys(tx, 'body', 'signatures') || typeof body !== 'object' || body === null || Object.getPrototypeOf(body) !== Object.prototype) return false;
-  const fields = body as Record<string, unknown>;
-  for (const key of Object.keys(fields)) {
-    const value = fields[key];
-    if (key === 'amount' ? typeof value !== 'bigint' : !isString(value) && typeof value !== 'number') return false;
+  if (!isPlainObject(tx) || !hasKeys(tx, 'body', 'signatures')) return false;
+  const { body, signatures } = tx;
+  if (!isPlainObject(body) || body.type !== 'transfer' || typeof body.amount !== 'bigint' || !Array.isArray(signatures)) return false;
+  for (const [key, value] of Object.entries(body)) {
+    if (key !== 'amount' && !isString(value) && typeof value !== 'number') return false;
   }
-  if (fields.type !== 'transfer' || typeof fields.amount !== 'bigint' || !Array.isArray(signatures)) return false;
-  return signatures.every(
-    (entry: unknown) =>
-      typeof entry === 'object' &&
-      entry !== null &&
-      Object.getPrototypeOf(entry) === Object.prototype &&
-      Object.values(entry).every(isString),
-  );
+  return signatures.every((entry: unknown) => isPlainObject(entry) && Object.values(entry).every(isString));
 }
 
 const BIG_PATTERN = /^-?(0|[1-9][0-9]{0,77})$/;

@@ -6,6 +6,7 @@
 // from scratch gives back every persisted field.
 import { isDeepStrictEqual } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { createReplicaState } from '@wedge/consensus';
 import { L1World, l1Scenario } from '@wedge/sim';
 import { ProtocolCodec } from '../src/protocol-codec.ts';
 
@@ -19,6 +20,8 @@ function runSeed(seed: number): { checks: number; partsWritten: number; partsSki
   const honest = world.nodes.filter((node) => world.isHonest(node.id));
   const codecs = honest.map((node) => new ProtocolCodec('sim', node.ctx.app));
   const stores: Store[] = honest.map(() => ({ core: null, parts: new Map(), proposals: new Map() }));
+  // A fresh state's timer fields, as the replica shell passes them on recovery.
+  const unarmed = honest.map((node) => createReplicaState(node.ctx, node.state.app));
   let checks = 0;
   let partsWritten = 0;
   let partsSkipped = 0;
@@ -36,8 +39,7 @@ function runSeed(seed: number): { checks: number; partsWritten: number; partsSki
       partsWritten += encoded.put.length;
       partsSkipped += node.state.slots.size + node.state.preparedCertificates.size - encoded.put.length;
       if (ticks % 5 !== 0) return;
-      const unarmed = { timers: { progress: 0, 'view-change': 0, idle: 0, fetch: 0 }, tokenCounter: 0, progressWatch: { txHash: null, executed: 0 } };
-      const decoded = new ProtocolCodec('sim', node.ctx.app).decode(store.core, store.parts, (digest) => store.proposals.get(digest) ?? null, unarmed);
+      const decoded = new ProtocolCodec('sim', node.ctx.app).decode(store.core, store.parts, (digest) => store.proposals.get(digest) ?? null, unarmed[index]!);
       for (const field of PERSISTED) {
         if (!isDeepStrictEqual(decoded[field], node.state[field])) {
           throw new Error(`seed ${seed}, replica ${node.id}, tick ${ticks}: decoded ${field} differs from the live state`);

@@ -69,7 +69,7 @@ export const REPLICA_SCHEMA_VERSION = 4;
 // page per transaction (measured: 6.7 ms a block of 700 at 400k indexed, and
 // growing); instead the store holds the entries of the blocks since the last
 // flush in memory (and looks there too) and inserts them sorted, in one go,
-// once INDEX_FLUSH_ENTRIES have gathered (1.6 ms a block). The index is
+// once INDEX_FLUSH_ENTRIES (or INDEX_FLUSH_BLOCKS) have gathered (1.6 ms a block). The index is
 // derived from the blocks' results, so what was not flushed before a crash
 // is rebuilt from them on open (`indexed_height` says where to start).
 const SCHEMA = `
@@ -86,9 +86,11 @@ const SCHEMA = `
 
 /** Index entries gathered in memory before they are inserted into tx_index together. */
 export const INDEX_FLUSH_ENTRIES = 16_384;
+/** Blocks at most between flushes, so that reopening reads a bounded number of results (idle blocks carry none). */
+const INDEX_FLUSH_BLOCKS = 4_096;
 
 /** Index entries not yet in tx_index: by hash, and in execution order. */
-type Unindexed = { byHash: Map<string, StoredTx[]>; entries: StoredTx[]; height: number };
+type Unindexed = { byHash: Map<string, StoredTx[]>; entries: StoredTx[]; blocks: number; height: number };
 
 const HASH_BYTES = 32;
 
@@ -172,7 +174,7 @@ export function createReplicaStore(db: SqliteDatabase): ReplicaStore {
   const putIndexedHeight = db.prepare('UPDATE tx_index_state SET indexed_height = ? WHERE id = 1');
   const selectResultsAbove = db.prepare('SELECT height, results FROM blocks WHERE height > ? ORDER BY height');
 
-  const unindexed: Unindexed = { byHash: new Map(), entries: [], height: selectIndexedHeight.get() as number };
+  const unindexed: Unindexed = { byHash: new Map(), entries: [], blocks: 0, height: selectIndexedHeight.get() as number };
   const remember = (txs: readonly StoredTx[], height: number): void => {
     for (const tx of txs) {
       const known = unindexed.byHash.get(tx.hash);
@@ -180,6 +182,7 @@ export function createReplicaStore(db: SqliteDatabase): ReplicaStore {
       else known.push(tx);
       unindexed.entries.push(tx);
     }
+    unindexed.blocks += 1;
     unindexed.height = Math.max(unindexed.height, height);
   };
   // What the last run executed but did not flush.
@@ -202,7 +205,7 @@ export function createReplicaStore(db: SqliteDatabase): ReplicaStore {
     if (batch.snapshot !== null) putSnapshot.run(batch.snapshot.seq, batch.snapshot.root, batch.snapshot.state);
     if (batch.prune !== null) pruneProposals.run(batch.prune.belowOrAt, JSON.stringify(batch.prune.keep));
     const gathered = unindexed.entries.length + written.reduce((sum, block) => sum + block.txs.length, 0);
-    if (gathered < INDEX_FLUSH_ENTRIES) return { written, flushed: false };
+    if (gathered < INDEX_FLUSH_ENTRIES && unindexed.blocks + written.length < INDEX_FLUSH_BLOCKS) return { written, flushed: false };
     const entries = unindexed.entries.concat(...written.map((block) => block.txs));
     const keyed = entries.map((tx) => ({ prefix: prefixOf(tx.hash), tx }));
     keyed.sort((a, b) => a.prefix - b.prefix || a.tx.height - b.tx.height || a.tx.index - b.tx.index);
@@ -218,6 +221,7 @@ export function createReplicaStore(db: SqliteDatabase): ReplicaStore {
     if (flushed) {
       unindexed.byHash.clear();
       unindexed.entries = [];
+      unindexed.blocks = 0;
     }
   };
 

@@ -182,6 +182,22 @@ describe('replica store', () => {
     expect(reopened.recentTxHashes(3)).toEqual([...blocks[4]!.results].reverse().slice(0, 3).map((result) => result.hash));
   });
 
+  it('flushes the index after a bound on blocks too, so small blocks do not pile up unindexed', () => {
+    const dir = freshDir();
+    const store = open(dir);
+    const count = 4_100;
+    for (let height = 1; height <= count; height++) store.persist(batchOf([{ height, results: [{ hash: hash(height.toString(16).padStart(12, '0'), height), code: 'OK' }] }]));
+    store.close();
+    const db = openDatabase(join(dir, 'replica.sqlite'));
+    const indexed = db.prepare('SELECT indexed_height FROM tx_index_state').pluck().get() as number;
+    db.close();
+    expect(indexed).toBe(4_096);
+    const reopened = open(dir);
+    for (const height of [1, 4_096, 4_097, count]) {
+      expect(reopened.getTx(hash(height.toString(16).padStart(12, '0'), height))).toEqual({ hash: hash(height.toString(16).padStart(12, '0'), height), height, index: 0, code: 'OK' });
+    }
+  });
+
   it('refuses a malformed hash without writing anything', () => {
     const store = open(freshDir());
     expect(() => store.persist(batchOf([{ height: 1, results: [{ hash: 'zz'.repeat(32), code: 'OK' }] }]))).toThrow(/not 64 hex/);
