@@ -13,6 +13,7 @@
 // change one.
 //
 // Pure: the replica shell feeds it messages and sends what it returns.
+import { deleteOldest } from '@wedge/common';
 import type { Block, PrePrepare, PrePrepareMessage } from '@wedge/consensus';
 import type { SignedTx } from '@wedge/ledger';
 
@@ -72,7 +73,7 @@ export class CompactRelay {
       return hash;
     });
     this.sent.set(message.prePrepare.digest, byHash);
-    if (this.sent.size > MAX_SENT) this.sent.delete(this.sent.keys().next().value!);
+    if (this.sent.size > MAX_SENT) deleteOldest(this.sent);
     const compact: CompactPrePrepare = { type: 'compact-pre-prepare', prePrepare: message.prePrepare, height: message.block.height, hashes };
     this.compacted.set(message, compact);
     this.stats.compacted += 1;

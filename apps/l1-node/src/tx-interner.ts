@@ -7,6 +7,7 @@
 // those caches hit. Equality is checked field by field, so a copy that
 // differs in anything (a Byzantine twin with the same signature) is never
 // replaced: interning cannot change what a message says.
+import { deleteOldest } from '@wedge/common';
 import type { SignedTx } from '@wedge/ledger';
 
 /** Transactions remembered; a request and its proposal arrive seconds apart, well within this. */
@@ -25,7 +26,7 @@ export class TxInterner {
       if (known === tx || isSameValue(known, tx)) return known;
       return tx; // same signature, different content: keep both as they are
     }
-    if (this.bySignature.size >= CAPACITY) this.bySignature.delete(this.bySignature.keys().next().value!);
+    if (this.bySignature.size >= CAPACITY) deleteOldest(this.bySignature);
     this.bySignature.set(key, tx);
     return tx;
   }

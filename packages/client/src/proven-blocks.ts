@@ -2,6 +2,7 @@
 // a proof checked once serves every later question about that height; the
 // cache only saves signature checks and bytes (waiting for many transactions
 // of one block fetches and verifies it once). Bounded, oldest out first.
+import { deleteOldest } from '@wedge/common';
 import type { BlockProof } from './proof.ts';
 
 export const PROVEN_BLOCKS_CAPACITY = 256;
@@ -18,7 +19,7 @@ export function createProvenBlocks(capacity = PROVEN_BLOCKS_CAPACITY): ProvenBlo
     add(proof) {
       if (byHeight.has(proof.height)) return;
       // A Map iterates in insertion order, so the first key is the oldest.
-      if (byHeight.size >= capacity) byHeight.delete(byHeight.keys().next().value!);
+      if (byHeight.size >= capacity) deleteOldest(byHeight);
       byHeight.set(proof.height, proof);
     },
   };

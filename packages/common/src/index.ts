@@ -1,3 +1,4 @@
 export * from './assert.ts';
 export * from './bytes.ts';
 export * from './errors.ts';
+export * from './oldest.ts';

@@ -2,7 +2,7 @@
 // handles one event: it mutates the replica's own state and returns effects
 // (messages, timers, commits) that a shell — the simulator or a process —
 // carries out after persisting the state. No clock, no randomness, no I/O.
-import { assert } from '@wedge/common';
+import { assert, deleteOldest } from '@wedge/common';
 import type { Canonical } from '@wedge/crypto';
 import {
   blockDigest,
@@ -536,10 +536,7 @@ class Replica<Tx, AppState> {
 
   private rememberExecuted(hash: string): void {
     this.s.recentlyExecuted.add(hash);
-    if (this.s.recentlyExecuted.size > RECENTLY_EXECUTED_LIMIT) {
-      const oldest = this.s.recentlyExecuted.values().next().value;
-      if (oldest !== undefined) this.s.recentlyExecuted.delete(oldest);
-    }
+    if (this.s.recentlyExecuted.size > RECENTLY_EXECUTED_LIMIT) deleteOldest(this.s.recentlyExecuted);
   }
 
   private onProgress(): void {

@@ -6,6 +6,7 @@
 // cache hit is exactly as sound as the verification it remembers.
 import { createHash } from 'node:crypto';
 import type { SignatureScheme } from './scheme.ts';
+import { deleteOldest } from '@wedge/common';
 
 /**
  * One sha256 over the three inputs, each length-prefixed so that no two
@@ -32,7 +33,7 @@ export function withVerifyCache(scheme: SignatureScheme, capacity = 100_000): Si
       const valid = scheme.verify(publicKey, preimage, signature);
       if (valid) {
         // Oldest first: a Set iterates in insertion order.
-        if (verified.size >= capacity) verified.delete(verified.values().next().value!);
+        if (verified.size >= capacity) deleteOldest(verified);
         verified.add(key);
       }
       return valid;
