@@ -130,6 +130,11 @@ describe('bad input to the L1 HTTP API changes nothing', () => {
       ['/v1/blocks/-1', 400, 'INVALID_BODY'],
       ['/v1/blocks/999999/results', 404, 'UNKNOWN_BLOCK'],
       ['/v1/blocks/0/results', 400, 'INVALID_BODY'],
+      ['/v1/blocks/1/results?waitMs=soon', 400, 'INVALID_BODY'],
+      ['/v1/blocks/1/results?waitMs=-5', 400, 'INVALID_BODY'],
+      ['/v1/blocks/1/results?waitMs=30001', 400, 'INVALID_BODY'],
+      ['/v1/blocks/1/results?waitMs=1&waitMs=2', 400, 'INVALID_BODY'],
+      ['/v1/blocks/999999/results?waitMs=50', 404, 'UNKNOWN_BLOCK'],
       ['/v1/nowhere', 404, 'NOT_FOUND'],
     ] as const) {
       const response = await fetch(`${url}${path}`);

@@ -100,6 +100,29 @@ describe('L1 network of four replica processes', () => {
     }
   });
 
+  it('answers a request waiting for the next block when that block commits, and the certificate proves it', async () => {
+    const next = (await converged())[0]!.height + 1;
+    const url = network.urls[1]!;
+    const waiting = fetch(`${url}${apiPaths.blockResults(next, 20_000)}`);
+    // Still waiting: nothing has been submitted since.
+    const early = await Promise.race([waiting.then(() => 'answered'), new Promise((resolve) => setTimeout(() => resolve('waiting'), 300))]);
+    expect(early).toBe('waiting');
+    const [hash] = await sendTransfers(1, [0]);
+    const response = await waiting;
+    expect(response.status).toBe(200);
+    const view = BlockResultsResponse.parse(await response.json());
+    expect(view.height).toBe(next);
+    expect(view.results.map((result) => result.hash)).toContain(hash);
+    const config = consensusConfigOf(network.genesis);
+    const verifier = { config, scheme: fastSecp256k1, app: { txHash: (tx: unknown) => tx } as never, rules: HONEST_RULES };
+    const certificate = certificateFromWire(view.certificate);
+    expect(blockDigest(CHAIN_ID, { height: next, txs: view.results.map((result) => result.hash) }, verifier.app)).toBe(certificate.digest);
+    expect(verifyCommitCertificate(verifier, certificate, faultsTolerated(config))).toBe(true);
+    // A block already stored is answered at once, waiting or not.
+    const again = BlockResultsResponse.parse(await (await fetch(`${url}${apiPaths.blockResults(next, 20_000)}`)).json());
+    expect(again).toEqual(view);
+  });
+
   it('a backup killed with kill -9 under load restarts from disk, catches up, and loses nothing', async () => {
     const backup = 2;
     const sending = sendTransfers(400, [0, 1, 3]);

@@ -12,6 +12,8 @@ import { ADDRESS_PATTERN } from '@wedge/crypto';
 import { getTxValidity, type Block, type SignedTx, type TxResult } from '@wedge/ledger';
 import {
   MAX_REQUEST_BODY_BYTES,
+  MAX_WAITING_REQUESTS,
+  MAX_WAIT_MS,
   SubmitTxsBody,
   blockResultsToWire,
   channelToWire,
@@ -21,6 +23,7 @@ import {
   signedTxToWire,
   type StatusResponse,
 } from '@wedge/api';
+import { CommitWaiters } from './commit-waiters.ts';
 import { PEER_BODY_LIMIT_BYTES, acceptPeerEnvelope, handlePeerRequest, isPlainPeerRequest } from './peer-endpoint.ts';
 import type { ReplicaNode } from './replica-node.ts';
 import { PEER_PATH } from './transport.ts';
@@ -122,13 +125,33 @@ export function createApiApp(node: ReplicaNode, meta: { chainId: string; genesis
     });
   });
 
+  // With ?waitMs=N a block not executed yet is answered when it is (or 404
+  // after N ms): one request per block for a follower of the chain.
+  const waiters = new CommitWaiters(MAX_WAITING_REQUESTS);
+  node.onCommit(({ block }) => waiters.executed(block.height));
   app.get('/v1/blocks/:height/results', (request, response) => {
     const height = heightParam(request);
-    const certificate = node.storage.getCertificate(height);
-    if (certificate === null) fail('UNKNOWN_BLOCK', `block ${height} is not stored here`);
-    // The stored codes are the ones this replica's ledger produced.
-    const results = node.storage.blockResults(height) as readonly { hash: string; code: string }[] as readonly TxResult[];
-    response.json(blockResultsToWire(height, deserialize(certificate) as CommitCertificate, results));
+    const waitMs = waitParam(request);
+    const sendResults = (): boolean => {
+      const certificate = node.storage.getCertificate(height);
+      if (certificate === null) return false;
+      // The stored codes are the ones this replica's ledger produced.
+      const results = node.storage.blockResults(height) as readonly { hash: string; code: string }[] as readonly TxResult[];
+      response.json(blockResultsToWire(height, deserialize(certificate) as CommitCertificate, results));
+      return true;
+    };
+    const notStored = (why: string) => sendError(response, 'UNKNOWN_BLOCK', `block ${height} is not stored here${why}`);
+    if (sendResults()) return;
+    // Executed but not stored (below a snapshot this replica caught up from): waiting would not help.
+    if (waitMs === 0 || height <= node.replicaState.executed) return notStored('');
+    const cancel = waiters.wait(
+      height,
+      waitMs,
+      () => void (sendResults() || notStored('')),
+      () => notStored(` (not executed within ${waitMs} ms)`),
+    );
+    if (cancel === null) fail('BUSY', `${MAX_WAITING_REQUESTS} requests are waiting for blocks here already; retry later`);
+    response.once('close', cancel);
   });
 
   app.get('/v1/status', (_request, response) => {
@@ -162,6 +185,16 @@ export function createApiApp(node: ReplicaNode, meta: { chainId: string; genesis
     response.status(500).json({ error: { code: 'INTERNAL', message: 'internal error' } });
   });
   return app;
+}
+
+/** `?waitMs=N`: 0 (answer now) to MAX_WAIT_MS; absent means 0. */
+function waitParam(request: Request): number {
+  const raw = request.query.waitMs;
+  if (raw === undefined) return 0;
+  if (typeof raw !== 'string' || !/^(0|[1-9][0-9]{0,5})$/.test(raw) || Number(raw) > MAX_WAIT_MS) {
+    fail('INVALID_BODY', `waitMs is a whole number of milliseconds from 0 to ${MAX_WAIT_MS}`);
+  }
+  return Number(raw);
 }
 
 function heightParam(request: Request): number {

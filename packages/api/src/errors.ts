@@ -34,6 +34,7 @@ const STATUS_BY_CODE = {
   NOT_A_MEMBER: 422,
   // The replica is overloaded: another replica, or a later try, may accept it.
   MEMPOOL_FULL: 503,
+  BUSY: 503,
   // A bug in the replica; the request may well be fine elsewhere.
   INTERNAL: 500,
   UNAUTHORIZED_PEER: 401,

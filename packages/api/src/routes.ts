@@ -18,6 +18,8 @@ export const apiPaths = {
   account: (address: string): string => `/v1/accounts/${encodeURIComponent(address)}`,
   channel: (id: string): string => `/v1/channels/${encodeURIComponent(id)}`,
   block: (height: number): string => `/v1/blocks/${encodeURIComponent(String(height))}`,
-  blockResults: (height: number): string => `/v1/blocks/${encodeURIComponent(String(height))}/results`,
+  /** With `waitMs`, the replica answers when the block is executed, waiting at most that long (MAX_WAIT_MS). */
+  blockResults: (height: number, waitMs?: number): string =>
+    `/v1/blocks/${encodeURIComponent(String(height))}/results${waitMs === undefined ? '' : `?waitMs=${encodeURIComponent(String(waitMs))}`}`,
   status: (): string => API_ROUTES.status,
 };
