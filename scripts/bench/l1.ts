@@ -251,8 +251,13 @@ class CommitObserver {
   private async run(): Promise<void> {
     while (!this.stopped) {
       const url = `${this.url}/v1/blocks/${this.height + 1}/results?waitMs=${OBSERVE_WAIT_MS}`;
+      const askedMs = performance.now();
       const answer = await getAnswer(url);
-      if (answer.status === 404) continue; // not executed within the wait: ask again
+      if (answer.status === 404) {
+        // Not executed within the wait: ask again (pausing if the answer came at once, so nothing spins).
+        if (performance.now() - askedMs < OBSERVE_WAIT_MS / 2) await sleep(20);
+        continue;
+      }
       check(answer.status === 200, `GET ${url} answered ${answer.status}: ${answer.text.slice(0, 300)}`);
       const view = JSON.parse(answer.text) as BlockResults;
       const seenMs = performance.now();
