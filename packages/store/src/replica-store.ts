@@ -89,8 +89,16 @@ export const INDEX_FLUSH_ENTRIES = 16_384;
 /** Blocks at most between flushes, so that reopening reads a bounded number of results (idle blocks carry none). */
 const INDEX_FLUSH_BLOCKS = 4_096;
 
-/** Index entries not yet in tx_index: by hash, and in execution order. */
-type Unindexed = { byHash: Map<string, StoredTx[]>; entries: StoredTx[]; blocks: number; height: number };
+/** A block's results as the index needs them: its transactions' hashes and codes, in block order. */
+type BlockResults = { readonly height: number; readonly results: readonly { readonly hash: string; readonly code: string }[] };
+
+/**
+ * Index entries not yet in tx_index: the executed blocks since the last flush,
+ * in order, as their results arrived (nothing per transaction is built as a
+ * block is written), and a map by hash over the first `mapped` of them, built
+ * only when a lookup asks.
+ */
+type Unindexed = { blocks: BlockResults[]; entries: number; byHash: Map<string, StoredTx[]>; mapped: number; height: number };
 
 const HASH_BYTES = 32;
 
@@ -174,42 +182,52 @@ export function createReplicaStore(db: SqliteDatabase): ReplicaStore {
   const putIndexedHeight = db.prepare('UPDATE tx_index_state SET indexed_height = ? WHERE id = 1');
   const selectResultsAbove = db.prepare('SELECT height, results FROM blocks WHERE height > ? ORDER BY height');
 
-  const unindexed: Unindexed = { byHash: new Map(), entries: [], blocks: 0, height: selectIndexedHeight.get() as number };
-  const remember = (txs: readonly StoredTx[], height: number): void => {
-    for (const tx of txs) {
-      const known = unindexed.byHash.get(tx.hash);
-      if (known === undefined) unindexed.byHash.set(tx.hash, [tx]);
-      else known.push(tx);
-      unindexed.entries.push(tx);
+  const unindexed: Unindexed = { blocks: [], entries: 0, byHash: new Map(), mapped: 0, height: selectIndexedHeight.get() as number };
+  const remember = (block: BlockResults): void => {
+    unindexed.blocks.push(block);
+    unindexed.entries += block.results.length;
+    unindexed.height = Math.max(unindexed.height, block.height);
+  };
+  /** The unflushed transactions with this hash (the map catches up with the blocks first). */
+  const unindexedTxs = (hash: string): readonly StoredTx[] => {
+    for (; unindexed.mapped < unindexed.blocks.length; unindexed.mapped++) {
+      const { height, results } = unindexed.blocks[unindexed.mapped]!;
+      results.forEach(({ hash: key, code }, index) => {
+        const tx = { hash: key, height, index, code };
+        const known = unindexed.byHash.get(key);
+        if (known === undefined) unindexed.byHash.set(key, [tx]);
+        else known.push(tx);
+      });
     }
-    unindexed.blocks += 1;
-    unindexed.height = Math.max(unindexed.height, height);
+    return unindexed.byHash.get(hash) ?? [];
   };
   // What the last run executed but did not flush.
   for (const row of selectResultsAbove.iterate(unindexed.height) as IterableIterator<{ height: number; results: Uint8Array }>) {
-    remember(storedTxs(row.height, decodeResults(row.results)), row.height);
+    remember({ height: row.height, results: storedTxs(row.height, decodeResults(row.results)) });
   }
 
   /** Writes a batch; returns the executed blocks' entries it wrote and whether it flushed the index. */
-  const write = db.transaction((batch: PersistBatch): { written: { height: number; txs: StoredTx[] }[]; flushed: boolean } => {
+  const write = db.transaction((batch: PersistBatch): { written: BlockResults[]; flushed: boolean } => {
     for (const proposal of batch.proposals) putProposal.run(proposal.digest, proposal.height, proposal.block);
     putProtocol.run(batch.protocol);
     for (const { key, bytes } of batch.protocolParts.put) putPart.run(key, bytes);
     for (const key of batch.protocolParts.removed) deletePart.run(key);
-    const written: { height: number; txs: StoredTx[] }[] = [];
+    const written: BlockResults[] = [];
     for (const block of batch.blocks) {
       // A block is final once certified: writing it again (after a restart) keeps the first copy.
       if (putBlock.run(block.height, block.digest, block.certificate, encodeResults(block.results)).changes === 0) continue;
-      written.push({ height: block.height, txs: block.results.map(({ hash, code }, index) => ({ hash, height: block.height, index, code })) });
+      written.push({ height: block.height, results: block.results });
     }
     if (batch.snapshot !== null) putSnapshot.run(batch.snapshot.seq, batch.snapshot.root, batch.snapshot.state);
     if (batch.prune !== null) pruneProposals.run(batch.prune.belowOrAt, JSON.stringify(batch.prune.keep));
-    const gathered = unindexed.entries.length + written.reduce((sum, block) => sum + block.txs.length, 0);
-    if (gathered < INDEX_FLUSH_ENTRIES && unindexed.blocks + written.length < INDEX_FLUSH_BLOCKS) return { written, flushed: false };
-    const entries = unindexed.entries.concat(...written.map((block) => block.txs));
-    const keyed = entries.map((tx) => ({ prefix: prefixOf(tx.hash), tx }));
-    keyed.sort((a, b) => a.prefix - b.prefix || a.tx.height - b.tx.height || a.tx.index - b.tx.index);
-    for (const { prefix, tx } of keyed) putTx.run(prefix, tx.height, tx.index);
+    const gathered = unindexed.entries + written.reduce((sum, block) => sum + block.results.length, 0);
+    if (gathered < INDEX_FLUSH_ENTRIES && unindexed.blocks.length + written.length < INDEX_FLUSH_BLOCKS) return { written, flushed: false };
+    const keyed: { prefix: number; height: number; index: number }[] = [];
+    for (const { height, results } of unindexed.blocks.concat(written)) {
+      results.forEach(({ hash }, index) => keyed.push({ prefix: prefixOf(hash), height, index }));
+    }
+    keyed.sort((a, b) => a.prefix - b.prefix || a.height - b.height || a.index - b.index);
+    for (const { prefix, height, index } of keyed) putTx.run(prefix, height, index);
     putIndexedHeight.run(Math.max(unindexed.height, ...written.map((block) => block.height)));
     return { written, flushed: true };
   });
@@ -217,11 +235,12 @@ export function createReplicaStore(db: SqliteDatabase): ReplicaStore {
   // The in-memory entries change only once the transaction has committed.
   const persist = (batch: PersistBatch): void => {
     const { written, flushed } = write(batch);
-    for (const block of written) remember(block.txs, block.height);
+    for (const block of written) remember(block);
     if (flushed) {
+      unindexed.blocks = [];
+      unindexed.entries = 0;
       unindexed.byHash.clear();
-      unindexed.entries = [];
-      unindexed.blocks = 0;
+      unindexed.mapped = 0;
     }
   };
 
@@ -249,7 +268,7 @@ export function createReplicaStore(db: SqliteDatabase): ReplicaStore {
     getBlocks: (from, to) => (selectBlocks.all(from, to) as { height: number; block: Buffer; certificate: Buffer }[]).map(toBlock),
     getTx: (hash) => {
       if (!/^[0-9a-f]{64}$/.test(hash)) return null;
-      const found: StoredTx[] = [...(unindexed.byHash.get(hash) ?? [])];
+      const found: StoredTx[] = [...unindexedTxs(hash)];
       const decoded = new Map<number, Results | null>();
       for (const { height, idx } of selectCandidates.all(prefixOf(hash)) as { height: number; idx: number }[]) {
         if (!decoded.has(height)) {
