@@ -144,11 +144,21 @@ export function createApiApp(node: ReplicaNode, meta: { chainId: string; genesis
     if (sendResults()) return;
     // Executed but not stored (below a snapshot this replica caught up from): waiting would not help.
     if (waitMs === 0 || height <= node.replicaState.executed) return notStored('');
+    // The answer is sent from the replica's commit listener: a failure to
+    // answer one client is that client's, never the replica's.
+    const answerLater = (send: () => void) => () => {
+      try {
+        send();
+      } catch (error) {
+        console.error(error);
+        response.destroy();
+      }
+    };
     const cancel = waiters.wait(
       height,
       waitMs,
-      () => void (sendResults() || notStored('')),
-      () => notStored(` (not executed within ${waitMs} ms)`),
+      answerLater(() => void (sendResults() || notStored(''))),
+      answerLater(() => notStored(` (not executed within ${waitMs} ms)`)),
     );
     if (cancel === null) fail('BUSY', `${MAX_WAITING_REQUESTS} requests are waiting for blocks here already; retry later`);
     response.once('close', cancel);
