@@ -23,13 +23,12 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { fromHex } from '@wedge/common';
 import { fastSecp256k1, keyPairFromSecret } from '@wedge/crypto';
-import { signTx, type SignedTx } from '@wedge/ledger';
-import { consensusConfigOf, genesisHash, ledgerGenesisOf, signedTxToWire } from '@wedge/api';
+import { consensusConfigOf, genesisHash, ledgerGenesisOf } from '@wedge/api';
 import { writeNetwork } from '../apps/l1-node/src/genesis-tool.ts';
 import { createRequestListener } from '../apps/l1-node/src/http-api.ts';
 import { readKeyFile } from '../apps/l1-node/src/key-file.ts';
 import { ReplicaNode } from '../apps/l1-node/src/replica-node.ts';
-import { BENCH_PARAMS } from './bench/l1.ts';
+import { BENCH_PARAMS, prepareLanes, type Lane } from './bench/l1.ts';
 import { closeConnections, request } from './bench/http.ts';
 
 const { values } = parseArgs({
@@ -78,22 +77,10 @@ const nodes = layout.replicas.map((spec, id) => {
   return node;
 });
 
-// Signed before anything is measured; account i pays account i+1, and is bound to replica i mod n.
-const perAccount = Math.ceil((((windowMs + warmupMs) / 1000) * SIGNED_PER_SEC) / ACCOUNTS) + OUTSTANDING / ACCOUNTS;
+// Signed before anything is measured, laid out in lanes as the bench does (account i pays i+1, bound to replica i mod n).
+const perAccount = Math.ceil((((windowMs + warmupMs) / 1000) * SIGNED_PER_SEC + OUTSTANDING) / ACCOUNTS);
 const keys = layout.accounts.map((account) => keyPairFromSecret(fastSecp256k1, fromHex(account.secretKey)));
-const lanes = ports.map((port, lane) => {
-  const ordered: SignedTx[] = [];
-  const ids = keys.map((_, index) => index).filter((index) => index % n === lane);
-  for (let nonce = 0; nonce < perAccount; nonce++) {
-    for (const index of ids) {
-      const body = { type: 'transfer' as const, chainId: genesis.chainId, from: keys[index]!.address, nonce, to: keys[(index + 1) % ACCOUNTS]!.address, amount: 1n };
-      ordered.push(signTx(fastSecp256k1, body, [keys[index]!]));
-    }
-  }
-  const bodies: string[] = [];
-  for (let offset = 0; offset < ordered.length; offset += BATCH) bodies.push(JSON.stringify(ordered.slice(offset, offset + BATCH).map(signedTxToWire)));
-  return { url: `http://127.0.0.1:${port}/v1/txs`, bodies, next: 0 };
-});
+const lanes = prepareLanes(keys, perAccount, genesis.replicas.map((replica) => replica.url), BATCH);
 
 type Mark = { committed: number; cpuUs: number; atMs: number };
 const cpuNowUs = (): number => {
@@ -111,16 +98,17 @@ nodes[n - 1]!.onCommit(({ block }) => {
 for (const node of nodes) node.start();
 
 let stop = false;
-async function runLane(lane: (typeof lanes)[number]): Promise<void> {
-  while (!stop && lane.next < lane.bodies.length) {
-    if (submitted - committed + BATCH > OUTSTANDING) {
+async function runLane(lane: Lane): Promise<void> {
+  while (!stop && lane.next < lane.batches.length) {
+    const { body, hashes } = lane.batches[lane.next]!;
+    if (submitted - committed + hashes.length > OUTSTANDING) {
       await new Promise((resolve) => setTimeout(resolve, 2));
       continue;
     }
-    const body = lane.bodies[lane.next++]!;
-    submitted += BATCH;
-    const answer = await request('POST', lane.url, body);
-    if (answer.status !== 202) throw new Error(`POST ${lane.url}: ${answer.status} ${answer.text.slice(0, 200)}`);
+    lane.next += 1;
+    submitted += hashes.length;
+    const answer = await request('POST', `${lane.url}/v1/txs`, body);
+    if (answer.status !== 202) throw new Error(`POST ${lane.url}/v1/txs: ${answer.status} ${answer.text.slice(0, 200)}`);
   }
 }
 const loops = lanes.map((lane) => runLane(lane));

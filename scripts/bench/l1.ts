@@ -138,7 +138,7 @@ export type Timing = { warmupMs: number; windowMs: number };
 
 type Batch = { body: string; hashes: string[] };
 
-type Lane = { url: string; batches: Batch[]; next: number };
+export type Lane = { url: string; batches: Batch[]; next: number };
 
 
 // ------------------------------------------------------------------- HTTP
@@ -176,7 +176,7 @@ type BlockResults = { height: number; results: { hash: string; code: string }[] 
  * account i+1), and lays them out in lanes: account i goes to replica i mod n,
  * and a lane's batches take the accounts' nonces in rounds.
  */
-function prepareLanes(keys: readonly KeyPair[], perAccount: number, urls: readonly string[], batchTxs: number): Lane[] {
+export function prepareLanes(keys: readonly KeyPair[], perAccount: number, urls: readonly string[], batchTxs: number): Lane[] {
   const signed: SignedTx[][] = keys.map((key, index) =>
     Array.from({ length: perAccount }, (_, nonce) =>
       signTx(
