@@ -7,7 +7,7 @@
 // compared on every replica before and after.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fromHex } from '@wedge/common';
-import { signedTxToWire } from '@wedge/api';
+import { MAX_WAITING_REQUESTS, signedTxToWire } from '@wedge/api';
 import { createClient, type WedgeClient } from '@wedge/client';
 import { fastSecp256k1, keyPairFromSecret, type KeyPair } from '@wedge/crypto';
 import { signTx, type SignedTx } from '@wedge/ledger';
@@ -140,6 +140,16 @@ describe('bad input to the L1 HTTP API changes nothing', () => {
       const response = await fetch(`${url}${path}`);
       expect({ path, status: response.status, code: ((await response.json()) as { error: { code: string } }).error.code }).toEqual({ path, status, code });
     }
+    // Waiting requests are bounded: with MAX_WAITING_REQUESTS waiting for a
+    // block that will not come, one more is refused BUSY, and the waiting ones
+    // end with UNKNOWN_BLOCK when their wait is up.
+    const far = `${url}/v1/blocks/999999/results?waitMs=3000`;
+    const waiting = Array.from({ length: MAX_WAITING_REQUESTS }, () => fetch(far));
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const refused = await fetch(far);
+    expect({ status: refused.status, code: ((await refused.json()) as { error: { code: string } }).error.code }).toEqual({ status: 503, code: 'BUSY' });
+    const ended = await Promise.all(waiting.map(async (answer) => (await answer).status));
+    expect(new Set(ended)).toEqual(new Set([404]));
     // Give any wrongly admitted transaction time to commit, then compare.
     await new Promise((resolve) => setTimeout(resolve, 1_500));
     expect(await snapshot()).toEqual(before);
