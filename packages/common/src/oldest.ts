@@ -14,6 +14,8 @@
 // The cursors are held weakly, so a collection that is dropped (or replaced,
 // as a simulator's clone replaces a state's) takes its cursor with it.
 
+import { assert } from './assert.ts';
+
 type Keyed<K> = Map<K, unknown> | Set<K>;
 
 const cursors = new WeakMap<Keyed<unknown>, Iterator<unknown>>();
@@ -22,15 +24,13 @@ const cursors = new WeakMap<Keyed<unknown>, Iterator<unknown>>();
 export function deleteOldest<K>(collection: Keyed<K>): K | undefined {
   if (collection.size === 0) return undefined;
   let cursor = cursors.get(collection) as Iterator<K> | undefined;
-  let next = cursor?.next();
-  if (next === undefined || next.done === true) {
-    // First use. (A cursor cannot run out while the collection has entries —
-    // everything before it is deleted — but a spent one is never trusted.)
+  if (cursor === undefined) {
     cursor = collection.keys() as Iterator<K>;
     cursors.set(collection, cursor);
-    next = cursor.next();
   }
-  if (next.done === true) return undefined;
+  const next = cursor.next();
+  // Everything before the cursor was deleted, so it cannot run out while the collection has entries.
+  assert(next.done !== true, 'deleteOldest: the cursor ran out while the collection has entries');
   collection.delete(next.value);
   return next.value;
 }
