@@ -31,7 +31,7 @@ import {
   type SignedTx,
   type TxResult,
 } from '@wedge/ledger';
-import { createReplicaStore, openDatabase, type PersistBatch, type ReplicaStore } from '@wedge/store';
+import { REPLICA_DB_PAGE_SIZE, createReplicaStore, openDatabase, type PersistBatch, type ReplicaStore } from '@wedge/store';
 import { CompactRelay, type RelayMessage } from './compact-relay.ts';
 import { derivePeerKeys, type PeerKeys } from './peer-auth.ts';
 import { createPeerMessageParser, type PeerMessageParser, type WireMessage } from './peer-schema.ts';
@@ -89,7 +89,7 @@ export class ReplicaNode {
 
   constructor(readonly options: ReplicaNodeOptions) {
     mkdirSync(options.dataDir, { recursive: true });
-    this.store = createReplicaStore(openDatabase(join(options.dataDir, 'replica.sqlite'), { durable: options.durable ?? false }));
+    this.store = createReplicaStore(openDatabase(join(options.dataDir, 'replica.sqlite'), { durable: options.durable ?? false, pageSize: REPLICA_DB_PAGE_SIZE }));
     const app = createLedgerApp(fastSecp256k1, options.chainId);
     this.ctx = { config: options.config, id: options.id, scheme: fastSecp256k1, secretKey: options.secretKey, app, rules: HONEST_RULES };
     this.parsePeerMessages = createPeerMessageParser(app.isWellFormed);

@@ -10,13 +10,22 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { INDEX_FLUSH_ENTRIES, REPLICA_SCHEMA_VERSION, createReplicaStore, openDatabase, type PersistBatch, type ReplicaStore } from '../src/index.ts';
+import {
+  INDEX_FLUSH_ENTRIES,
+  REPLICA_DB_PAGE_SIZE,
+  REPLICA_SCHEMA_VERSION,
+  createReplicaStore,
+  openDatabase,
+  type PersistBatch,
+  type ReplicaStore,
+} from '../src/index.ts';
 
 const dirs: string[] = [];
 const stores: ReplicaStore[] = [];
 
+/** As a replica opens its store (its page size included). */
 function open(dir: string): ReplicaStore {
-  const store = createReplicaStore(openDatabase(join(dir, 'replica.sqlite')));
+  const store = createReplicaStore(openDatabase(join(dir, 'replica.sqlite'), { pageSize: REPLICA_DB_PAGE_SIZE }));
   stores.push(store);
   return store;
 }
@@ -179,7 +188,19 @@ describe('replica store', () => {
     store.close();
     const reopened = open(dir);
     check(reopened); // 4-5 rebuilt from their results
-    expect(reopened.recentTxHashes(3)).toEqual([...blocks[4]!.results].reverse().slice(0, 3).map((result) => result.hash));
+    // The flush inserts rows a statement-full at a time and the rest one by one: all of blocks 1-3 are in the
+    // index, and a sample across them (in key order, the last rows among them) is found where it is.
+    reopened.close();
+    const db = openDatabase(join(dir, 'replica.sqlite'));
+    expect(db.prepare('SELECT count(*) FROM tx_index').pluck().get()).toBe(3 * perBlock);
+    db.close();
+    const again = open(dir);
+    const flushed = blocks.slice(0, 3).flatMap(({ height, results }) => results.map((result, index) => ({ ...result, height, index })));
+    flushed.sort((a, b) => (a.hash < b.hash ? -1 : 1));
+    for (const [position, tx] of flushed.entries()) {
+      if (tx.hash !== retried && (position % 97 === 0 || position >= flushed.length - 8)) expect(again.getTx(tx.hash)).toEqual(tx);
+    }
+    expect(again.recentTxHashes(3)).toEqual([...blocks[4]!.results].reverse().slice(0, 3).map((result) => result.hash));
   });
 
   it('flushes the index after a bound on blocks too, so small blocks do not pile up unindexed', () => {
@@ -196,6 +217,20 @@ describe('replica store', () => {
     for (const height of [1, 4_096, 4_097, count]) {
       expect(reopened.getTx(hash(height.toString(16).padStart(12, '0'), height))).toEqual({ hash: hash(height.toString(16).padStart(12, '0'), height), height, index: 0, code: 'OK' });
     }
+  });
+
+  it('creates the database with the page size asked for, keeps an existing one, and refuses one SQLite has not', () => {
+    const dir = freshDir();
+    const path = join(dir, 'replica.sqlite');
+    const pageSize = (db: ReturnType<typeof openDatabase>) => db.pragma('page_size', { simple: true }) as number;
+    const created = openDatabase(path, { pageSize: 16_384 });
+    createReplicaStore(created);
+    expect(pageSize(created)).toBe(16_384);
+    created.close();
+    const reopened = openDatabase(path, { pageSize: 4_096 });
+    expect(pageSize(reopened)).toBe(16_384);
+    reopened.close();
+    for (const bad of [0, 1_000, 256, 131_072, 16_384.5]) expect(() => openDatabase(join(dir, `bad-${bad}.sqlite`), { pageSize: bad })).toThrow(/page size/);
   });
 
   it('refuses a malformed hash without writing anything', () => {
