@@ -22,11 +22,16 @@ function refused(code: string, message: string): PeerOutcome {
   return { status: httpStatusOf(code), code, message };
 }
 
-/** Authenticates an envelope and queues its valid messages; a refused envelope changes nothing. */
-export function acceptPeerEnvelope(node: ReplicaNode, body: string, mac: string): PeerOutcome {
+/**
+ * Authenticates an envelope and queues its valid messages; a refused envelope
+ * changes nothing. The MAC is over the body as it came: its bytes, or the
+ * text (as its UTF-8 bytes) where a caller has only that.
+ */
+export function acceptPeerEnvelope(node: ReplicaNode, body: Uint8Array | string, mac: string): PeerOutcome {
   let envelope: { from: number; messages: unknown[] };
   try {
-    envelope = peerEnvelope.parse(parseTagged(body));
+    const text = typeof body === 'string' ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
+    envelope = peerEnvelope.parse(parseTagged(text));
   } catch {
     return refused('INVALID_BODY', 'not a peer envelope');
   }
@@ -70,7 +75,7 @@ export function handlePeerRequest(node: ReplicaNode, request: IncomingMessage, r
     if (done) return;
     done = true;
     const mac = request.headers['x-wedge-mac'];
-    const outcome = acceptPeerEnvelope(node, Buffer.concat(chunks, length).toString('utf8'), typeof mac === 'string' ? mac : '');
+    const outcome = acceptPeerEnvelope(node, Buffer.concat(chunks, length), typeof mac === 'string' ? mac : '');
     answer(response, outcome);
   });
   request.once('error', () => {

@@ -7,7 +7,7 @@ import https from 'node:https';
 
 export type PeerPost = {
   /** POSTs `body` to the link's URL + `path`; resolves with the status code once the response ended. */
-  post(path: string, body: string, headers: Readonly<Record<string, string>>, timeoutMs: number): Promise<number>;
+  post(path: string, body: string | Uint8Array, headers: Readonly<Record<string, string>>, timeoutMs: number): Promise<number>;
   close(): void;
 };
 
@@ -29,7 +29,7 @@ export function createPeerPost(baseUrl: string): PeerPost {
             path: `${basePath}${path}`,
             method: 'POST',
             agent,
-            headers: { ...headers, 'content-length': Buffer.byteLength(body) },
+            headers: { ...headers, 'content-length': typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength },
           },
           (response) => {
             response.resume(); // the answer is a status; drain whatever body comes with it

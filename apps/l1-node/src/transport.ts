@@ -126,7 +126,9 @@ export class PeerTransport {
     link.sending = true;
     const batch = link.queue.splice(0, BATCH_LIMIT);
     // Exactly what stringifyTagged({ from, messages: batch }) produces, from the shared pieces (see stringifyMessage).
-    const body = `{"from":${JSON.stringify(this.selfId)},"messages":[${batch.map((message) => this.serialized(message)).join(',')}]}`;
+    const text = `{"from":${JSON.stringify(this.selfId)},"messages":[${batch.map((message) => this.serialized(message)).join(',')}]}`;
+    // Encoded once: the MAC and the socket take the same bytes (given the text, each would encode it again).
+    const body = Buffer.from(text, 'utf8');
     const key = this.keys.macKeyFor(link.id);
     try {
       if (key === undefined) throw new Error(`no MAC key for replica ${link.id}`);
