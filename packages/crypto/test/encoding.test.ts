@@ -21,6 +21,9 @@ const leaf: fc.Arbitrary<Canonical> = fc.oneof(
   fc.bigInt(),
   fc.bigInt({ min: -(1n << 300n), max: 1n << 300n }),
   fc.string({ unit: 'binary', maxLength: 12 }),
+  // Long strings take the encoder's other path (copied natively once checked to be ASCII): hex-like ones, and any.
+  fc.string({ unit: fc.constantFrom(...'0123456789abcdef'), minLength: 32, maxLength: 130 }),
+  fc.string({ unit: 'binary', minLength: 32, maxLength: 80 }),
   fc.uint8Array({ maxLength: 24 }),
 );
 
@@ -264,6 +267,8 @@ describe('encodeCanonical rejects values without a single canonical form', () =>
     ['a lone low surrogate', () => 'a\uDC00b'],
     ['a reversed surrogate pair', () => '\uDE00\uD83D'],
     ['a key with a lone surrogate', () => ({ '\uD83D': 1 })],
+    ['a long string ending in a lone surrogate', () => `${'a'.repeat(40)}\uD800`],
+    ['a long key with a lone surrogate', () => ({ [`\uDC00${'k'.repeat(40)}`]: 1 })],
   ];
 
   for (const [name, make] of rejected) {
@@ -296,6 +301,13 @@ describe('encodeCanonical rejects values without a single canonical form', () =>
 
   it('accepts well-formed astral characters (surrogate pairs)', () => {
     expect(hex('😀')).toBe('0500000004f09f9880');
+  });
+
+  it('encodes a long string as its UTF-8 bytes, ASCII or not', () => {
+    const ascii = 'ab'.repeat(20);
+    expect(hex(ascii)).toBe(`0500000028${toHex(utf8(ascii))}`);
+    const mixed = `${'x'.repeat(35)}é€😀`;
+    expect(hex(mixed)).toBe(`05${(utf8(mixed).length).toString(16).padStart(8, '0')}${toHex(utf8(mixed))}`);
   });
 });
 
