@@ -89,8 +89,8 @@ const SCHEMA = `
  * writes is its blocks' bytes (about 400 bytes a transfer, 400 KB a full
  * block), each block in one commit, twice (to the WAL, then checkpointed into
  * the database), and SQLite writes a page at a time: with 4 KB pages a block
- * is ~200 write calls, and the kernel's side of them was most of a commit's
- * CPU (measured: a 412 KB commit 1.28 ms of CPU at 4 KB pages, 0.68 ms at
+ * is ~100 pages, each written twice, and the kernel's side of those writes
+ * was most of a commit's CPU (measured: a 412 KB commit 1.28 ms of CPU at 4 KB pages, 0.68 ms at
  * 16 KB; the in-process harness, scripts/l1-inproc.ts, 360 → 347 µs of CPU a
  * committed transaction over four replicas).
  */

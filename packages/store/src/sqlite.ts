@@ -8,9 +8,10 @@ import Database from 'better-sqlite3';
 export type SqliteDatabase = Database.Database;
 
 export function openDatabase(path: string, options: { durable?: boolean; pageSize?: number } = {}): SqliteDatabase {
+  const pageSize = options.pageSize === undefined ? null : checkedPageSize(options.pageSize);
   const db = new Database(path);
   // Before WAL mode: the page size of a database in WAL mode cannot change.
-  if (options.pageSize !== undefined) db.pragma(`page_size = ${checkedPageSize(options.pageSize)}`);
+  if (pageSize !== null) db.pragma(`page_size = ${pageSize}`);
   db.pragma('journal_mode = WAL');
   db.pragma(`synchronous = ${options.durable ? 'FULL' : 'NORMAL'}`);
   db.pragma('foreign_keys = ON');

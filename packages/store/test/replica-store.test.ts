@@ -6,7 +6,7 @@
 // never pruned, protocol parts are replaced and removed as asked, everything
 // survives reopening, and a data
 // directory of another schema version is refused.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -230,7 +230,10 @@ describe('replica store', () => {
     const reopened = openDatabase(path, { pageSize: 4_096 });
     expect(pageSize(reopened)).toBe(16_384);
     reopened.close();
-    for (const bad of [0, 1_000, 256, 131_072, 16_384.5]) expect(() => openDatabase(join(dir, `bad-${bad}.sqlite`), { pageSize: bad })).toThrow(/page size/);
+    for (const bad of [0, 1_000, 256, 131_072, 16_384.5]) {
+      expect(() => openDatabase(join(dir, `bad-${bad}.sqlite`), { pageSize: bad })).toThrow(/page size/);
+      expect(existsSync(join(dir, `bad-${bad}.sqlite`))).toBe(false); // refused before anything is opened
+    }
   });
 
   it('refuses a malformed hash without writing anything', () => {
