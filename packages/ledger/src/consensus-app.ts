@@ -58,15 +58,27 @@ export function createLedgerApp(scheme: SignatureScheme, chainId: string): Ledge
     const known = factsOf(tx);
     return (known.preimage ??= signedTxPreimage(tx));
   };
+  // The preimage is kept only until both the id and the check are known:
+  // after that nothing asks for it, and a transaction lives on for seconds
+  // (mempool, block, recent blocks), so it would only be more memory for the
+  // collector to copy and sweep.
+  const settled = (known: TxFacts): void => {
+    if (known.hash !== undefined && known.code !== undefined) known.preimage = undefined;
+  };
   const hashOf = (tx: SignedTx): string => {
     const known = factsOf(tx);
-    return (known.hash ??= txHashFromPreimage(tx, (known.preimage ??= signedTxPreimage(tx))));
+    if (known.hash !== undefined) return known.hash;
+    known.hash = txHashFromPreimage(tx, (known.preimage ??= signedTxPreimage(tx)));
+    settled(known);
+    return known.hash;
   };
   const checkTx = (tx: SignedTx): LedgerErrorCode | null => {
     const known = factsOf(tx);
     if (known.code !== undefined) return known.code;
     if (!(known.wellFormed ??= isWellFormedTx(tx))) return (known.code = 'MALFORMED');
-    return (known.code = checkWellFormedTxStatic(scheme, chainId, tx, preimageOf));
+    known.code = checkWellFormedTxStatic(scheme, chainId, tx, preimageOf);
+    settled(known);
+    return known.code;
   };
   // Execution asks for every transaction's id and static check again; a
   // malformed one (which has no id) is checked afresh each time.
