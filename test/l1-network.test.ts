@@ -80,7 +80,10 @@ describe('L1 network of four replica processes', () => {
     for (const final of finals) expect(final.code).toBe('OK');
     const statuses = await converged();
     expect(statuses[0]!.height).toBeGreaterThan(0);
-    for (const [index, account] of (await accountsAt(0)).entries()) expect(account.nonce).toBe(nonces[index]);
+    for (const [index, account] of (await accountsAt(0)).entries()) {
+      expect(account.nonce).toBe(nonces[index]);
+      expect(account.height).toBe(statuses[0]!.height); // the answer says which block it is as of
+    }
     const total = (await accountsAt(0)).reduce((sum, account) => sum + account.balance, 0n);
     expect(total).toBe(1_000_000_000n * BigInt(accounts.length));
 

@@ -15,6 +15,7 @@ import {
   MAX_WAITING_REQUESTS,
   MAX_WAIT_MS,
   SubmitTxsBody,
+  accountToWire,
   blockResultsToWire,
   channelToWire,
   parseWire,
@@ -102,8 +103,8 @@ export function createApiApp(node: ReplicaNode, meta: { chainId: string; genesis
   app.get('/v1/accounts/:address', (request, response) => {
     const address = String(request.params.address);
     if (!ADDRESS_PATTERN.test(address)) fail('INVALID_BODY', 'an address is 40 lowercase hex characters');
-    const account = node.ledger.accounts.get(address);
-    response.json({ address, balance: (account?.balance ?? 0n).toString(), nonce: account?.nonce ?? 0 });
+    const ledger = node.ledger;
+    response.json(accountToWire(address, ledger.accounts.get(address) ?? { balance: 0n, nonce: 0 }, ledger.height));
   });
 
   app.get('/v1/channels/:id', (request, response) => {

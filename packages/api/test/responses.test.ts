@@ -85,13 +85,14 @@ describe('TxStatusResponse', () => {
 
 describe('AccountResponse', () => {
   it('round trips an account and rejects bad balances', () => {
-    const wire = accountToWire(keys[0]!.address, { balance: MAX_AMOUNT, nonce: 9 });
-    expect(AccountResponse.parse(wire)).toEqual({ address: keys[0]!.address, balance: MAX_AMOUNT.toString(), nonce: 9 });
-    expect(accountFromWire(AccountResponse.parse(wire))).toEqual({ address: keys[0]!.address, balance: MAX_AMOUNT, nonce: 9 });
+    const wire = accountToWire(keys[0]!.address, { balance: MAX_AMOUNT, nonce: 9 }, 41);
+    expect(AccountResponse.parse(wire)).toEqual({ address: keys[0]!.address, balance: MAX_AMOUNT.toString(), nonce: 9, height: 41 });
+    expect(accountFromWire(AccountResponse.parse(wire))).toEqual({ address: keys[0]!.address, balance: MAX_AMOUNT, nonce: 9, height: 41 });
     for (const balance of ['-1', 5, '1.0', (MAX_AMOUNT + 1n).toString()]) {
       expect(AccountResponse.safeParse({ ...wire, balance }).success).toBe(false);
     }
     expect(AccountResponse.safeParse({ ...wire, nonce: -1 }).success).toBe(false);
+    for (const height of [-1, 1.5, '41', undefined]) expect(AccountResponse.safeParse({ ...wire, height }).success).toBe(false);
     expect(AccountResponse.safeParse({ ...wire, frozen: false }).success).toBe(false);
   });
 });

@@ -59,13 +59,14 @@ describe('failover', () => {
     const good = await honest(chain);
     const client = createClient({ genesis, urls: [slow.url, good.url], timeoutMs: 200 });
     const started = Date.now();
-    expect(await client.getAccount(users[0]!.address)).toEqual({ address: users[0]!.address, balance: 1000n, nonce: 0 });
+    expect(await client.getAccount(users[0]!.address)).toEqual({ address: users[0]!.address, balance: 1000n, nonce: 0, height: chain.ledger.height });
     expect(Date.now() - started).toBeLessThan(1_500);
   });
 
   it.each<[string, unknown]>([
-    ['breaks the schema', { address: users[0]!.address, balance: 1000, nonce: 0 }],
-    ['answers about another account', { address: users[1]!.address, balance: '1000', nonce: 0 }],
+    ['breaks the schema', { address: users[0]!.address, balance: 1000, nonce: 0, height: 0 }],
+    ['leaves out the height', { address: users[0]!.address, balance: '1000', nonce: 0 }],
+    ['answers about another account', { address: users[1]!.address, balance: '1000', nonce: 0, height: 0 }],
     ['is not JSON', undefined],
   ])('skips a replica whose answer %s', async (_name, json) => {
     const liar = await startServer(() => (json === undefined ? { status: 200, raw: '{"address":' } : { status: 200, json }));

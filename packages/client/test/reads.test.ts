@@ -50,8 +50,8 @@ describe('conveniences', () => {
     expect(first).toMatchObject({ height: 1, index: 0, code: 'OK' });
     const second = await client.transfer(alice, bob.address, 5n, { timeoutMs: 5_000 });
     expect(second).toMatchObject({ height: 2, code: 'OK' });
-    expect(await client.getAccount(alice.address)).toEqual({ address: alice.address, balance: 970n, nonce: 2 });
-    expect(await client.getAccount(bob.address)).toEqual({ address: bob.address, balance: 1030n, nonce: 0 });
+    expect(await client.getAccount(alice.address)).toEqual({ address: alice.address, balance: 970n, nonce: 2, height: 2 });
+    expect(await client.getAccount(bob.address)).toEqual({ address: bob.address, balance: 1030n, nonce: 0, height: 2 });
   });
 
   it('transfer with an explicit stale nonce is final but rejected by the ledger', async () => {

@@ -43,7 +43,7 @@ export function honestAnswer(chain: FakeChain, request: RequestInfo, replicaId =
   match = /^\/v1\/accounts\/([^/]+)$/.exec(path);
   if (method === 'GET' && match) {
     const account = chain.ledger.accounts.get(match[1]!) ?? { balance: 0n, nonce: 0 };
-    return { status: 200, json: { address: match[1], balance: account.balance.toString(), nonce: account.nonce } };
+    return { status: 200, json: { address: match[1], balance: account.balance.toString(), nonce: account.nonce, height: chain.ledger.height } };
   }
   if (method === 'GET' && path === '/v1/status') {
     const root = '00'.repeat(32);

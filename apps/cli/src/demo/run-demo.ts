@@ -6,6 +6,7 @@
 // newest balances); and a cooperative close of the chain. Every claim the
 // summary makes is a recorded check.
 import type { WedgeClient } from '@wedge/client';
+import { accountAt } from '../lib/account-read.ts';
 import { resolveKey } from '../lib/accounts.ts';
 import type { ChannelEntry } from '../lib/channel-registry.ts';
 import { readGenesis, type Home } from '../lib/home.ts';
@@ -60,10 +61,11 @@ async function timed<T>(phases: Record<string, number>, name: string, task: () =
   }
 }
 
-async function genesisBalances(client: WedgeClient, home: Home): Promise<{ name: string; address: string; balance: bigint }[]> {
+/** Every genesis account's balance, each as of block `minHeight` or later (see account-read.ts). */
+async function genesisBalances(client: WedgeClient, home: Home, minHeight = 0): Promise<{ name: string; address: string; balance: bigint }[]> {
   const genesis = readGenesis(home);
   return Promise.all(
-    genesis.accounts.map(async (account, index) => ({ name: `account-${index}`, address: account.address, balance: (await client.getAccount(account.address)).balance })),
+    genesis.accounts.map(async (account, index) => ({ name: `account-${index}`, address: account.address, balance: (await accountAt(client, account.address, minHeight)).balance })),
   );
 }
 
@@ -132,7 +134,8 @@ export async function runDemo(home: Home, payments: number, showProgress: boolea
   const dispute = await timed(phasesMs, 'dispute', () => disputeStar(ctx, star, tower.url, starStream.balances, starReport, narrate));
   const closeHeight = await timed(phasesMs, 'close', () => closeChain(ctx, chain, chainBalances, chainReport, narrate));
 
-  const after = await genesisBalances(client, home);
+  // After the last block that moved funds: read earlier, a replica still behind would make the supply look changed.
+  const after = await genesisBalances(client, home, Math.max(dispute.settledAt, closeHeight ?? 0));
   const supplyAfter = after.reduce((sum, entry) => sum + entry.balance, 0n);
   ctx.check('L1 balances sum to the genesis supply after both channels closed (conservation)', supplyAfter === supplyBefore, {
     before: String(supplyBefore),

@@ -10,6 +10,7 @@ import { toHex } from '@wedge/common';
 import type { FinalTx, WedgeClient } from '@wedge/client';
 import { fastSecp256k1 } from '@wedge/crypto';
 import type { ChannelRecord, ChannelTopology } from '@wedge/ledger';
+import { accountAt } from './account-read.ts';
 import { createKey, resolveKey, type NamedKey } from './accounts.ts';
 import { CliError } from './cli-error.ts';
 import { openChannel } from './channel-open.ts';
@@ -146,8 +147,9 @@ export class ScenarioContext {
     return this.client.getChannel(channel.id);
   }
 
-  async balance(address: string): Promise<bigint> {
-    return (await this.client.getAccount(address)).balance;
+  /** The account's balance as of block `atLeastHeight` or later (see account-read.ts). */
+  async balance(address: string, atLeastHeight = 0): Promise<bigint> {
+    return (await accountAt(this.client, address, atLeastHeight)).balance;
   }
 
   /** Polls `probe` until it returns something other than undefined, null or false. */

@@ -45,7 +45,14 @@ export const scenario: Scenario = {
       recorded: challenged.recorded.version,
       deadline: frozen.deadline,
     });
-    const towerNonce = (await ctx.client.getAccount(tower.address)).nonce;
+    // The record above may come from a replica a block ahead of the one asked next: wait (bounded) for the
+    // watchtower's account to show the transaction, rather than read it once from whichever replica answers.
+    const towerNonce = await ctx
+      .waitFor('the watchtower’s account to show its challenge', async () => {
+        const nonce = (await ctx.client.getAccount(tower.address)).nonce;
+        return nonce > towerNonceBefore ? nonce : undefined;
+      }, 10_000)
+      .catch(() => towerNonceBefore);
     ctx.check('the challenge came from the watchtower’s own L1 account', towerNonce > towerNonceBefore, { nonceBefore: towerNonceBefore, nonceAfter: towerNonce });
 
     // No member runs: the watchtower settles after the deadline (or the scenario does, as anyone may).
