@@ -38,7 +38,8 @@ export function createLedgerApp(scheme: SignatureScheme, chainId: string): Ledge
   // equal transactions into one object, and a compact proposal is rebuilt
   // from the mempool's objects). Execution asks again for every transaction
   // in a block and gets the remembered answers. The body is encoded once: the
-  // id is hashed from the signing preimage.
+  // id is hashed from the signing preimage, which is kept only until the id
+  // and the check are both known.
   const facts = new WeakMap<SignedTx, TxFacts>();
   const factsOf = (tx: SignedTx): TxFacts => {
     let known = facts.get(tx);
