@@ -131,13 +131,19 @@ describe('stringifyMessage', () => {
       fc.property(fc.constantFrom('body', 'signature', 'message', 'none'), fc.string(), edit, (where, key, value) => {
         const tx = structuredClone(transfer) as unknown as { body: Record<string, unknown>; signatures: Record<string, unknown>[] };
         let message: Record<string, unknown> = { type: 'request', tx };
-        if (where === 'body') tx.body[key === '' ? 'amount' : key] = value;
-        if (where === 'signature') tx.signatures[0]![key === '' ? 'signature' : key] = value;
+        // An own property, as JSON.parse makes it — assigning "__proto__" would change the prototype instead.
+        const put = (target: Record<string, unknown>, name: string) => Object.defineProperty(target, name, { value, enumerable: true, writable: true, configurable: true });
+        if (where === 'body') put(tx.body, key === '' ? 'amount' : key);
+        if (where === 'signature') put(tx.signatures[0]!, key === '' ? 'signature' : key);
         if (where === 'message') message = { ...message, [key === '' ? 'extra' : key]: value };
         expect(stringifyMessage(message)).toBe(stringifyTagged(message));
       }),
       { numRuns: 2_000 },
     );
+    // The counterexample a run found before edits became own properties: a body with its own "__proto__" key.
+    const odd = structuredClone(transfer) as unknown as { body: Record<string, unknown> };
+    Object.defineProperty(odd.body, '__proto__', { value: new Uint8Array(0), enumerable: true, writable: true, configurable: true });
+    expect(stringifyMessage({ type: 'request', tx: odd })).toBe(stringifyTagged({ type: 'request', tx: odd }));
     expect(stringifyMessage({ type: 'request', tx: transfer })).toBe(stringifyTagged({ type: 'request', tx: transfer }));
     expect(stringifyMessage({ tx: transfer, type: 'request' })).toBe(stringifyTagged({ tx: transfer, type: 'request' }));
     expect(stringifyMessage({ type: 'prepare', view: 1n })).toBe(stringifyTagged({ type: 'prepare', view: 1n }));
