@@ -180,7 +180,8 @@ export function createReplicaStore(db: SqliteDatabase): ReplicaStore {
    * visited once), INDEX_INSERT_ROWS to a statement: the keys sort as numbers
    * in typed arrays, and one call per row into SQLite was half the cost.
    */
-  const insertIndexEntries = (blocks: readonly BlockResults[], count: number): void => {
+  const insertIndexEntries = (blocks: readonly BlockResults[]): void => {
+    const count = blocks.reduce((sum, block) => sum + block.results.length, 0);
     const prefixes = new Float64Array(count);
     const heights = new Float64Array(count);
     const indexes = new Uint32Array(count);
@@ -273,7 +274,7 @@ export function createReplicaStore(db: SqliteDatabase): ReplicaStore {
     if (batch.prune !== null) pruneProposals.run(batch.prune.belowOrAt, JSON.stringify(batch.prune.keep));
     const gathered = unindexed.entries + written.reduce((sum, block) => sum + block.results.length, 0);
     if (gathered < INDEX_FLUSH_ENTRIES && unindexed.blocks.length + written.length < INDEX_FLUSH_BLOCKS) return { written, flushed: false };
-    insertIndexEntries(unindexed.blocks.concat(written), gathered);
+    insertIndexEntries(unindexed.blocks.concat(written));
     putIndexedHeight.run(Math.max(unindexed.height, ...written.map((block) => block.height)));
     return { written, flushed: true };
   });

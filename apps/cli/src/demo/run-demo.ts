@@ -5,8 +5,6 @@
 // it; the honest member and the watchtower challenge; settlement pays the
 // newest balances); and a cooperative close of the chain. Every claim the
 // summary makes is a recorded check.
-import type { WedgeClient } from '@wedge/client';
-import { accountAt } from '../lib/account-read.ts';
 import { resolveKey } from '../lib/accounts.ts';
 import type { ChannelEntry } from '../lib/channel-registry.ts';
 import { readGenesis, type Home } from '../lib/home.ts';
@@ -61,11 +59,11 @@ async function timed<T>(phases: Record<string, number>, name: string, task: () =
   }
 }
 
-/** Every genesis account's balance, each as of block `minHeight` or later (see account-read.ts). */
-async function genesisBalances(client: WedgeClient, home: Home, minHeight = 0): Promise<{ name: string; address: string; balance: bigint }[]> {
-  const genesis = readGenesis(home);
+/** Every genesis account's balance, each as of block `minHeight` or later (see ScenarioContext.balance). */
+async function genesisBalances(ctx: ScenarioContext, minHeight = 0): Promise<{ name: string; address: string; balance: bigint }[]> {
+  const genesis = readGenesis(ctx.home);
   return Promise.all(
-    genesis.accounts.map(async (account, index) => ({ name: `account-${index}`, address: account.address, balance: (await accountAt(client, account.address, minHeight)).balance })),
+    genesis.accounts.map(async (account, index) => ({ name: `account-${index}`, address: account.address, balance: await ctx.balance(account.address, minHeight) })),
   );
 }
 
@@ -95,7 +93,7 @@ export async function runDemo(home: Home, payments: number, showProgress: boolea
   const ctx = new ScenarioContext(home, client, readGenesis(home).chainId, 'demo', () => {});
   onContext(ctx, startedReplicas);
   narrate(`  network    4 PBFT replicas answer (f = 1), in ${(phasesMs.network! / 1000).toFixed(1)} s`);
-  const before = await genesisBalances(client, home);
+  const before = await genesisBalances(ctx);
   const supplyBefore = before.reduce((sum, entry) => sum + entry.balance, 0n);
 
   const { star, chain, tower } = await timed(phasesMs, 'channels', async () => {
@@ -135,7 +133,7 @@ export async function runDemo(home: Home, payments: number, showProgress: boolea
   const closeHeight = await timed(phasesMs, 'close', () => closeChain(ctx, chain, chainBalances, chainReport, narrate));
 
   // After the last block that moved funds: read earlier, a replica still behind would make the supply look changed.
-  const after = await genesisBalances(client, home, Math.max(dispute.settledAt, closeHeight ?? 0));
+  const after = await genesisBalances(ctx, Math.max(dispute.settledAt, closeHeight ?? 0));
   const supplyAfter = after.reduce((sum, entry) => sum + entry.balance, 0n);
   ctx.check('L1 balances sum to the genesis supply after both channels closed (conservation)', supplyAfter === supplyBefore, {
     before: String(supplyBefore),

@@ -10,7 +10,6 @@ import { toHex } from '@wedge/common';
 import type { FinalTx, WedgeClient } from '@wedge/client';
 import { fastSecp256k1 } from '@wedge/crypto';
 import type { ChannelRecord, ChannelTopology } from '@wedge/ledger';
-import { accountAt } from './account-read.ts';
 import { createKey, resolveKey, type NamedKey } from './accounts.ts';
 import { CliError } from './cli-error.ts';
 import { openChannel } from './channel-open.ts';
@@ -147,9 +146,25 @@ export class ScenarioContext {
     return this.client.getChannel(channel.id);
   }
 
-  /** The account's balance as of block `atLeastHeight` or later (see account-read.ts). */
-  async balance(address: string, atLeastHeight = 0): Promise<bigint> {
-    return (await accountAt(this.client, address, atLeastHeight)).balance;
+  /**
+   * The account's balance as of block `atLeastHeight` or later. Replicas
+   * execute the same blocks but not at the same instant, and each call of the
+   * client may ask another replica: a balance read just after a block was seen
+   * at one replica (the one that settled a channel, say) can come from another
+   * that has not executed it yet. An answer as of an earlier block is asked
+   * again; with every account read at or after the last block that moved
+   * funds, the reads agree with one another.
+   */
+  async balance(address: string, atLeastHeight = 0, timeoutMs = DEFAULT_WAIT_MS): Promise<bigint> {
+    const view = await this.waitFor(
+      `account ${address} as of block ${atLeastHeight} or later`,
+      async () => {
+        const answer = await this.client.getAccount(address);
+        return answer.height >= atLeastHeight ? answer : undefined;
+      },
+      timeoutMs,
+    );
+    return view.balance;
   }
 
   /** Polls `probe` until it returns something other than undefined, null or false. */
