@@ -48,13 +48,7 @@ beforeAll(async () => {
   const [hash] = await client.submit(signTx(fastSecp256k1, transferBody(0, 10n), [alice]));
   await client.waitForFinality(hash!, { timeoutMs: 30_000 });
   // Finality needs f+1 replicas to have executed it; the snapshot compares all four, so wait for the rest.
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const replicas = await snapshot();
-    if (replicas.every((replica) => replica.height === replicas[0]!.height && replica.root === replicas[0]!.root && replica.pending === 0)) break;
-    if (Date.now() > deadline) throw new Error(`replicas did not converge: ${JSON.stringify(replicas.map((replica) => [replica.height, replica.pending]))}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  await network.converged();
 }, 60_000);
 
 afterAll(async () => {

@@ -30,18 +30,6 @@ function transfer(from: number, to: number, amount: bigint): SignedTx {
   return client.buildTx(body, [sender]);
 }
 
-/** Statuses of the running replicas once they agree on height and root (bounded wait). */
-async function converged(ids: number[] = [0, 1, 2, 3], timeoutMs = 60_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const statuses = await Promise.all(ids.map((id) => client.getStatus(network.urls[id])));
-    const agree = statuses.every((status) => status.height === statuses[0]!.height && status.stateRoot === statuses[0]!.stateRoot);
-    if (agree && statuses.every((status) => status.pendingTxs === 0)) return statuses;
-    if (Date.now() > deadline) throw new Error(`replicas did not converge: ${JSON.stringify(statuses.map((s) => [s.replicaId, s.height, s.stateRoot.slice(0, 8), s.pendingTxs]))}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
 /** Submits transfers round-robin over accounts, in arrays, spread over the given replicas. */
 async function sendTransfers(count: number, replicaIds: number[]): Promise<string[]> {
   const txs = Array.from({ length: count }, (_, index) => transfer(index % accounts.length, (index + 1) % accounts.length, 1n + BigInt(index % 7)));
@@ -78,7 +66,7 @@ describe('L1 network of four replica processes', () => {
     // Finality by proof: the last transfer of every account, certificate verified.
     const finals = await Promise.all(hashes.slice(-accounts.length).map((hash) => client.waitForFinality(hash, { timeoutMs: 60_000 })));
     for (const final of finals) expect(final.code).toBe('OK');
-    const statuses = await converged();
+    const statuses = await network.converged();
     expect(statuses[0]!.height).toBeGreaterThan(0);
     for (const [index, account] of (await accountsAt(0)).entries()) {
       expect(account.nonce).toBe(nonces[index]);
@@ -104,7 +92,7 @@ describe('L1 network of four replica processes', () => {
   });
 
   it('answers a request waiting for the next block when that block commits, and the certificate proves it', async () => {
-    const next = (await converged())[0]!.height + 1;
+    const next = (await network.converged())[0]!.height + 1;
     const url = network.urls[1]!;
     const waiting = fetch(`${url}${apiPaths.blockResults(next, 20_000)}`);
     // Still waiting: nothing has been submitted since.
@@ -134,7 +122,7 @@ describe('L1 network of four replica processes', () => {
     const hashes = await sending;
     await client.waitForFinality(hashes.at(-1)!, { timeoutMs: 60_000 });
     await network.start(backup);
-    await converged();
+    await network.converged();
     for (const replica of [0, 1, 2, 3]) {
       const seen = await accountsAt(replica);
       seen.forEach((account, index) => expect(account.nonce).toBe(nonces[index]));
@@ -157,7 +145,7 @@ describe('L1 network of four replica processes', () => {
     const after = await client.getStatus(network.urls[survivors[0]!]);
     expect(after.view).toBeGreaterThan(before.view);
     await network.start(primary);
-    await converged();
+    await network.converged();
   });
 
   it('all four replicas stopped and restarted keep balances, nonces and channels', async () => {
@@ -180,7 +168,7 @@ describe('L1 network of four replica processes', () => {
     );
     const [openHash] = await client.submit(open);
     expect((await client.waitForFinality(openHash!, { timeoutMs: 30_000 })).code).toBe('OK');
-    await converged();
+    await network.converged();
     const balancesBefore = await accountsAt(0);
     const channelBefore = await client.getChannel(channelId);
     const statusBefore = await client.getStatus(network.urls[0]);
@@ -188,7 +176,7 @@ describe('L1 network of four replica processes', () => {
     await network.stopAll();
     await network.startAll();
 
-    const statuses = await converged();
+    const statuses = await network.converged();
     expect(statuses[0]!.height).toBe(statusBefore.height);
     expect(statuses[0]!.stateRoot).toBe(statusBefore.stateRoot);
     for (const replica of [0, 1, 2, 3]) expect(await accountsAt(replica)).toEqual(balancesBefore);

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeNetwork, type NetworkLayout } from '../../apps/l1-node/src/genesis-tool.ts';
-import type { GenesisFile } from '@wedge/api';
+import { StatusResponse, type GenesisFile } from '@wedge/api';
 import { freePorts } from './ports.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -104,6 +104,22 @@ export class L1Network {
 
   async stopAll(): Promise<void> {
     await Promise.all(this.replicas.map((replica) => this.stop(replica.id)));
+  }
+
+  /**
+   * Waits until the replicas `ids` report the same height and state root and
+   * an empty mempool — every one has executed everything submitted — and
+   * returns their statuses.
+   */
+  async converged(ids: readonly number[] = this.urls.map((_, id) => id), timeoutMs = 60_000): Promise<StatusResponse[]> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const statuses = await Promise.all(ids.map(async (id) => StatusResponse.parse(await (await fetch(`${this.urls[id]}/v1/status`)).json())));
+      const agree = statuses.every((status) => status.height === statuses[0]!.height && status.stateRoot === statuses[0]!.stateRoot);
+      if (agree && statuses.every((status) => status.pendingTxs === 0)) return statuses;
+      if (Date.now() > deadline) throw new Error(`replicas did not converge: ${JSON.stringify(statuses.map((s) => [s.replicaId, s.height, s.stateRoot.slice(0, 8), s.pendingTxs]))}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
   }
 
   /** Stops everything and deletes the data directory. */
