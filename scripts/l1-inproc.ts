@@ -25,6 +25,7 @@ import { fromHex } from '@wedge/common';
 import { fastSecp256k1, keyPairFromSecret } from '@wedge/crypto';
 import { consensusConfigOf, genesisHash, ledgerGenesisOf } from '@wedge/api';
 import { writeNetwork } from '../apps/l1-node/src/genesis-tool.ts';
+import { HistoryBackfill } from '../apps/l1-node/src/history-backfill.ts';
 import { createRequestListener } from '../apps/l1-node/src/http-api.ts';
 import { readKeyFile } from '../apps/l1-node/src/key-file.ts';
 import { ReplicaNode } from '../apps/l1-node/src/replica-node.ts';
@@ -72,7 +73,7 @@ const nodes = layout.replicas.map((spec, id) => {
     secretKey: readKeyFile(spec.keyPath).secretKey,
     dataDir: spec.dataDir,
   });
-  servers[id]!.on('request', createRequestListener(node, meta));
+  servers[id]!.on('request', createRequestListener(node, { ...meta, history: HistoryBackfill.forReplica(node, genesis) }));
   servers[id]!.keepAliveTimeout = 30_000;
   return node;
 });

@@ -49,7 +49,7 @@ async function accountsAt(replica: number) {
 }
 
 beforeAll(async () => {
-  network = await L1Network.create({ replicas: 4, accounts: 8, params: { checkpointBlocks: 16, watermarkBlocks: 64, progressTimeoutMs: 1_000, viewChangeTimeoutMs: 1_000 } });
+  network = await L1Network.create({ replicas: 4, accounts: 8, params: { checkpointBlocks: 16, watermarkBlocks: 64 } });
   await network.startAll();
   client = createClient({ genesis: network.genesis });
   accounts = network.layout.accounts.map((account) => keyPairFromSecret(fastSecp256k1, fromHex(account.secretKey)));

@@ -33,7 +33,7 @@ const channels: L2Channel[] = [];
 let watchtower: WatchtowerProcess | null = null;
 
 beforeAll(async () => {
-  network = await L1Network.create({ replicas: 4, accounts: 4, params: { idleBlockMs: 100, progressTimeoutMs: 1_000, viewChangeTimeoutMs: 1_000 } });
+  network = await L1Network.create({ replicas: 4, accounts: 4, params: { idleBlockMs: 100 } });
   await network.startAll();
   client = createClient({ genesis: network.genesis });
   replica = createClient({ genesis: network.genesis, urls: [network.urls[0]!], resultConfirmations: 1 });

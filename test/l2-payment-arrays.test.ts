@@ -20,7 +20,7 @@ let network: L1Network;
 let star: L2Channel;
 
 beforeAll(async () => {
-  network = await L1Network.create({ replicas: 4, accounts: 2, params: { idleBlockMs: 100, progressTimeoutMs: 1_000, viewChangeTimeoutMs: 1_000 } });
+  network = await L1Network.create({ replicas: 4, accounts: 2, params: { idleBlockMs: 100 } });
   await network.startAll();
   const client = createClient({ genesis: network.genesis });
   star = await L2Channel.open(network, client, { keys: accountKeys(network), deposits: [DEPOSIT, DEPOSIT], topology: 'star', challengeBlocks: 5 });

@@ -27,7 +27,7 @@ let chain: L2Channel;
 let star: L2Channel;
 
 beforeAll(async () => {
-  network = await L1Network.create({ replicas: 4, accounts: 6, params: { idleBlockMs: 100, progressTimeoutMs: 1_000, viewChangeTimeoutMs: 1_000 } });
+  network = await L1Network.create({ replicas: 4, accounts: 6, params: { idleBlockMs: 100 } });
   await network.startAll();
   client = createClient({ genesis: network.genesis });
   const keys = accountKeys(network);

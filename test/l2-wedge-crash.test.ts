@@ -30,7 +30,7 @@ let keys: KeyPair[];
 const channels: L2Channel[] = [];
 
 beforeAll(async () => {
-  network = await L1Network.create({ replicas: 4, accounts: 7, params: { idleBlockMs: 100, progressTimeoutMs: 1_000, viewChangeTimeoutMs: 1_000 } });
+  network = await L1Network.create({ replicas: 4, accounts: 7, params: { idleBlockMs: 100 } });
   await network.startAll();
   client = createClient({ genesis: network.genesis });
   keys = accountKeys(network);

@@ -636,7 +636,7 @@ export async function runL2Bench(options: L2BenchOptions): Promise<L2Report> {
     replicas: 4,
     accounts: ACCOUNTS,
     balance: ACCOUNT_BALANCE,
-    params: { idleBlockMs: 100, progressTimeoutMs: 1_000, viewChangeTimeoutMs: 1_000 },
+    params: { idleBlockMs: 100 },
   });
   try {
     await network.startAll();

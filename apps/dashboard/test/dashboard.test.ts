@@ -67,7 +67,7 @@ function writeConfig(root: string, l1: L1Network, opened: readonly L2Channel[]):
 beforeAll(async () => {
   const executablePath = ensureChromium();
   dir = mkdtempSync(join(tmpdir(), 'wedge-dashboard-'));
-  network = await L1Network.create({ replicas: 4, accounts: 5, params: { idleBlockMs: 150, progressTimeoutMs: 1_000, viewChangeTimeoutMs: 1_000 } });
+  network = await L1Network.create({ replicas: 4, accounts: 5, params: { idleBlockMs: 150 } });
   await network.startAll();
   client = createClient({ genesis: network.genesis });
   const keys = accountKeys(network);

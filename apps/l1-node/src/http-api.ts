@@ -25,6 +25,7 @@ import {
   type StatusResponse,
 } from '@wedge/api';
 import { CommitWaiters } from './commit-waiters.ts';
+import type { HistoryView } from './history-backfill.ts';
 import { PEER_BODY_LIMIT_BYTES, acceptPeerEnvelope, handlePeerRequest, isPlainPeerRequest } from './peer-endpoint.ts';
 import type { ReplicaNode } from './replica-node.ts';
 import { PEER_PATH } from './transport.ts';
@@ -48,7 +49,9 @@ function sendError(response: Response, code: string, message: string): void {
  * handler (they are most of a replica's requests), everything else through
  * the express app.
  */
-export function createRequestListener(node: ReplicaNode, meta: { chainId: string; genesisHash: string }): RequestListener {
+export type ApiMeta = { readonly chainId: string; readonly genesisHash: string; readonly history: HistoryView };
+
+export function createRequestListener(node: ReplicaNode, meta: ApiMeta): RequestListener {
   const app = createApiApp(node, meta);
   return (request, response) => {
     if (isPlainPeerRequest(request)) handlePeerRequest(node, request, response);
@@ -56,7 +59,14 @@ export function createRequestListener(node: ReplicaNode, meta: { chainId: string
   };
 }
 
-export function createApiApp(node: ReplicaNode, meta: { chainId: string; genesisHash: string }): express.Express {
+export function createApiApp(node: ReplicaNode, meta: ApiMeta): express.Express {
+  const { history } = meta;
+  /** A block this replica executed without holding it (below a snapshot it installed), until it is backfilled. */
+  const notHeld = (what: string): never =>
+    fail(
+      'HISTORY_INCOMPLETE',
+      `${what} is in blocks this replica skipped by state transfer (${describeRanges(history.missingRanges)}) and is still fetching; ask another replica`,
+    );
   const app = express();
   app.disable('x-powered-by');
   // Answers are fresh state, never revalidated: an ETag would only cost a hash of every body.
@@ -88,9 +98,14 @@ export function createApiApp(node: ReplicaNode, meta: { chainId: string; genesis
   app.get('/v1/txs/:hash', (request, response) => {
     const hash = String(request.params.hash);
     if (!isHex(hash, 32)) fail('INVALID_BODY', 'a transaction hash is 64 lowercase hex characters');
-    if (node.isPending(hash)) return void response.json({ hash, status: 'pending' });
+    // What executed comes first: a rejected transaction may be pending again
+    // (it changed nothing, its nonce included), a committed one never is.
     const stored = node.storage.getTx(hash);
-    if (stored === null) fail('UNKNOWN_TX', `no transaction ${hash} is pending or executed here`);
+    if (stored?.code !== 'OK' && node.isPending(hash)) return void response.json({ hash, status: 'pending' });
+    if (stored === null) {
+      if (!history.complete) notHeld(`transaction ${hash} is not pending or executed here; it may be`);
+      fail('UNKNOWN_TX', `no transaction ${hash} is pending or executed here`);
+    }
     response.json({
       hash,
       status: stored.code === 'OK' ? 'committed' : 'rejected',
@@ -116,8 +131,12 @@ export function createApiApp(node: ReplicaNode, meta: { chainId: string; genesis
   });
 
   app.get('/v1/blocks/:height', (request, response) => {
-    const stored = node.storage.getBlock(heightParam(request));
-    if (stored === null) fail('UNKNOWN_BLOCK', `block ${request.params.height} is not stored here`);
+    const height = heightParam(request);
+    const stored = node.storage.getBlock(height);
+    if (stored === null) {
+      if (history.isMissing(height)) notHeld(`block ${height}`);
+      fail('UNKNOWN_BLOCK', `block ${height} is not stored here`);
+    }
     const block = deserialize(stored.block) as Block;
     response.json({
       block: { height: block.height, txs: block.txs.map((tx: SignedTx) => signedTxToWire(tx)) },
@@ -144,6 +163,7 @@ export function createApiApp(node: ReplicaNode, meta: { chainId: string; genesis
     const notStored = (why: string) => sendError(response, 'UNKNOWN_BLOCK', `block ${height} is not stored here${why}`);
     if (sendResults()) return;
     // Executed but not stored (below a snapshot this replica caught up from): waiting would not help.
+    if (history.isMissing(height)) notHeld(`block ${height}`);
     if (waitMs === 0 || height <= node.replicaState.executed) return notStored('');
     // The answer is sent from the replica's commit listener: a failure to
     // answer one client is that client's, never the replica's.
@@ -196,6 +216,12 @@ export function createApiApp(node: ReplicaNode, meta: { chainId: string; genesis
     response.status(500).json({ error: { code: 'INTERNAL', message: 'internal error' } });
   });
   return app;
+}
+
+/** "4-9, 12-14" (at most a few ranges, then how many more). */
+function describeRanges(ranges: readonly { first: number; last: number }[]): string {
+  const shown = ranges.slice(0, 3).map(({ first, last }) => (first === last ? `${first}` : `${first}-${last}`));
+  return `heights ${shown.join(', ')}${ranges.length > 3 ? ` and ${ranges.length - 3} more ranges` : ''}`;
 }
 
 /** `?waitMs=N`: 0 (answer now) to MAX_WAIT_MS; absent means 0. */

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { GenesisFile, consensusConfigOf, genesisHash, ledgerGenesisOf } from '@wedge/api';
+import { HistoryBackfill } from './history-backfill.ts';
 import { createRequestListener } from './http-api.ts';
 import { readKeyFile } from './key-file.ts';
 import { ReplicaNode } from './replica-node.ts';
@@ -53,19 +54,22 @@ function main(): void {
     dataDir: args.data,
     durable: args.durable,
   });
-  const server: Server = createServer(createRequestListener(node, { chainId: genesis.chainId, genesisHash: genesisHash(genesis) }));
+  const history = HistoryBackfill.forReplica(node, genesis);
+  const server: Server = createServer(createRequestListener(node, { chainId: genesis.chainId, genesisHash: genesisHash(genesis), history }));
   const port = args.port ?? Number(new URL(self.url).port);
   server.listen(port, '127.0.0.1', () => {
     const address = server.address();
     const actualPort = typeof address === 'object' && address !== null ? address.port : port;
     process.stdout.write(`${JSON.stringify({ event: 'listening', replica: id, port: actualPort, pid: process.pid })}\n`);
     node.start();
+    history.start(); // blocks a previous run skipped and did not fill
   });
   server.keepAliveTimeout = 30_000;
   const shutdown = () => {
     process.stdout.write(`${JSON.stringify({ event: 'stopping', replica: id, batches: node.stats, relay: node.relay.stats })}\n`);
     server.close();
     server.closeAllConnections();
+    history.stop();
     node.stop();
     process.exit(0);
   };

@@ -35,6 +35,7 @@ function peerMessageSchema(isWellFormed: (value: unknown) => boolean) {
   const prepare = vote('prepare');
   const commit = vote('commit');
   const checkpoint = z.strictObject({ type: z.literal('checkpoint'), seq: height, root: hex(64), replica, signature });
+  const complaint = z.strictObject({ type: z.literal('complaint'), view: height, replica, signature });
   const preparedCertificate = z.strictObject({ prePrepare, block, prepares: z.array(prepare).max(MAX_REPLICAS) });
   const viewChange = z.strictObject({
     type: z.literal('view-change'),
@@ -77,6 +78,7 @@ function peerMessageSchema(isWellFormed: (value: unknown) => boolean) {
     prepare,
     commit,
     checkpoint,
+    complaint,
     viewChange,
     newView,
     z.strictObject({ type: z.literal('fetch-state'), fromHeight: height, nonce: height, replica, signature }),

@@ -17,15 +17,17 @@ import { deserialize, serialize } from 'node:v8';
 import { assert } from '@wedge/common';
 import {
   blockDigest,
+  durableProtocolState,
   type Block,
   type ConsensusApp,
+  type DurableProtocolState,
   type NewView,
   type PreparedCertificate,
+  type ReplicaState,
   type Slot,
   type ViewChange,
 } from '@wedge/consensus';
 import type { LedgerState, SignedTx } from '@wedge/ledger';
-import type { ReplicaState } from '@wedge/consensus';
 
 type State = ReplicaState<SignedTx, LedgerState>;
 type BlockRef = { $block: string };
@@ -125,23 +127,13 @@ export class ProtocolCodec {
       }
     }
 
+    // What the core persists (durableProtocolState leaves out what recovery
+    // rebuilds, timers among it: arming a timer alone then changes nothing to
+    // write), with the slots and certificates as parts and blocks by digest.
     const core = {
-      ...state,
-      app: null,
-      stableSnapshot: null,
-      ownCheckpoints: new Map([...state.ownCheckpoints].map(([seq, { root }]) => [seq, { root, state: null }])),
-      recentBlocks: new Map(),
-      recentlyExecuted: new Set(),
-      pending: new Map(),
-      proposed: new Set(),
+      ...durableProtocolState(state),
       slots: new Map(), // parts
       preparedCertificates: new Map(), // parts
-      // Timers do not survive a restart (the core re-arms them when it starts),
-      // so their tokens and what the progress timer watches are not persisted:
-      // arming a timer alone then changes nothing to write.
-      timers: null,
-      tokenCounter: null,
-      progressWatch: null,
       readyToExecute: new Map([...state.readyToExecute].map(([seq, committed]) => [seq, { ...committed, block: ref(committed.block) }])),
       viewChanges: new Map([...state.viewChanges].map(([view, byReplica]) => [view, new Map([...byReplica].map(([id, vc]) => [id, viewChange(vc)]))])),
       newView: newView(state.newView),
@@ -170,15 +162,10 @@ export class ProtocolCodec {
 
   /**
    * The inverse of `encode` (the core part and every stored part), loading
-   * referenced blocks from the store; the timer fields come from `unarmed`
-   * (a fresh state's), as after a restart no timer runs.
+   * referenced blocks from the store: the durable protocol state that
+   * restoreReplicaState starts from.
    */
-  decode(
-    core: Uint8Array,
-    parts: ReadonlyMap<string, Uint8Array>,
-    load: (digest: string) => Uint8Array | null,
-    unarmed: Pick<State, 'timers' | 'tokenCounter' | 'progressWatch'>,
-  ): State {
+  decode(core: Uint8Array, parts: ReadonlyMap<string, Uint8Array>, load: (digest: string) => Uint8Array | null): DurableProtocolState<SignedTx> {
     const cache = new Map<string, Block<SignedTx>>();
     const block = (ref: BlockRef): Block<SignedTx> => {
       let found = cache.get(ref.$block);
@@ -215,9 +202,6 @@ export class ProtocolCodec {
     certificates.sort((a, b) => a[0] - b[0]);
     raw.slots = new Map(slots.map((slot) => [`${slot.view}:${slot.seq}`, slot]));
     raw.preparedCertificates = new Map(certificates);
-    raw.timers = { ...unarmed.timers };
-    raw.tokenCounter = unarmed.tokenCounter;
-    raw.progressWatch = { ...unarmed.progressWatch };
     raw.readyToExecute = new Map([...raw.readyToExecute].map(([seq, committed]: [number, any]) => [seq, { ...committed, block: block(committed.block) }]));
     raw.viewChanges = new Map(
       [...raw.viewChanges].map(([view, byReplica]: [number, Map<number, any>]) => [view, new Map([...byReplica].map(([id, vc]) => [id, viewChange(vc)]))]),
@@ -229,6 +213,6 @@ export class ProtocolCodec {
         prePrepares: raw.newView.prePrepares.map((entry: any) => ({ ...entry, block: block(entry.block) })),
       };
     }
-    return raw as State;
+    return raw as DurableProtocolState<SignedTx>;
   }
 }

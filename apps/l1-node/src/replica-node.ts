@@ -6,11 +6,11 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
-import { assert } from '@wedge/common';
 import {
   HONEST_RULES,
   createReplicaState,
   primaryOf,
+  restoreReplicaState,
   step,
   type CommittedBlock,
   type ConsensusConfig,
@@ -25,7 +25,6 @@ import { fastSecp256k1, type Canonical } from '@wedge/crypto';
 import {
   createLedger,
   createLedgerApp,
-  decodeLedger,
   type LedgerGenesis,
   type LedgerState,
   type SignedTx,
@@ -60,7 +59,6 @@ type InboxEvent = Event | { readonly type: 'relay'; readonly from: number; reado
 
 /** Most events handled per persisted batch. */
 const MAX_BATCH_EVENTS = 2_000;
-const RECENT_TX_HASHES = 200_000;
 
 type ProtocolBlob = { genesisHash: string; state: Uint8Array };
 
@@ -80,6 +78,7 @@ export class ReplicaNode {
   /** The protocol bytes last written, to skip rewriting identical ones. */
   private persistedProtocol: Uint8Array | null = null;
   private readonly commitListeners = new Set<CommitListener>();
+  private readonly installListeners = new Set<(seq: number) => void>();
   private readonly codec: ProtocolCodec;
   private readonly txs = new TxInterner();
   readonly relay: CompactRelay;
@@ -127,6 +126,12 @@ export class ReplicaNode {
   onCommit(listener: CommitListener): () => void {
     this.commitListeners.add(listener);
     return () => this.commitListeners.delete(listener);
+  }
+
+  /** Called after the replica installed a peer's snapshot (it skipped the blocks below it). */
+  onStateInstalled(listener: (seq: number) => void): () => void {
+    this.installListeners.add(listener);
+    return () => this.installListeners.delete(listener);
   }
 
   // ------------------------------------------------------------------ driving
@@ -305,6 +310,9 @@ export class ReplicaNode {
       case 'committed':
         for (const listener of this.commitListeners) listener({ block: effect.block, certificate: effect.certificate }, effect.results as TxResult[]);
         return;
+      case 'state-installed':
+        for (const listener of this.installListeners) listener(effect.seq);
+        return;
       default:
         return;
     }
@@ -317,48 +325,23 @@ export class ReplicaNode {
 
   // ----------------------------------------------------------------- recovery
 
+  /** The state of the last persisted batch, through the core's restore (the simulator's restarts run the same). */
   private recover(): State {
+    const genesis = createReplicaState(this.ctx, createLedger(this.options.ledgerGenesis));
     const stored = this.store.loadProtocol();
-    const genesisLedger = createLedger(this.options.ledgerGenesis);
-    if (stored === null) return createReplicaState(this.ctx, genesisLedger);
+    if (stored === null) return genesis;
     const { genesisHash, state: encoded } = deserialize(stored.core) as ProtocolBlob;
     if (genesisHash !== this.options.genesisHash) {
       throw new Error(`data directory ${this.options.dataDir} belongs to genesis ${genesisHash}, not ${this.options.genesisHash}`);
     }
-    const state = this.codec.decode(encoded, stored.parts, (digest) => this.store.loadProposal(digest), createReplicaState(this.ctx, genesisLedger));
+    const protocol = this.codec.decode(encoded, stored.parts, (digest) => this.store.loadProposal(digest));
     const snapshot = this.store.loadSnapshot();
-    let app: LedgerState;
-    if (snapshot === null) {
-      assert(state.stable.seq === 0, 'a stable checkpoint above 0 needs its snapshot');
-      app = genesisLedger;
-      state.stableSnapshot = this.ctx.app.encodeState(genesisLedger);
-    } else {
-      assert(snapshot.seq === state.stable.seq && snapshot.root === state.stable.root, 'snapshot and protocol state disagree');
-      state.stableSnapshot = deserialize(snapshot.state) as Canonical;
-      app = decodeLedger(state.stableSnapshot);
-    }
-    // Re-execute the blocks after the snapshot: execution is a pure function of the log.
-    const { checkpointBlocks } = this.ctx.config;
-    const recentFrom = Math.max(1, state.stable.seq - checkpointBlocks + 1);
-    state.recentBlocks = new Map();
-    for (const stored of this.store.getBlocks(recentFrom, state.executed)) {
-      const committed = { block: deserialize(stored.block), certificate: deserialize(stored.certificate) } as CommittedBlock<SignedTx>;
-      state.recentBlocks.set(stored.height, committed);
-      if (stored.height <= state.stable.seq) continue;
-      assert(stored.height === app.height + 1, `block ${stored.height} missing from the store during recovery`);
-      this.ctx.app.execute(app, stored.height, committed.block.txs);
-      const own = state.ownCheckpoints.get(stored.height);
-      if (own !== undefined) {
-        assert(this.ctx.app.stateRoot(app) === own.root, `replayed state root differs at checkpoint ${stored.height}`);
-        state.ownCheckpoints.set(stored.height, { root: own.root, state: this.ctx.app.clone(app) });
-      }
-    }
-    assert(app.height === state.executed, `recovered height ${app.height}, protocol state says ${state.executed}`);
-    state.app = app;
-    state.recentlyExecuted = new Set(this.store.recentTxHashes(RECENT_TX_HASHES).reverse());
-    state.pending = new Map();
-    state.proposed = new Set();
-    return state;
+    return restoreReplicaState(this.ctx, genesis, {
+      protocol,
+      snapshot: snapshot === null ? null : { seq: snapshot.seq, root: snapshot.root, state: deserialize(snapshot.state) as Canonical },
+      blocks: (from, to) =>
+        this.store.getBlocks(from, to).map((stored) => ({ block: deserialize(stored.block), certificate: deserialize(stored.certificate) }) as CommittedBlock<SignedTx>),
+      recentTxHashes: (limit) => this.store.recentTxHashes(limit),
+    });
   }
 }
-

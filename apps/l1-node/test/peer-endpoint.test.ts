@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { consensusConfigOf, genesisHash, ledgerGenesisOf } from '@wedge/api';
 import { readKeyFile } from '../src/key-file.ts';
 import { writeNetwork, type NetworkLayout } from '../src/genesis-tool.ts';
+import { HistoryBackfill } from '../src/history-backfill.ts';
 import { createRequestListener } from '../src/http-api.ts';
 import { macOf } from '../src/peer-auth.ts';
 import { PEER_BODY_LIMIT_BYTES } from '../src/peer-endpoint.ts';
@@ -49,7 +50,8 @@ beforeAll(async () => {
   // Replica 0 serves; replica 1 (not started) only lends its transport's MAC key and sending path.
   const urls = [url, 'http://127.0.0.1:9', 'http://127.0.0.1:9', 'http://127.0.0.1:9'];
   nodes = [nodeFor(0, urls), nodeFor(1, [url, url, url, url])];
-  server.on('request', createRequestListener(nodes[0]!, { chainId: layout.genesis.chainId, genesisHash: genesisHash(layout.genesis) }));
+  const history = HistoryBackfill.forReplica(nodes[0]!, layout.genesis);
+  server.on('request', createRequestListener(nodes[0]!, { chainId: layout.genesis.chainId, genesisHash: genesisHash(layout.genesis), history }));
 });
 
 afterAll(async () => {

@@ -35,6 +35,8 @@ const STATUS_BY_CODE = {
   // The replica is overloaded: another replica, or a later try, may accept it.
   MEMPOOL_FULL: 503,
   BUSY: 503,
+  // This replica skipped the block by state transfer and is still fetching it: another replica can answer.
+  HISTORY_INCOMPLETE: 503,
   // A bug in the replica; the request may well be fine elsewhere.
   INTERNAL: 500,
   UNAUTHORIZED_PEER: 401,

@@ -8,6 +8,7 @@ import type {
   Checkpoint,
   Commit,
   CommitCertificate,
+  Complaint,
   ConsensusApp,
   ConsensusConfig,
   ConsensusRules,
@@ -20,7 +21,7 @@ import type {
   ViewChange,
 } from './types.ts';
 
-type SignedKind = PrePrepare | Prepare | Commit | Checkpoint | ViewChange<unknown> | NewView<unknown> | FetchState;
+type SignedKind = PrePrepare | Prepare | Commit | Checkpoint | Complaint | ViewChange<unknown> | NewView<unknown> | FetchState;
 type Unsigned<M> = M extends unknown ? Omit<M, 'signature'> : never;
 
 function encodeCertificate(cert: PreparedCertificate<unknown>, app: ConsensusApp<unknown, unknown>): Canonical {

@@ -14,6 +14,7 @@ import {
   type Signer,
   type Verifier,
 } from './messages.ts';
+import { RECENTLY_EXECUTED_LIMIT, recentBlocksFrom } from './restore.ts';
 import { faultsTolerated, primaryOf } from './rules.ts';
 import type { ReplicaState, Slot } from './state.ts';
 import type {
@@ -21,6 +22,7 @@ import type {
   Checkpoint,
   Commit,
   CommittedBlock,
+  Complaint,
   ConsensusEffect,
   ConsensusEvent,
   FetchState,
@@ -38,7 +40,6 @@ import type {
   ViewChange,
 } from './types.ts';
 
-const RECENTLY_EXECUTED_LIMIT = 200_000;
 /** Views ahead of the current one for which messages are buffered. */
 const FUTURE_VIEWS_BUFFERED = 2;
 const MAX_VIEW_JUMP = 1_000;
@@ -67,6 +68,7 @@ export function createReplicaState<Tx, AppState>(ctx: ReplicaContext<Tx, AppStat
     nextSeq: 1,
     recentlyExecuted: new Set(),
     viewChanges: new Map(),
+    complaints: new Map(),
     newView: null,
     newViewRequested: new Set(),
     viewChangeAttempts: 0,
@@ -131,6 +133,9 @@ class Replica<Tx, AppState> {
       case 'timeout':
         if (this.s.timers[event.timer] !== event.token) return; // stale timer
         this.s.timers[event.timer] = 0;
+        // A new-view request is sent once per view until some timer fires:
+        // the first may have reached a replica that had no answer yet.
+        this.s.newViewRequested.clear();
         return this.onTimeout(event.timer);
       case 'message':
         return this.onMessage(event.from, event.message);
@@ -204,6 +209,11 @@ class Replica<Tx, AppState> {
     return Number.isInteger(view) && view >= this.s.view && view <= this.s.view + FUTURE_VIEWS_BUFFERED;
   }
 
+  /** Whether `tx` is executed, or can never execute, in our state: its sender's nonce has moved past it. */
+  private isSpent(tx: Tx): boolean {
+    return this.ctx.app.isStale?.(this.s.app, tx) ?? false;
+  }
+
   private hasWork(): boolean {
     return this.s.pending.size > 0 || this.s.readyToExecute.size > 0 || this.ctx.app.needsIdleBlocks(this.s.app);
   }
@@ -223,6 +233,10 @@ class Replica<Tx, AppState> {
     } else if (this.s.newView !== null && this.isPrimary) {
       this.broadcast(this.s.newView);
     }
+    // The others may have changed views while we were down, and a view
+    // change leaves no trace in the blocks when nothing committed since:
+    // ask every peer for a new view later than the one we know.
+    this.broadcast({ type: 'new-view-request', view: this.s.status === 'normal' ? this.s.view + 1 : this.s.view });
     this.startFetch();
     this.armProgressTimer();
     this.armIdleTimer();
@@ -233,7 +247,7 @@ class Replica<Tx, AppState> {
       case 'progress':
         return this.onProgressTimeout();
       case 'view-change':
-        if (this.s.status === 'view-change') this.startViewChange(this.s.view + 1);
+        if (this.s.status === 'view-change') this.onViewChangeTimeout();
         return;
       case 'idle':
         return this.onIdleTimeout();
@@ -261,6 +275,8 @@ class Replica<Tx, AppState> {
         return this.onCommit(message);
       case 'checkpoint':
         return this.onCheckpoint(message, true);
+      case 'complaint':
+        return this.onComplaint(message);
       case 'view-change':
         return this.onViewChange(message);
       case 'new-view':
@@ -268,9 +284,13 @@ class Replica<Tx, AppState> {
       case 'fetch-state':
         return this.onFetchState(message);
       case 'state-reply':
-        return this.onStateReply(message);
+        return this.onStateReply(from, message);
       case 'new-view-request':
-        if (this.s.newView !== null && this.s.newView.view === message.view && this.isPrimary) this.send(from, this.s.newView);
+        // Any replica that entered the view (or a later one) can answer: a
+        // new-view message proves itself, whoever relays it.
+        if (this.s.status === 'normal' && this.s.newView !== null && Number.isInteger(message.view) && this.s.newView.view >= message.view) {
+          this.send(from, this.s.newView);
+        }
         return;
     }
   }
@@ -280,6 +300,9 @@ class Replica<Tx, AppState> {
   private onRequest(tx: Tx, fromClient: boolean): void {
     const hash = this.ctx.app.txHash(tx);
     if (this.s.pending.has(hash) || this.s.recentlyExecuted.has(hash)) return;
+    // Executed already — perhaps in blocks we skipped by state transfer, which
+    // left no trace in recentlyExecuted — or superseded: it would wait forever.
+    if (this.isSpent(tx)) return;
     const code = this.ctx.app.checkTx(tx);
     if (code !== null) {
       this.effects.push({ type: 'request-rejected', hash, code });
@@ -319,26 +342,29 @@ class Replica<Tx, AppState> {
     }
     // Per sender: the next nonce after what is executed and already proposed.
     const expected = new Map<string, number>();
-    const candidates: { tx: Tx; sender: string; nonce: number; order: number }[] = [];
-    let order = 0;
-    for (const [hash, tx] of this.s.pending) {
+    for (const hash of this.s.proposed) {
+      const tx = this.s.pending.get(hash);
+      if (tx === undefined) continue;
       const { sender, nonce } = txSequence(tx);
-      if (this.s.proposed.has(hash)) {
-        expected.set(sender, Math.max(expected.get(sender) ?? 0, nonce + 1));
-      } else {
-        candidates.push({ tx, sender, nonce, order: order++ });
-      }
+      expected.set(sender, Math.max(expected.get(sender) ?? nextNonce(this.s.app, sender), nonce + 1));
     }
-    candidates.sort((a, b) => (a.sender < b.sender ? -1 : a.sender > b.sender ? 1 : a.nonce - b.nonce || a.order - b.order));
+    // Oldest request first, so that a backlog drains in arrival order and no
+    // sender waits behind another (the progress watch of every backup times
+    // the oldest request). A sender's later nonce that arrived first waits for
+    // the next block.
     const batch: Tx[] = [];
-    for (const candidate of candidates) {
+    for (const [hash, tx] of this.s.pending) {
       if (batch.length >= this.ctx.config.maxBlockTxs) break;
-      const next = Math.max(expected.get(candidate.sender) ?? 0, nextNonce(this.s.app, candidate.sender));
-      // A nonce below `next` is a replay or duplicate: proposing it lets it
-      // execute as rejected and leave every mempool. Above `next`, it waits.
-      if (candidate.nonce > next) continue;
-      if (candidate.nonce === next) expected.set(candidate.sender, next + 1);
-      batch.push(candidate.tx);
+      if (this.s.proposed.has(hash)) continue;
+      const { sender, nonce } = txSequence(tx);
+      const next = expected.get(sender) ?? nextNonce(this.s.app, sender);
+      if (nonce === next) {
+        expected.set(sender, next + 1);
+        batch.push(tx);
+      } else if (this.isSpent(tx)) {
+        this.s.pending.delete(hash); // executed or superseded: it can never execute
+      }
+      // Otherwise it waits: for a gap to fill, or (same nonce as one proposed) to be spent.
     }
     return batch;
   }
@@ -388,7 +414,7 @@ class Replica<Tx, AppState> {
 
   private onPrePrepare(message: PrePrepareMessage<Tx>): void {
     const { prePrepare, block } = message;
-    this.noticeAhead(prePrepare.view, prePrepare.seq);
+    this.noticeAhead(prePrepare.view, prePrepare.seq, prePrepare.replica);
     if (!this.acceptsView(prePrepare.view) || !this.inWatermarks(prePrepare.seq)) return;
     if (prePrepare.replica !== primaryOf(this.ctx.config, prePrepare.view) || prePrepare.replica === this.ctx.id) return;
     const slot = this.slot(prePrepare.view, prePrepare.seq);
@@ -416,10 +442,13 @@ class Replica<Tx, AppState> {
   /** A backup accepts a proposal of the current view: it learns its requests and sends a prepare. */
   private acceptProposal(slot: Slot<Tx>): void {
     assert(slot.prePrepare !== null && slot.block !== null, 'acceptProposal needs a pre-prepare');
-    for (const tx of slot.block.txs) {
-      const hash = this.ctx.app.txHash(tx);
-      if (!this.s.recentlyExecuted.has(hash) && !this.s.pending.has(hash) && this.s.pending.size < this.ctx.config.maxPendingTxs) {
-        this.s.pending.set(hash, tx);
+    // Its requests become ours to watch — unless the block is executed
+    // already (a new view re-proposes blocks below our height).
+    if (slot.seq > this.s.executed) {
+      for (const tx of slot.block.txs) {
+        const hash = this.ctx.app.txHash(tx);
+        if (this.s.recentlyExecuted.has(hash) || this.s.pending.has(hash) || this.s.pending.size >= this.ctx.config.maxPendingTxs) continue;
+        if (!this.isSpent(tx)) this.s.pending.set(hash, tx);
       }
     }
     if (!slot.sentPrepare && slot.prePrepare.replica !== this.ctx.id) {
@@ -439,7 +468,7 @@ class Replica<Tx, AppState> {
   }
 
   private onPrepare(prepare: Prepare): void {
-    this.noticeAhead(prepare.view, prepare.seq);
+    this.noticeAhead(prepare.view, prepare.seq, prepare.replica);
     if (!this.acceptsView(prepare.view) || !this.inWatermarks(prepare.seq)) return;
     if (prepare.replica === primaryOf(this.ctx.config, prepare.view)) return; // the primary's vote is its pre-prepare
     const slot = this.slot(prepare.view, prepare.seq);
@@ -473,7 +502,7 @@ class Replica<Tx, AppState> {
   }
 
   private onCommit(commit: Commit): void {
-    this.noticeAhead(commit.view, commit.seq);
+    this.noticeAhead(commit.view, commit.seq, commit.replica);
     if (!this.acceptsView(commit.view) || !this.inWatermarks(commit.seq)) return;
     const slot = this.slot(commit.view, commit.seq);
     if (slot.commits.has(commit.replica) || !verifyMessage(this.verifier, commit)) return;
@@ -550,19 +579,25 @@ class Replica<Tx, AppState> {
     if (this.s.status !== 'normal' || this.s.timers.progress !== 0 || !this.hasWork()) return;
     let watched: string | null = null;
     for (const [hash, tx] of this.s.pending) {
+      if (this.isSpent(tx)) {
+        this.s.pending.delete(hash); // never to execute: not worth suspecting a primary over
+        continue;
+      }
       if (this.isReady(tx)) {
         watched = hash;
         break;
       }
     }
+    if (!this.hasWork()) return;
     this.s.progressWatch = { txHash: watched, executed: this.s.executed };
     this.setTimer('progress', this.ctx.config.progressTimeoutMs);
   }
 
   /**
-   * The watched work did not advance in time. The first strike asks peers
-   * for committed blocks (we may simply be behind) and resends our requests
-   * to the primary; the second suspects the primary and starts a view change.
+   * The watched work did not advance in time. Every strike asks peers for
+   * committed blocks (we may simply be behind) and resends our requests to
+   * the primary; from the second on we complain about the view, and keep
+   * taking part in it until f+1 replicas have complained (complain()).
    */
   private onProgressTimeout(): void {
     if (this.s.status !== 'normal') return;
@@ -574,13 +609,11 @@ class Replica<Tx, AppState> {
       return;
     }
     this.s.progressStrikes += 1;
-    if (this.s.progressStrikes >= 2) {
-      this.startViewChange(this.s.view + 1);
-      return;
-    }
     this.startFetch();
     this.forwardPendingToPrimary();
-    this.setTimer('progress', this.ctx.config.progressTimeoutMs);
+    if (this.s.progressStrikes >= 2) this.complain(this.s.view);
+    // complain() may have moved us into a view change, which stops the watch.
+    if (this.s.status === 'normal') this.setTimer('progress', this.ctx.config.progressTimeoutMs);
   }
 
   /** Our requests may never have reached the primary (lost messages): resend a bounded number. */
@@ -594,18 +627,28 @@ class Replica<Tx, AppState> {
     }
   }
 
-  /** A message from a view or height ahead of ours: we may have missed a new view or blocks. */
-  private noticeAhead(view: number, seq: number): void {
+  /** A message from `sender` in a view or at a height ahead of ours: we may have missed a new view or blocks. */
+  private noticeAhead(view: number, seq: number, sender: ReplicaId): void {
     if (!Number.isInteger(view) || !Number.isInteger(seq)) return;
     if (seq > this.highWatermark && seq <= this.s.executed + 100 * this.ctx.config.watermarkBlocks) {
       this.s.catchUpTarget = Math.max(this.s.catchUpTarget, seq - 1);
       this.startFetch();
     }
+    this.noticeView(view, sender);
+  }
+
+  /**
+   * `sender` is in `view` (it voted there, or a block committed there): when
+   * we have not entered that view, ask it and the view's primary for the
+   * new-view message that started it.
+   */
+  private noticeView(view: number, sender: ReplicaId): void {
     const waitingForView = view > this.s.view || (view === this.s.view && this.s.status === 'view-change');
-    if (waitingForView && view <= this.s.view + MAX_VIEW_JUMP && !this.s.newViewRequested.has(view) && view > 0) {
-      this.s.newViewRequested.add(view);
-      this.send(primaryOf(this.ctx.config, view), { type: 'new-view-request', view });
-    }
+    if (!waitingForView || view <= 0 || view > this.s.view + MAX_VIEW_JUMP || this.s.newViewRequested.has(view)) return;
+    this.s.newViewRequested.add(view);
+    const primary = primaryOf(this.ctx.config, view);
+    this.send(primary, { type: 'new-view-request', view });
+    if (Number.isInteger(sender) && sender !== primary && sender >= 0 && sender < this.n) this.send(sender, { type: 'new-view-request', view });
   }
 
   // ------------------------------------------------------------- checkpoints
@@ -673,7 +716,8 @@ class Replica<Tx, AppState> {
     for (const key of this.s.ownCheckpoints.keys()) if (key <= seq) this.s.ownCheckpoints.delete(key);
     for (const key of this.s.readyToExecute.keys()) if (key <= seq) this.s.readyToExecute.delete(key);
     // Keep one checkpoint interval of blocks below the stable checkpoint for peers slightly behind.
-    for (const key of this.s.recentBlocks.keys()) if (key <= seq - this.ctx.config.checkpointBlocks) this.s.recentBlocks.delete(key);
+    const keepFrom = recentBlocksFrom(this.ctx.config, seq);
+    for (const key of this.s.recentBlocks.keys()) if (key < keepFrom) this.s.recentBlocks.delete(key);
     this.effects.push({ type: 'checkpoint-stable', checkpoint });
     this.propose();
   }
@@ -721,10 +765,10 @@ class Replica<Tx, AppState> {
     this.send(request.replica, reply);
   }
 
-  private onStateReply(reply: StateReply<Tx>): void {
+  private onStateReply(from: ReplicaId, reply: StateReply<Tx>): void {
     const before = this.s.executed;
     if (reply.snapshot !== null && reply.snapshot.checkpoint.seq > this.s.executed) this.installSnapshot(reply.snapshot);
-    if (Array.isArray(reply.blocks)) this.executeFetchedBlocks(reply.blocks);
+    if (Array.isArray(reply.blocks)) this.executeFetchedBlocks(from, reply.blocks);
     // Still short of what peers have shown us: ask again now rather than at the retry.
     if (this.s.executed > before && this.s.catchUpTarget > this.s.executed) {
       this.s.fetching = false;
@@ -733,14 +777,18 @@ class Replica<Tx, AppState> {
     }
   }
 
-  private executeFetchedBlocks(blocks: readonly CommittedBlock<Tx>[]): void {
+  private executeFetchedBlocks(from: ReplicaId, blocks: readonly CommittedBlock<Tx>[]): void {
     let executedAny = false;
+    let lastView = -1;
     for (const committed of blocks.slice(0, this.ctx.config.maxFetchBlocks)) {
       if (committed.block.height <= this.s.executed) continue;
       if (committed.block.height !== this.s.executed + 1 || !this.isValidCommittedBlock(committed)) break;
       this.execute(committed);
       executedAny = true;
+      lastView = committed.certificate.view;
     }
+    // A quorum committed in that view: if we are not in it, it started without us.
+    if (lastView >= 0) this.noticeView(lastView, from);
     if (executedAny) {
       this.s.fetching = false;
       this.clearTimer('fetch');
@@ -786,12 +834,80 @@ class Replica<Tx, AppState> {
     return this.ctx.config.viewChangeTimeoutMs * 2 ** Math.min(this.s.viewChangeAttempts, 6);
   }
 
+  /**
+   * We give up on `view` (the current one): say so, signed, to everyone.
+   * Alone this changes nothing — we keep taking part in the view, so one
+   * replica that is slow, behind or cut off cannot leave a view that a
+   * quorum keeps committing in and strand itself in a view nobody else
+   * enters. f+1 complaints include an honest replica's: then every replica
+   * that sees them moves on (checkComplaints).
+   */
+  private complain(view: number): void {
+    let own = this.s.complaints.get(this.ctx.id);
+    if (own === undefined || own.view < view) {
+      own = signMessage<Complaint>(this.signer, { type: 'complaint', view, replica: this.ctx.id });
+      this.s.complaints.set(this.ctx.id, own);
+    }
+    this.broadcast(own);
+    this.checkComplaints();
+  }
+
+  private onComplaint(complaint: Complaint): void {
+    const { view, replica } = complaint;
+    if (!Number.isInteger(view) || view < this.s.view || view > this.s.view + MAX_VIEW_JUMP || replica === this.ctx.id) return;
+    const known = this.s.complaints.get(replica);
+    if (known !== undefined && known.view >= view) return;
+    if (!verifyMessage(this.verifier, complaint)) return;
+    this.s.complaints.set(replica, complaint);
+    this.checkComplaints();
+  }
+
+  /**
+   * When f+1 replicas have complained about our view or later ones, one of
+   * them is honest and gave up on a view at least as high as the (f+1)-th
+   * highest complaint: start the view change after it, and pass the
+   * complaints on so that every other replica follows (they are signed, so
+   * they prove themselves). Moving to any higher view is safe in PBFT; the
+   * rule is there for liveness.
+   */
+  private checkComplaints(): void {
+    const current = [...this.s.complaints.values()].filter((complaint) => complaint.view >= this.s.view);
+    if (current.length < this.f + 1) return;
+    const views = current.map((complaint) => complaint.view).sort((a, b) => b - a);
+    const view = views[this.f]!;
+    this.startViewChange(view + 1);
+    for (const complaint of current) if (complaint.view >= view) this.broadcast(complaint);
+  }
+
+  /**
+   * The new view did not start in time. Complain about it (f+1 complaints
+   * move everyone to the next view), send again our view change and the
+   * complaints that made us leave the view before (the first sending may
+   * have been lost, and then the others never followed), and ask everyone
+   * for the new-view message, in case the view did start and its message
+   * passed us by — then we enter it.
+   */
+  private onViewChangeTimeout(): void {
+    const own = this.s.viewChanges.get(this.s.view)?.get(this.ctx.id);
+    const view = this.s.view;
+    this.complain(view);
+    if (this.s.view !== view || this.s.status !== 'view-change') return; // moved on
+    if (own !== undefined) this.broadcast(own);
+    for (const complaint of this.s.complaints.values()) if (complaint.replica !== this.ctx.id) this.broadcast(complaint);
+    this.broadcast({ type: 'new-view-request', view });
+    this.s.viewChangeAttempts += 1;
+    this.setTimer('view-change', this.viewChangeTimeout());
+  }
+
   private startViewChange(view: number): void {
     assert(view > this.s.view || (view === this.s.view && this.s.status === 'normal'), 'view changes move forward');
     this.s.view = view;
     this.s.status = 'view-change';
     this.s.newView = null;
     this.s.progressStrikes = 0;
+    // Kept until the view starts: the complaints about the view we leave are
+    // why we left, and are sent again while the new view is late.
+    this.forgetComplaintsBelow(view - 1);
     this.clearTimer('progress');
     this.clearTimer('idle');
     const prepared = [...this.s.preparedCertificates.values()]
@@ -812,6 +928,10 @@ class Replica<Tx, AppState> {
     this.setTimer('view-change', this.viewChangeTimeout());
     this.s.viewChangeAttempts += 1;
     this.tryNewView(view);
+  }
+
+  private forgetComplaintsBelow(view: number): void {
+    for (const [replica, complaint] of this.s.complaints) if (complaint.view < view) this.s.complaints.delete(replica);
   }
 
   private storeViewChange(viewChange: ViewChange<Tx>): void {
@@ -949,6 +1069,7 @@ class Replica<Tx, AppState> {
     for (const key of this.s.viewChanges.keys()) if (key <= view) this.s.viewChanges.delete(key);
     for (const [key, slot] of this.s.slots) if (slot.view < view) this.s.slots.delete(key);
     for (const key of this.s.newViewRequested) if (key <= view) this.s.newViewRequested.delete(key);
+    this.forgetComplaintsBelow(view);
     this.effects.push({ type: 'view-entered', view });
 
     // The new view starts from the most recent stable checkpoint any view change proves.

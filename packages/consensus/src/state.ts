@@ -7,6 +7,7 @@ import type {
   Checkpoint,
   Commit,
   CommittedBlock,
+  Complaint,
   NewView,
   PrePrepare,
   Prepare,
@@ -57,6 +58,8 @@ export type ReplicaState<Tx, AppState> = {
   /** Hashes of recently executed txs, oldest first, to drop duplicate requests. */
   recentlyExecuted: Set<string>;
   viewChanges: Map<number, Map<ReplicaId, ViewChange<Tx>>>;
+  /** Each replica's complaint about the highest view it gave up on, for views from the current one on. */
+  complaints: Map<ReplicaId, Complaint>;
   /** The new-view message of the current view, sent or accepted. */
   newView: NewView<Tx> | null;
   /** Views for which this replica already asked the primary for its new-view message. */

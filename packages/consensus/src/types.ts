@@ -65,6 +65,13 @@ export type PrePrepare = Signed & { readonly type: 'pre-prepare'; readonly view:
 export type Prepare = Signed & { readonly type: 'prepare'; readonly view: number; readonly seq: number; readonly digest: string };
 export type Commit = Signed & { readonly type: 'commit'; readonly view: number; readonly seq: number; readonly digest: string };
 export type Checkpoint = Signed & { readonly type: 'checkpoint'; readonly seq: number; readonly root: string };
+/**
+ * A replica's signed statement that it gives up on `view`: its primary let
+ * watched work stall (normal case), or its new view did not arrive in time.
+ * Alone it changes nothing; f+1 of them (one at least from an honest
+ * replica) move every replica that sees them to the next view.
+ */
+export type Complaint = Signed & { readonly type: 'complaint'; readonly view: number };
 
 /** A pre-prepare with its block and 2f matching prepares from other replicas. */
 export type PreparedCertificate<Tx> = {
@@ -111,7 +118,11 @@ export type StateReply<Tx> = {
 
 export type RequestMessage<Tx> = { readonly type: 'request'; readonly tx: Tx };
 
-/** Asks the primary of `view` to resend its new-view message (the answer is self-verifying). */
+/**
+ * Asks for the new-view message of `view` or of a later view: any replica
+ * that has entered such a view answers with its own (the answer is
+ * self-verifying, so it need not come from the primary).
+ */
 export type NewViewRequest = { readonly type: 'new-view-request'; readonly view: number };
 
 /** A pre-prepare travels with its block; the signature covers the digest. */
@@ -122,6 +133,7 @@ export type Message<Tx> =
   | Prepare
   | Commit
   | Checkpoint
+  | Complaint
   | ViewChange<Tx>
   | NewView<Tx>
   | FetchState

@@ -1,13 +1,15 @@
 // Byzantine L1 replicas. A Byzantine replica runs the honest core (so that it
 // looks plausible) and an adversary rewrites what it sends: equivocating
 // pre-prepares, votes for every proposal it sees, tampered new-view messages,
-// withheld messages, forged signatures and replays of old messages. It holds
+// withheld messages, forged signatures, replays of old messages, and
+// complaints about every view to provoke view changes. It holds
 // only its own secret key, so whatever it signs is signed as itself.
 import {
   blockDigest,
   signMessage,
   type Block,
   type Commit,
+  type Complaint,
   type ConsensusEffect,
   type Message,
   type NewView,
@@ -33,6 +35,8 @@ export type ByzantineProfile = {
   readonly forge: boolean;
   /** Resend old messages it has seen. */
   readonly replay: boolean;
+  /** Complain about the highest view it has seen, again and again: alone (f of it) this must never change the view. */
+  readonly complain: boolean;
 };
 
 export type Outgoing<Tx> = { readonly to: number; readonly message: Message<Tx> };
@@ -46,6 +50,7 @@ export function randomProfile(rng: Prng): ByzantineProfile {
     silentPrimary: rng.chance(0.2),
     forge: rng.chance(0.5),
     replay: rng.chance(0.5),
+    complain: rng.chance(0.4),
   };
 }
 
@@ -55,6 +60,7 @@ export class Adversary<Tx> {
   private readonly signer: Signer;
   private readonly seen: Message<Tx>[] = [];
   private readonly others: number[];
+  private highestView = 0;
 
   constructor(
     private readonly ctx: ReplicaContext<Tx, unknown>,
@@ -67,6 +73,8 @@ export class Adversary<Tx> {
 
   /** Observes an incoming message; may answer it with votes of its own. */
   observe(message: Message<Tx>): Outgoing<Tx>[] {
+    const view = message.type === 'pre-prepare-block' ? message.prePrepare.view : 'view' in message ? message.view : undefined;
+    if (typeof view === 'number' && Number.isInteger(view) && view < this.highestView + 1_000) this.highestView = Math.max(this.highestView, view);
     if (this.profile.replay && message.type !== 'state-reply') {
       this.seen.push(message);
       if (this.seen.length > REPLAY_MEMORY) this.seen.shift();
@@ -88,6 +96,10 @@ export class Adversary<Tx> {
       out.push({ to: this.rng.pick(this.others), message: this.rng.pick(this.seen) });
     }
     if (this.profile.forge && this.rng.chance(0.1)) out.push(this.forgery());
+    if (this.profile.complain && this.rng.chance(0.2)) {
+      const complaint = this.sign<Complaint>({ type: 'complaint', view: this.highestView, replica: this.ctx.id });
+      out.push(...this.others.map((to) => ({ to, message: complaint as Message<Tx> })));
+    }
     return out.filter(() => !this.rng.chance(this.profile.withholdProbability));
   }
 

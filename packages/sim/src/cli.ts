@@ -48,6 +48,8 @@ async function main(): Promise<void> {
   let committedBlocks = 0;
   let viewChanges = 0;
   let byzantineRuns = 0;
+  let primaryCrashes = 0;
+  let snapshotInstalls = 0;
   const l2 = { staleRejected: 0, watchtowerChallenges: 0, wedges: 0 };
   let done = 0;
   const started = Date.now();
@@ -75,6 +77,8 @@ async function main(): Promise<void> {
             committedBlocks += result.committedBlocks;
             viewChanges += result.viewChanges;
             if (result.byzantine) byzantineRuns += 1;
+            primaryCrashes += result.primaryCrashes;
+            snapshotInstalls += result.snapshotInstalls;
             for (const key of Object.keys(l2) as (keyof typeof l2)[]) l2[key] += result[key] ?? 0;
             for (const violation of result.violations) violations.push({ seed: reply.seed, ...violation });
             if (result.violations.length > 0) {
@@ -92,7 +96,7 @@ async function main(): Promise<void> {
       }),
     ),
   );
-  const summary = { seeds: seeds.length, violations, committedBlocks, viewChanges, byzantineRuns, ...(options.layers === 'both' ? l2 : {}) };
+  const summary = { seeds: seeds.length, violations, committedBlocks, viewChanges, byzantineRuns, primaryCrashes, snapshotInstalls, ...(options.layers === 'both' ? l2 : {}) };
   if (options.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
   else {
     process.stdout.write(

@@ -3,7 +3,9 @@
 //   L1-validity    every successful tx is validly signed, in nonce order, once
 //   L1-convergence honest replicas have equal state roots at every checkpoint
 //   conservation   balances + locked deposits = genesis supply, always
-import type { CommitCertificate, Block } from '@wedge/consensus';
+//   no-stale-pending no honest replica holds as pending a transaction committed at or below its height
+// (participation — every honest replica normal in a quorum's view after GST — is judged by the world, which sees every replica.)
+import type { CommitCertificate, Block, ReplicaState } from '@wedge/consensus';
 import type { SignatureScheme } from '@wedge/crypto';
 import { checkTxStatic, totalFunds, type LedgerState, type SignedTx, type TxResult } from '@wedge/ledger';
 
@@ -16,6 +18,13 @@ export class L1Checker {
   private readonly roots = new Map<number, { root: string; replica: number }>();
   private readonly nonces = new Map<string, number>();
   private readonly succeeded = new Set<string>();
+  /**
+   * Height at which each transaction of the canonical chain committed. A
+   * rejected transaction changes nothing, its nonce included, so it may come
+   * back and execute later: holding one as pending is not stale.
+   */
+  private readonly executedAt = new Map<string, number>();
+  private readonly stalePendingReported = new Set<number>();
   private readonly reported = new Set<string>();
 
   constructor(
@@ -49,6 +58,7 @@ export class L1Checker {
       return false;
     }
     this.chain.set(block.height, { digest: certificate.digest, block, results });
+    for (const result of results) if (result.code === 'OK') this.executedAt.set(result.hash, block.height);
     this.checkValidity(block, results);
     return true;
   }
@@ -74,6 +84,22 @@ export class L1Checker {
     if (known === undefined) this.roots.set(height, { root, replica });
     else if (known.root !== root) {
       this.report('L1-convergence', `height ${height}: replica ${replica} root ${root.slice(0, 12)} != replica ${known.replica} root ${known.root.slice(0, 12)}`);
+    }
+  }
+
+  /**
+   * No transaction that committed at or below a replica's height is still
+   * pending there: it would answer "pending" for a final transaction, and
+   * watch it, suspecting a primary over work that is done.
+   */
+  checkPending(replica: number, state: ReplicaState<SignedTx, unknown>): void {
+    for (const [hash] of state.pending) {
+      const height = this.executedAt.get(hash);
+      if (height !== undefined && height <= state.executed && !this.stalePendingReported.has(replica)) {
+        this.stalePendingReported.add(replica);
+        this.report('no-stale-pending', `replica ${replica} at height ${state.executed} holds tx ${hash.slice(0, 12)} as pending; it executed at height ${height}`);
+        return;
+      }
     }
   }
 

@@ -23,7 +23,13 @@ export function l1Scenario(seed: number, overrides: ScenarioOverrides = {}): L1S
   const spare = f - byzantineCount;
   const crashes: CrashPlan[] = [];
   const partitions: PartitionPlan[] = [];
-  if (spare > 0) {
+  if (spare > 0 && rng.chance(0.3)) {
+    // The primary crashes under load for long enough that the others change
+    // views and move a few checkpoints on; it restarts from its disk and
+    // catches up by state transfer, with requests arriving all the while.
+    const atMs = rng.int(500, Math.max(500, faultPhaseMs - 5_000));
+    crashes.push({ atMs, replica: 'primary', downMs: rng.int(2_500, 4_500), dropLastStep: rng.chance(0.5) });
+  } else if (spare > 0) {
     // Faults are spread over disjoint windows, each touching at most `spare` replicas.
     const windows = rng.int(0, 3);
     for (let window = 0; window < windows; window++) {

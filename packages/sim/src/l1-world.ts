@@ -5,7 +5,12 @@
 import {
   HONEST_RULES,
   createReplicaState,
+  durableProtocolState,
+  faultsTolerated,
+  primaryOf,
+  restoreReplicaState,
   step,
+  type CommittedBlock,
   type ConsensusConfig,
   type ConsensusEffect,
   type ConsensusEvent,
@@ -31,7 +36,8 @@ export type NetworkOptions = {
   readonly duplicateProbability: number;
 };
 
-export type CrashPlan = { readonly atMs: number; readonly replica: number; readonly downMs: number; readonly dropLastStep: boolean };
+/** `replica: 'primary'` crashes whichever replica is the primary of the view most replicas are in at that moment. */
+export type CrashPlan = { readonly atMs: number; readonly replica: number | 'primary'; readonly downMs: number; readonly dropLastStep: boolean };
 export type PartitionPlan = { readonly atMs: number; readonly durationMs: number; readonly isolated: readonly number[] };
 
 export type L1SimOptions = {
@@ -57,6 +63,9 @@ export type L1SimResult = {
   readonly committedBlocks: number;
   readonly viewChanges: number;
   readonly byzantine: boolean;
+  /** Crashes of the primary in this run, and restarts that caught up by installing a snapshot. */
+  readonly primaryCrashes: number;
+  readonly snapshotInstalls: number;
   readonly submitted: number;
   readonly executed: number;
   readonly staleRejected: number;
@@ -89,6 +98,12 @@ type Node = {
   maxView: number;
   /** Times this replica caught up by installing a peer's checkpoint snapshot. */
   stateInstalls: number;
+  /**
+   * What the replica process would have on disk besides the state of its
+   * last step: every block it executed (blocks skipped by state transfer
+   * are not there). A restart restores from it and the state's durable part.
+   */
+  readonly storedBlocks: Map<number, CommittedBlock<SignedTx>>;
 };
 
 const CHAIN_ID = 'sim';
@@ -118,6 +133,7 @@ export class L1World {
   private now = 0;
   private messages = 0;
   private gst = false;
+  private primaryCrashes = 0;
   /** Hook for tests: called on every canonical (first honest) commit. */
   onCanonicalCommit: ((height: number, nowMs: number) => void) | null = null;
   /** Other layers (L2) run on the world's clock through these. */
@@ -173,6 +189,7 @@ export class L1World {
         adversary: profile === undefined ? null : new Adversary(ctx as ReplicaContext<SignedTx, unknown>, profile, this.rng.fork()),
         maxView: 0,
         stateInstalls: 0,
+        storedBlocks: new Map(),
       };
     });
   }
@@ -199,7 +216,15 @@ export class L1World {
         this.checker.reportViolation('simulator', 'event budget exhausted');
         break;
       }
-      if (this.gst && this.workload.pendingCount() === 0 && this.now > options.faultPhaseMs + 2_000 && !this.busyChecks.some((busy) => busy())) break;
+      if (
+        this.gst &&
+        this.workload.pendingCount() === 0 &&
+        this.now > options.faultPhaseMs + 2_000 &&
+        this.participationGap() === null &&
+        !this.busyChecks.some((busy) => busy())
+      ) {
+        break;
+      }
     }
     return this.finish();
   }
@@ -212,8 +237,31 @@ export class L1World {
     for (const node of this.nodes) if (!node.up) this.restart(node);
   }
 
+  /**
+   * Null when every honest replica that runs is normal in the view a quorum
+   * of replicas is normal in; else what is wrong.
+   */
+  participationGap(): string | null {
+    const quorum = 2 * faultsTolerated(this.nodes[0]!.ctx.config) + 1;
+    const normal = new Map<number, number>();
+    for (const node of this.nodes) {
+      if (node.up && node.state.status === 'normal') normal.set(node.state.view, (normal.get(node.state.view) ?? 0) + 1);
+    }
+    const quorumView = [...normal].find(([, count]) => count >= quorum)?.[0];
+    const astray = this.nodes.filter(
+      (node) => this.isHonest(node.id) && node.up && (node.state.view !== quorumView || node.state.status !== 'normal'),
+    );
+    if (quorumView !== undefined && astray.length === 0) return null;
+    const where = this.nodes.map((node) => `${node.id}:${node.up ? `v${node.state.view}${node.state.status === 'normal' ? '' : '*'}` : 'down'}`).join(' ');
+    return quorumView === undefined ? `no quorum is normal in one view (${where})` : `replicas ${astray.map((node) => node.id).join(',')} are not normal in view ${quorumView} (${where})`;
+  }
+
   private finish(): L1SimResult {
     for (const hook of this.finishHooks) hook();
+    if (this.options.drainMs > 0) {
+      const gap = this.participationGap();
+      if (gap !== null) this.checker.reportViolation('participation', `${this.options.drainMs} ms after GST: ${gap}`);
+    }
     if (this.workload.pendingCount() > 0 && this.options.drainMs > 0) {
       this.checker.reportViolation(
         'liveness',
@@ -236,6 +284,8 @@ export class L1World {
       committedBlocks: this.checker.chain.size,
       viewChanges: Math.max(0, ...this.nodes.filter((node) => this.isHonest(node.id)).map((node) => node.maxView)),
       byzantine: this.options.byzantine.length > 0,
+      primaryCrashes: this.primaryCrashes,
+      snapshotInstalls: this.nodes.reduce((sum, node) => sum + node.stateInstalls, 0),
       submitted: this.workload.stats.submitted,
       executed: this.workload.stats.executed,
       staleRejected: this.workload.stats.staleRejected,
@@ -289,6 +339,7 @@ export class L1World {
         return;
       case 'tick':
         for (const hook of this.tickHooks) hook(this.now);
+        for (const node of this.nodes) if (node.up && this.isHonest(node.id)) this.checker.checkPending(node.id, node.state);
         this.workload.tick(this.now, (tx, attempt) => this.submitFromClient(tx, attempt));
         for (const forged of this.workload.takeForgeries()) this.submitFromClient(forged, 0);
         this.queue.push(this.now + TICK_MS, { kind: 'tick' });
@@ -306,15 +357,25 @@ export class L1World {
   }
 
   private crash(plan: CrashPlan): void {
-    const node = this.nodes[plan.replica]!;
+    const replica = plan.replica === 'primary' ? this.currentPrimary() : plan.replica;
+    const node = this.nodes[replica]!;
     if (!node.up || this.gst) return;
+    if (plan.replica === 'primary') this.primaryCrashes += 1;
     if (plan.dropLastStep) {
       // The replica persists its next step's state, then dies before sending anything.
       node.crashAfterStep = true;
     } else {
       this.goDown(node);
     }
-    this.queue.push(this.now + plan.downMs, { kind: 'restart', replica: plan.replica });
+    this.queue.push(this.now + plan.downMs, { kind: 'restart', replica });
+  }
+
+  /** The primary of the view most running replicas are in. */
+  private currentPrimary(): number {
+    const count = new Map<number, number>();
+    for (const node of this.nodes) if (node.up) count.set(node.state.view, (count.get(node.state.view) ?? 0) + 1);
+    const view = [...count].sort((a, b) => b[1] - a[1] || b[0] - a[0])[0]?.[0] ?? 0;
+    return primaryOf(this.nodes[0]!.ctx.config, view);
   }
 
   private goDown(node: Node): void {
@@ -326,8 +387,26 @@ export class L1World {
   private restart(node: Node): void {
     if (node.halted || (node.up && !node.crashAfterStep)) return;
     if (node.up) this.goDown(node);
-    // Recover from "disk": a deep copy of the last persisted state, with no timers or in-flight messages.
-    node.state = structuredClone(node.state);
+    // Recover from "disk" through the restore the replica process runs: the
+    // durable part of the last step's state (a deep copy, as if read back),
+    // the stable snapshot and the blocks the replica executed. No timers, no
+    // in-flight messages, an empty mempool.
+    const { state, storedBlocks } = node;
+    const fresh = createReplicaState(node.ctx, createLedger(this.workload.genesis));
+    node.state = restoreReplicaState(node.ctx, fresh, {
+      protocol: structuredClone(durableProtocolState(state)),
+      snapshot: state.stable.seq === 0 ? null : { seq: state.stable.seq, root: state.stable.root, state: state.stableSnapshot },
+      blocks: (from, to) => [...storedBlocks.values()].filter(({ block }) => block.height >= from && block.height <= to).sort((a, b) => a.block.height - b.block.height),
+      recentTxHashes: (limit) => {
+        const heights = [...storedBlocks.keys()].sort((a, b) => b - a);
+        const hashes: string[] = [];
+        for (const height of heights) {
+          const txs = storedBlocks.get(height)!.block.txs;
+          for (let index = txs.length - 1; index >= 0 && hashes.length < limit; index--) hashes.push(node.ctx.app.txHash(txs[index]!));
+        }
+        return hashes;
+      },
+    });
     node.up = true;
     this.stepNode(node, { type: 'start' });
   }
@@ -343,6 +422,10 @@ export class L1World {
       this.goDown(node);
       node.halted = true;
       return;
+    }
+    // The step's state and blocks are on disk before anything leaves (persist, then act).
+    for (const effect of effects) {
+      if (effect.type === 'committed') node.storedBlocks.set(effect.block.height, { block: effect.block, certificate: effect.certificate });
     }
     if (node.crashAfterStep) {
       this.goDown(node);

@@ -16,6 +16,7 @@ const adversary: ByzantineProfile = {
   silentPrimary: false,
   forge: false,
   replay: false,
+  complain: false,
 };
 
 /** A Byzantine replica among the first primaries, with faults that force view changes. */
@@ -24,7 +25,7 @@ function hostile(rules: ConsensusRules) {
     rules,
     replicas: 4,
     byzantine: [{ replica: seed % 2, profile: adversary }],
-    crashes: [1_000, 3_000, 5_000, 7_000].map((atMs) => ({ atMs, replica: (seed + 1) % 2, downMs: 600, dropLastStep: false })),
+    crashes: [500, 3_500, 6_500].map((atMs) => ({ atMs, replica: (seed + 1) % 2, downMs: 2_500, dropLastStep: false })),
     partitions: [],
     drainMs: 5_000,
   });

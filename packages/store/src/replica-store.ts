@@ -16,6 +16,12 @@ export type StoredSnapshot = { seq: number; root: string; state: Uint8Array };
 
 export type StoredProposal = { digest: string; height: number; block: Uint8Array };
 
+/** A block of the past fetched from peers (its certificate checked): its bytes, certificate and results. */
+export type BackfilledBlock = { height: number; digest: string; block: Uint8Array; certificate: Uint8Array; results: readonly { hash: string; code: string }[] };
+
+/** Heights first..last (inclusive) that the replica executed without storing their blocks. */
+export type HeightRange = { first: number; last: number };
+
 export type PersistBatch = {
   /** The protocol state's core part, written whole. */
   protocol: Uint8Array;
@@ -46,6 +52,13 @@ export interface ReplicaStore {
   blockResults(height: number): StoredTx[];
   /** Hashes of the most recently executed transactions, newest first. */
   recentTxHashes(limit: number): string[];
+  /**
+   * The heights in 1..executedHeight with no stored block, as ranges in
+   * height order: blocks the replica skipped by installing a snapshot.
+   */
+  missingRanges(executedHeight: number): HeightRange[];
+  /** Stores blocks of the past with their results, indexed at once, in one transaction. A height stored already keeps its block. */
+  backfill(blocks: readonly BackfilledBlock[]): void;
   close(): void;
 }
 
@@ -233,6 +246,10 @@ export function createReplicaStore(db: SqliteDatabase): ReplicaStore {
   const selectIndexedHeight = db.prepare('SELECT indexed_height FROM tx_index_state WHERE id = 1').pluck();
   const putIndexedHeight = db.prepare('UPDATE tx_index_state SET indexed_height = ? WHERE id = 1');
   const selectResultsAbove = db.prepare('SELECT height, results FROM blocks WHERE height > ? ORDER BY height');
+  const selectInnerGaps = db.prepare(
+    'SELECT height + 1 AS first, next - 1 AS last FROM (SELECT height, LEAD(height) OVER (ORDER BY height) AS next FROM blocks WHERE height <= ?) WHERE next > height + 1',
+  );
+  const selectHeightBounds = db.prepare('SELECT min(height) AS low, max(height) AS high FROM blocks WHERE height <= ?');
 
   const unindexed: Unindexed = { blocks: [], entries: 0, byHash: new Map(), mapped: 0, height: selectIndexedHeight.get() as number };
   const remember = (block: BlockResults): void => {
@@ -291,6 +308,18 @@ export function createReplicaStore(db: SqliteDatabase): ReplicaStore {
     }
   };
 
+  // Backfilled blocks are few and lie below what is indexed: they go into the
+  // index directly rather than through the batches of executed blocks.
+  const writeBackfill = db.transaction((blocks: readonly BackfilledBlock[]) => {
+    const written: BlockResults[] = [];
+    for (const block of blocks) {
+      putProposal.run(block.digest, block.height, block.block);
+      if (putBlock.run(block.height, block.digest, block.certificate, encodeResults(block.results)).changes === 0) continue;
+      written.push({ height: block.height, results: block.results });
+    }
+    insertIndexEntries(written);
+  });
+
   const toBlock = (row: { height: number; block: Buffer; certificate: Buffer }): StoredBlock => ({
     height: row.height,
     block: row.block,
@@ -345,6 +374,17 @@ export function createReplicaStore(db: SqliteDatabase): ReplicaStore {
       }
       return hashes;
     },
+    missingRanges: (executedHeight) => {
+      if (executedHeight < 1) return [];
+      const { low, high } = selectHeightBounds.get(executedHeight) as { low: number | null; high: number | null };
+      if (low === null || high === null) return [{ first: 1, last: executedHeight }];
+      const ranges: HeightRange[] = [];
+      if (low > 1) ranges.push({ first: 1, last: low - 1 });
+      ranges.push(...(selectInnerGaps.all(executedHeight) as HeightRange[]));
+      if (high < executedHeight) ranges.push({ first: high + 1, last: executedHeight });
+      return ranges;
+    },
+    backfill: (blocks) => writeBackfill(blocks),
     close: () => db.close(),
   };
 }

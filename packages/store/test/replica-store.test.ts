@@ -4,8 +4,9 @@
 // succeeded, results and recent hashes come back in order, a block written
 // twice keeps its first copy, an executed block's bytes (its proposal) are
 // never pruned, protocol parts are replaced and removed as asked, everything
-// survives reopening, and a data
-// directory of another schema version is refused.
+// survives reopening, the heights skipped by state transfer are reported as
+// ranges and backfilled blocks are found by hash at once and after
+// reopening, and a data directory of another schema version is refused.
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -64,6 +65,39 @@ function batchOf(blocks: { height: number; results: { hash: string; code: string
 }
 
 describe('replica store', () => {
+  it('reports the heights it has no block for, and backfilled blocks are found by hash, also after reopening', () => {
+    const dir = freshDir();
+    const store = open(dir);
+    expect(store.missingRanges(0)).toEqual([]);
+    expect(store.missingRanges(5)).toEqual([{ first: 1, last: 5 }]);
+    const results = (height: number) => [{ hash: hash('0000000000' + height.toString(16).padStart(2, '0'), height), code: 'OK' }];
+    // Executed 1-3, skipped 4-9 (a snapshot at 9), executed 10-11, skipped 12-14 (a snapshot at 14).
+    store.persist(batchOf([1, 2, 3, 10, 11].map((height) => ({ height, results: results(height) }))));
+    expect(store.missingRanges(14)).toEqual([
+      { first: 4, last: 9 },
+      { first: 12, last: 14 },
+    ]);
+    expect(store.missingRanges(11)).toEqual([{ first: 4, last: 9 }]);
+    const backfilled = [4, 5, 12].map((height) => ({ height, digest: `digest-${height}`, block: Uint8Array.of(height), certificate: Uint8Array.of(1, height), results: results(height) }));
+    store.backfill(backfilled);
+    store.backfill(backfilled.slice(0, 1)); // again: the first copy stays, nothing is indexed twice
+    expect(store.missingRanges(14)).toEqual([
+      { first: 6, last: 9 },
+      { first: 13, last: 14 },
+    ]);
+    expect(store.getTx(results(5)[0]!.hash)).toEqual({ hash: results(5)[0]!.hash, height: 5, index: 0, code: 'OK' });
+    const stored = store.getBlock(12)!;
+    expect([stored.height, [...stored.block], [...stored.certificate]]).toEqual([12, [12], [1, 12]]);
+    store.close();
+    const reopened = open(dir);
+    expect(reopened.getTx(results(4)[0]!.hash)?.height).toBe(4);
+    expect(reopened.getTx(results(12)[0]!.hash)?.height).toBe(12);
+    expect(reopened.missingRanges(14)).toEqual([
+      { first: 6, last: 9 },
+      { first: 13, last: 14 },
+    ]);
+  });
+
   it('finds each transaction by hash, also when hashes share an index key', () => {
     const store = open(freshDir());
     const shared = 'abcdefabcdef';
