@@ -7,14 +7,14 @@
 // ones — one of them is honest. Until a height is filled, the replica answers
 // for it with HISTORY_INCOMPLETE, which sends a client to another replica.
 import { serialize } from 'node:v8';
-import type { GenesisFile } from '@wedge/api';
+import type { CommittedBlockView, GenesisFile } from '@wedge/api';
 import { createClient, type WedgeClient } from '@wedge/client';
 import { blockDigest, faultsTolerated, type ConsensusApp, type ConsensusConfig } from '@wedge/consensus';
-import type { LedgerState, SignedTx } from '@wedge/ledger';
+import type { LedgerState, SignedTx, TxResult } from '@wedge/ledger';
 import type { HeightRange, ReplicaStore } from '@wedge/store';
 import type { ReplicaNode } from './replica-node.ts';
 
-/** Blocks looked up per pass over the missing ranges (a pass ends early when a height cannot be filled yet). */
+/** Heights looked up per pass over the missing ranges; one that cannot be filled yet is asked again on a later pass. */
 const HEIGHTS_PER_PASS = 64;
 /** Pause between blocks, so that catching up history never starves the replica's own work. */
 const PAUSE_BETWEEN_BLOCKS_MS = 5;
@@ -39,6 +39,7 @@ export interface HistoryView {
   /** True when the replica holds every block it executed. */
   readonly complete: boolean;
   readonly missingRanges: readonly HeightRange[];
+  readonly backfilled: number;
 }
 
 export class HistoryBackfill implements HistoryView {
@@ -86,6 +87,11 @@ export class HistoryBackfill implements HistoryView {
     return this.missing.some((range) => height >= range.first && height <= range.last);
   }
 
+  /** Blocks fetched back since the process started. */
+  get backfilled(): number {
+    return this.stats.filled;
+  }
+
   get complete(): boolean {
     return this.missing.length === 0;
   }
@@ -121,16 +127,15 @@ export class HistoryBackfill implements HistoryView {
     while (!this.stopped) {
       this.refresh();
       if (this.missing.length === 0) return;
-      const heights = firstHeights(this.missing, HEIGHTS_PER_PASS);
       let filledAll = true;
-      for (const height of heights) {
+      for (const height of firstHeights(this.missing, HEIGHTS_PER_PASS)) {
         if (this.stopped) return;
-        if (!(await this.fill(height))) {
-          filledAll = false;
-          break;
+        if (await this.fill(height)) {
+          this.stats.filled += 1;
+          this.missing = withoutHeight(this.missing, height);
+        } else {
+          filledAll = false; // asked again on a later pass
         }
-        this.stats.filled += 1;
-        this.missing = withoutHeight(this.missing, height);
         await this.pause(PAUSE_BETWEEN_BLOCKS_MS);
       }
       if (!filledAll) {
@@ -155,40 +160,54 @@ export class HistoryBackfill implements HistoryView {
   private async fill(height: number): Promise<boolean> {
     const start = height % this.peers.length;
     const order = [...this.peers.slice(start), ...this.peers.slice(0, start)];
-    for (const [position, source] of order.entries()) {
-      let view;
+    let view: CommittedBlockView | null = null;
+    for (const peer of order) {
       try {
-        view = await source.client.getBlock(height); // the certificate is verified by the client
+        view = await peer.client.getBlock(height); // the certificate is verified by the client
+        break;
       } catch {
-        continue; // that peer skipped it too, is down, or lied: ask the next
+        // that peer skipped it too, is down, or sent what does not verify: ask the next
       }
-      const codes = view.results.map((result) => result.code).join(',');
-      // The codes: f more replicas must report the same ones (the ids are proven by the certificate).
-      let agreeing = 1;
-      for (const other of [...order.slice(position + 1), ...order.slice(0, position)]) {
-        if (agreeing >= this.f + 1) break;
-        try {
-          const results = await other.client.getBlockResults(height);
-          if (results.certificate.digest !== view.certificate.digest) continue;
-          if (results.results.map((result) => result.code).join(',') === codes) agreeing += 1;
-        } catch {
-          // not this one
-        }
-      }
-      if (agreeing < this.f + 1 || this.stopped) return false;
-      const { block, certificate, results } = view;
-      this.options.store.backfill([
-        {
-          height,
-          digest: blockDigest(this.options.config.chainId, block, this.options.app),
-          block: serialize(block),
-          certificate: serialize(certificate),
-          results,
-        },
-      ]);
-      return true;
     }
-    return false;
+    if (view === null) return false;
+    const results = await this.agreedResults(order, height, view.certificate.digest);
+    if (results === null || this.stopped) return false;
+    const { block, certificate } = view;
+    this.options.store.backfill([
+      {
+        height,
+        digest: blockDigest(this.options.config.chainId, block, this.options.app),
+        block: serialize(block),
+        certificate: serialize(certificate),
+        results,
+      },
+    ]);
+    return true;
+  }
+
+  /**
+   * The block's results as f+1 peers report them (the ids are proven by the
+   * certificate; the codes are each peer's execution, so f+1 agreeing
+   * include an honest one), or null when no f+1 agree.
+   */
+  private async agreedResults(peers: readonly { client: WedgeClient }[], height: number, digest: string): Promise<TxResult[] | null> {
+    const votes = new Map<string, { results: TxResult[]; count: number }>();
+    for (const peer of peers) {
+      let results: TxResult[];
+      try {
+        const view = await peer.client.getBlockResults(height);
+        if (view.certificate.digest !== digest) continue;
+        results = view.results;
+      } catch {
+        continue;
+      }
+      const key = results.map((result) => result.code).join(',');
+      const vote = votes.get(key) ?? { results, count: 0 };
+      vote.count += 1;
+      votes.set(key, vote);
+      if (vote.count >= this.f + 1) return vote.results;
+    }
+    return null;
   }
 }
 

@@ -197,6 +197,10 @@ export function createApiApp(node: ReplicaNode, meta: ApiMeta): express.Express 
       stableCheckpoint: { seq: state.stable.seq, root: state.stable.root },
       stateRoot: node.ctx.app.stateRoot(state.app),
       pendingTxs: state.pending.size,
+      history: {
+        missingBlocks: history.missingRanges.reduce((sum, range) => sum + range.last - range.first + 1, 0),
+        backfilledBlocks: history.backfilled,
+      },
       peers: node.transport.reachability(),
     };
     response.json(status);

@@ -17,6 +17,12 @@ export const StatusResponse = z.strictObject({
   stableCheckpoint: z.strictObject({ seq: WireCount, root: WireHash }),
   stateRoot: WireHash,
   pendingTxs: WireCount,
+  /**
+   * Blocks this replica executed without holding them (it caught up by
+   * installing a peer's snapshot) and has not fetched back yet; it answers
+   * HISTORY_INCOMPLETE for them meanwhile. And how many it has fetched back.
+   */
+  history: z.strictObject({ missingBlocks: WireCount, backfilledBlocks: WireCount }),
   peers: z
     .array(
       z.strictObject({

@@ -212,6 +212,7 @@ describe('StatusResponse', () => {
     stableCheckpoint: { seq: 112, root: hashOf('root-112') },
     stateRoot: hashOf('root-120'),
     pendingTxs: 17,
+    history: { missingBlocks: 0, backfilledBlocks: 0 },
     peers: [
       { id: 0, url: 'http://127.0.0.1:7000', reachable: true, lastSeenMs: 1_700_000_000_000 },
       { id: 1, url: 'http://127.0.0.1:7001', reachable: false, lastSeenMs: null },

@@ -59,6 +59,7 @@ export function honestAnswer(chain: FakeChain, request: RequestInfo, replicaId =
         stableCheckpoint: { seq: 0, root },
         stateRoot: root,
         pendingTxs: chain.pending.size,
+        history: { missingBlocks: 0, backfilledBlocks: 0 },
         peers: [],
       },
     };
