@@ -100,3 +100,11 @@ export const CHANNEL_ERROR_CODES = [
   'MEMPOOL_FULL',
 ] as const;
 export type ChannelErrorCode = (typeof CHANNEL_ERROR_CODES)[number];
+
+/**
+ * Why the watchtower core refuses a pushed certificate (its `push-rejected`
+ * effect): it does not watch the channel, the certificate is not signed by
+ * exactly the channel's members, or it holds this version or a newer one.
+ */
+export const WATCHTOWER_REJECTION_CODES = ['UNKNOWN_CHANNEL', 'BAD_SIGNATURE', 'STALE_STATE'] as const;
+export type WatchtowerRejectionCode = (typeof WATCHTOWER_REJECTION_CODES)[number];
