@@ -1,0 +1,10 @@
+// @wedge/shell: the pieces every Wedge process wraps around its pure core —
+// the persist-then-act loop with its bounded inbox and timers, the
+// authenticated links to its peers, and the runner of its serial jobs.
+export * from './bounded-inbox.ts';
+export * from './peer-links.ts';
+export * from './peer-mac.ts';
+export * from './peer-post.ts';
+export * from './serial-jobs.ts';
+export * from './step-loop.ts';
+export * from './token-timers.ts';
