@@ -3,7 +3,7 @@
 // the test's `override` answers first, and logs every request it receives.
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { apiErrorBody, genesisHash, httpStatusOf } from '@wedge/api';
+import { apiErrorBody, genesisHash, httpStatusOf, type WedgeCode } from '@wedge/api';
 import type { FakeChain } from './chain.ts';
 
 export type Answer = { status: number; json?: unknown; delayMs?: number; raw?: string };
@@ -17,7 +17,7 @@ export type TestServer = {
   close(): Promise<void>;
 };
 
-function error(code: string, message = code): Answer {
+function error(code: WedgeCode, message: string = code): Answer {
   return { status: httpStatusOf(code), json: apiErrorBody(code, message) };
 }
 

@@ -1,0 +1,103 @@
+// How every Wedge HTTP server answers an error: the replica, the channel
+// member, the watchtower and the dashboard end their express apps with
+// `notFoundMiddleware()` and `errorMiddleware(...)`, and their handlers throw
+// with `fail` or answer with `sendError`. The types are structural (what these
+// functions use of express's request and response), so this package does not
+// depend on express.
+import { WedgeError, isWedgeError } from '@wedge/common';
+import type { WedgeCode } from './error-codes.ts';
+import { apiErrorBody, type ApiErrorBody } from './errors.ts';
+import { httpStatusOf, httpStatusOfAnyCode } from './error-status.ts';
+
+/** What an error answer needs of express's response. */
+export type ErrorResponse = {
+  readonly headersSent: boolean;
+  status(code: number): ErrorResponse;
+  json(body: unknown): unknown;
+};
+
+export type ErrorMiddlewareOptions = {
+  /** The limit of the server's body parsers, named in the BODY_TOO_LARGE message. */
+  readonly bodyLimitBytes: number;
+  /** Where a bug (an answer 500) is reported; console.error by default. */
+  readonly log?: (error: unknown) => void;
+};
+
+/** An error answer: its status, its body, and whether it reveals a bug of the server (which is then logged). */
+export type ErrorAnswer = { readonly status: number; readonly body: ApiErrorBody; readonly bug: boolean };
+
+/** Answers `code` with its status. */
+export function sendError(response: ErrorResponse, code: WedgeCode, message: string): void {
+  response.status(httpStatusOf(code)).json(apiErrorBody(code, message));
+}
+
+/** Ends a handler with an error answer: `errorMiddleware` answers it. */
+export function fail(code: WedgeCode, message: string): never {
+  throw new WedgeError<WedgeCode>(code, message);
+}
+
+/** What body-parser (express.json, express.text) throws: an http-errors error with a `type`. */
+type BodyParserError = { readonly type: string; readonly status: number };
+
+function isBodyParserError(error: unknown): error is BodyParserError {
+  if (typeof error !== 'object' || error === null) return false;
+  const { type, status } = error as { type?: unknown; status?: unknown };
+  return typeof type === 'string' && typeof status === 'number';
+}
+
+/**
+ * The status an error that passes on a service's answer carries
+ * (`httpStatus`, as the dashboard's errors do), when it is an error status.
+ */
+function passedOnStatus(error: WedgeError): number | null {
+  const status = (error as { httpStatus?: unknown }).httpStatus;
+  return typeof status === 'number' && Number.isInteger(status) && status >= 400 && status <= 599 ? status : null;
+}
+
+/**
+ * The answer to an error a handler threw:
+ * - a WedgeError: its code with its status (or the status it passes on);
+ *   a code the registry does not know is a bug, answered 500 with its code;
+ * - body-parser's errors: BODY_TOO_LARGE, MALFORMED_JSON, and INVALID_BODY for
+ *   any other request it could not read;
+ * - anything else is a bug: 500 INTERNAL, with no detail for the client.
+ */
+export function errorAnswerOf(error: unknown, bodyLimitBytes: number): ErrorAnswer {
+  if (isWedgeError(error)) {
+    const status = passedOnStatus(error) ?? httpStatusOfAnyCode(error.code);
+    return { status, body: apiErrorBody(error.code, error.message), bug: status === 500 };
+  }
+  if (isBodyParserError(error)) {
+    if (error.type === 'entity.too.large') return answer('BODY_TOO_LARGE', `bodies are limited to ${bodyLimitBytes} bytes`);
+    if (error.type === 'entity.parse.failed') return answer('MALFORMED_JSON', 'the body is not valid JSON');
+    if (error.status >= 400 && error.status < 500) return answer('INVALID_BODY', 'the request could not be read');
+  }
+  return { status: 500, body: apiErrorBody('INTERNAL', 'internal error'), bug: true };
+}
+
+function answer(code: WedgeCode, message: string): ErrorAnswer {
+  return { status: httpStatusOf(code), body: apiErrorBody(code, message), bug: false };
+}
+
+/** The last route of an app: NOT_FOUND for any request no route took. */
+export function notFoundMiddleware(message = 'no such endpoint'): (request: unknown, response: ErrorResponse) => void {
+  return (_request, response) => sendError(response, 'NOT_FOUND', message);
+}
+
+/**
+ * The error handler of an app (express tells it from a route by its four
+ * parameters). A bug is logged and answered 500, and the process keeps
+ * serving; an error after the answer has started goes to express, which
+ * closes the connection.
+ */
+export function errorMiddleware(
+  options: ErrorMiddlewareOptions,
+): (error: unknown, request: unknown, response: ErrorResponse, next: (error?: unknown) => void) => void {
+  const log = options.log ?? ((error: unknown) => console.error(error));
+  return (error, _request, response, next) => {
+    if (response.headersSent) return next(error);
+    const { status, body, bug } = errorAnswerOf(error, options.bodyLimitBytes);
+    if (bug) log(error);
+    response.status(status).json(body);
+  };
+}
