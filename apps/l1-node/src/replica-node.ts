@@ -1,8 +1,8 @@
-// The shell around one PBFT replica core: an inbox of events, drained in
-// batches; each batch's steps are persisted in one SQLite transaction before
-// any of its effects (messages, timers, replies) are carried out — "persist,
-// then act". Recovery rebuilds the core's state from the protocol parts, the
-// last stable snapshot and the executed blocks after it.
+// The shell around one PBFT replica core, on @wedge/shell's loop: a bounded
+// inbox of events, drained in batches; each batch's steps are persisted in one
+// SQLite transaction before any of its effects (messages, timers, replies) are
+// carried out — "persist, then act". Recovery rebuilds the core's state from
+// the protocol parts, the last stable snapshot and the executed blocks after it.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
@@ -21,6 +21,7 @@ import {
   type ReplicaState,
   type TimerName,
 } from '@wedge/consensus';
+import { WedgeError } from '@wedge/common';
 import { fastSecp256k1, type Canonical } from '@wedge/crypto';
 import {
   createLedger,
@@ -30,12 +31,13 @@ import {
   type SignedTx,
   type TxResult,
 } from '@wedge/ledger';
+import { StepLoop, TokenTimers, type PeerLinks } from '@wedge/shell';
 import { REPLICA_DB_PAGE_SIZE, createReplicaStore, openDatabase, type PersistBatch, type ReplicaStore } from '@wedge/store';
 import { CompactRelay, type RelayMessage } from './compact-relay.ts';
 import { derivePeerKeys, type PeerKeys } from './peer-auth.ts';
 import { createPeerMessageParser, type PeerMessageParser, type WireMessage } from './peer-schema.ts';
 import { ProtocolCodec } from './protocol-codec.ts';
-import { PeerTransport } from './transport.ts';
+import { createReplicaLinks } from './transport.ts';
 import { TxInterner } from './tx-interner.ts';
 
 export type ReplicaNodeOptions = {
@@ -59,6 +61,14 @@ type InboxEvent = Event | { readonly type: 'relay'; readonly from: number; reado
 
 /** Most events handled per persisted batch. */
 const MAX_BATCH_EVENTS = 2_000;
+/**
+ * Events waiting at most: 25 batches, seconds of work. Beyond it the replica
+ * is overloaded and sheds: a peer's message is dropped (PBFT tolerates loss
+ * and retransmits what matters), a client is told BUSY.
+ */
+export const MAX_INBOX_EVENTS = 50_000;
+/** Client requests are taken only while fewer events than this wait, so that a flood of them never crowds out peers' messages. */
+const MAX_INBOX_EVENTS_FOR_REQUESTS = 40_000;
 
 type ProtocolBlob = { genesisHash: string; state: Uint8Array };
 
@@ -66,14 +76,14 @@ export type CommitListener = (block: CommittedBlock<SignedTx>, results: TxResult
 
 export class ReplicaNode {
   readonly ctx: ReplicaContext<SignedTx, LedgerState>;
-  readonly transport: PeerTransport;
+  readonly transport: PeerLinks<WireMessage>;
   readonly peerKeys: PeerKeys;
   private state: State;
   private readonly store: ReplicaStore;
-  private readonly inbox: InboxEvent[] = [];
-  private drainScheduled = false;
-  private stopped = false;
-  private readonly timers = new Map<TimerName, NodeJS.Timeout>();
+  private readonly loop: StepLoop<InboxEvent, Effect>;
+  private readonly timers = new TokenTimers<TimerName, number>((timer, token) => this.loop.admit({ type: 'timeout', timer, token }));
+  /** The relay answers of the batch being handled; sent after its effects (sendRelayAnswers). */
+  private relaySends: { to: number; message: RelayMessage }[] = [];
   private persistedStableSeq: number;
   /** The protocol bytes last written, to skip rewriting identical ones. */
   private persistedProtocol: Uint8Array | null = null;
@@ -84,7 +94,7 @@ export class ReplicaNode {
   readonly relay: CompactRelay;
   /** Peer messages validated with this replica's memo of transaction shapes, so the core does not check them again. */
   readonly parsePeerMessages: PeerMessageParser;
-  readonly stats = { batches: 0, events: 0, persisted: 0, persistMs: 0 };
+  private readonly persistStats = { persisted: 0, persistMs: 0 };
 
   constructor(readonly options: ReplicaNodeOptions) {
     mkdirSync(options.dataDir, { recursive: true });
@@ -94,7 +104,16 @@ export class ReplicaNode {
     this.parsePeerMessages = createPeerMessageParser(app.isWellFormed);
     const publicKeys = options.config.replicas.map((replica) => replica.publicKey);
     this.peerKeys = derivePeerKeys(options.chainId, options.id, options.secretKey, publicKeys);
-    this.transport = new PeerTransport(options.id, options.replicaUrls.map((url, id) => ({ id, url })), this.peerKeys);
+    this.transport = createReplicaLinks(options.id, options.replicaUrls.map((url, id) => ({ id, url })), this.peerKeys);
+    this.loop = new StepLoop<InboxEvent, Effect>(
+      { maxQueuedEvents: MAX_INBOX_EVENTS, lanes: [{ maxPerBatch: MAX_BATCH_EVENTS }] },
+      {
+        step: (event, effects) => this.stepEvent(event, effects),
+        persist: (effects) => this.persist(effects),
+        perform: (effect) => this.perform(effect),
+        performed: () => this.sendRelayAnswers(),
+      },
+    );
     this.codec = new ProtocolCodec(options.chainId, this.ctx.app);
     this.relay = new CompactRelay(this.ctx.app.txHash, (hash) => this.state.pending.get(hash));
     this.state = this.recover();
@@ -119,6 +138,16 @@ export class ReplicaNode {
     return this.store;
   }
 
+  /** Batches and events handled, batches written (a batch that changed nothing durable is not), and time spent persisting. */
+  get stats(): { batches: number; events: number; persisted: number; persistMs: number } {
+    return { ...this.loop.stats, ...this.persistStats };
+  }
+
+  /** Events waiting in the inbox. */
+  get queued(): number {
+    return this.loop.queued;
+  }
+
   isPending(hash: string): boolean {
     return this.state.pending.has(hash);
   }
@@ -140,18 +169,32 @@ export class ReplicaNode {
     this.enqueue({ type: 'start' });
   }
 
+  /**
+   * Queues an event for the core. A client's request that finds the inbox
+   * full throws BUSY (the HTTP route answers with it; what the request
+   * queued before stays queued, and a resubmission of it is harmless); a
+   * peer's message that finds it full is dropped; the shell's own events
+   * (start, timeouts) are always taken.
+   */
   enqueue(incoming: Event): void {
-    if (this.stopped) return;
-    this.inbox.push(this.interned(incoming));
-    this.scheduleDrain();
+    switch (incoming.type) {
+      case 'request':
+        if (this.loop.queued >= MAX_INBOX_EVENTS_FOR_REQUESTS || !this.loop.offer(this.interned(incoming))) {
+          throw new WedgeError('BUSY', `${this.loop.queued} events are waiting at this replica; retry later`);
+        }
+        return;
+      case 'message':
+        this.loop.offer(this.interned(incoming));
+        return;
+      default:
+        this.loop.admit(incoming);
+    }
   }
 
-  /** A message from peer `from`, already validated (peer-schema.ts). */
+  /** A message from peer `from`, already validated (peer-schema.ts); dropped when the inbox is full. */
   receive(from: number, message: WireMessage): void {
     if (message.type === 'compact-pre-prepare' || message.type === 'fetch-txs' || message.type === 'txs') {
-      if (this.stopped) return;
-      this.inbox.push({ type: 'relay', from, message });
-      this.scheduleDrain();
+      this.loop.offer({ type: 'relay', from, message });
       return;
     }
     this.enqueue({ type: 'message', from, message });
@@ -170,41 +213,31 @@ export class ReplicaNode {
     return event;
   }
 
-  private scheduleDrain(): void {
-    if (!this.drainScheduled) {
-      this.drainScheduled = true;
-      setImmediate(() => this.drain());
-    }
-  }
-
   stop(): void {
-    this.stopped = true;
-    for (const timer of this.timers.values()) clearTimeout(timer);
-    this.timers.clear();
+    this.loop.stop();
+    this.timers.clearAll();
     this.transport.close();
     this.store.close();
   }
 
-  private drain(): void {
-    this.drainScheduled = false;
-    if (this.stopped) return;
-    const events = this.inbox.splice(0, MAX_BATCH_EVENTS);
-    const effects: Effect[] = [];
-    const relaySends: { to: number; message: RelayMessage }[] = [];
-    // A failed assertion throws out of here and crashes the process: a bug or
-    // a divergence must never be papered over.
-    for (const event of events) {
-      if (event.type !== 'relay') {
-        effects.push(...step(this.ctx, this.state, event).effects);
-        continue;
-      }
-      // Relay messages are handled here, between the core's steps, so a
-      // compact proposal is expanded against a mempool that holds every
-      // request that arrived before it.
-      for (const ready of this.relayed(event.from, event.message, relaySends)) {
-        effects.push(...step(this.ctx, this.state, { type: 'message', from: ready.from, message: ready.message }).effects);
-      }
+  // A failed assertion in a step throws out of the loop and crashes the
+  // process (StepLoop): a bug or a divergence must never be papered over.
+
+  private stepEvent(event: InboxEvent, effects: Effect[]): void {
+    if (event.type !== 'relay') {
+      effects.push(...step(this.ctx, this.state, event).effects);
+      return;
     }
+    // Relay messages are handled here, between the core's steps, so a
+    // compact proposal is expanded against a mempool that holds every
+    // request that arrived before it.
+    for (const ready of this.relayed(event.from, event.message, this.relaySends)) {
+      effects.push(...step(this.ctx, this.state, { type: 'message', from: ready.from, message: ready.message }).effects);
+    }
+  }
+
+  /** The batch's one write: the protocol state, new proposals and blocks, a new stable snapshot. */
+  private persist(effects: readonly Effect[]): void {
     const started = performance.now();
     const batch = this.batchFor(effects);
     // A batch of requests alone (at a backup) changes only the mempool, which
@@ -220,16 +253,19 @@ export class ReplicaNode {
       this.persistedProtocol !== null &&
       Buffer.from(batch.protocol.buffer, batch.protocol.byteOffset, batch.protocol.byteLength).equals(this.persistedProtocol);
     if (!unchanged) {
-      this.stats.persisted += 1;
+      this.persistStats.persisted += 1;
       this.store.persist(batch);
       this.persistedProtocol = batch.protocol;
     }
-    this.stats.persistMs += performance.now() - started;
-    this.stats.batches += 1;
-    this.stats.events += events.length;
-    for (const effect of effects) this.perform(effect);
-    for (const { to, message } of relaySends) this.transport.send(to, message);
-    if (this.inbox.length > 0) this.scheduleDrain();
+    this.persistStats.persistMs += performance.now() - started;
+  }
+
+  /** After the batch's effects: the relay answers it produced (they reveal nothing unpersisted, but wait for the write all the same). */
+  private sendRelayAnswers(): void {
+    if (this.relaySends.length === 0) return;
+    const sends = this.relaySends;
+    this.relaySends = [];
+    for (const { to, message } of sends) this.transport.send(to, message);
   }
 
   /** Handles a relay message; returns the proposals it completes. Replies go to `sends` (they reveal nothing unpersisted). */
@@ -289,24 +325,10 @@ export class ReplicaNode {
         return this.transport.send(effect.to, this.onWire(effect.message));
       case 'broadcast':
         return this.transport.broadcast(this.onWire(effect.message));
-      case 'set-timer': {
-        const existing = this.timers.get(effect.timer);
-        if (existing !== undefined) clearTimeout(existing);
-        this.timers.set(
-          effect.timer,
-          setTimeout(() => {
-            this.timers.delete(effect.timer);
-            this.enqueue({ type: 'timeout', timer: effect.timer, token: effect.token });
-          }, effect.afterMs),
-        );
-        return;
-      }
-      case 'clear-timer': {
-        const existing = this.timers.get(effect.timer);
-        if (existing !== undefined) clearTimeout(existing);
-        this.timers.delete(effect.timer);
-        return;
-      }
+      case 'set-timer':
+        return this.timers.set(effect.timer, effect.token, effect.afterMs);
+      case 'clear-timer':
+        return this.timers.clear(effect.timer);
       case 'committed':
         for (const listener of this.commitListeners) listener({ block: effect.block, certificate: effect.certificate }, effect.results as TxResult[]);
         return;
