@@ -1,8 +1,9 @@
 // The L2 HTTP API v1: request and response schemas of the member and
-// watchtower processes, and the status of each L2 error code. Shared by the
-// servers, the member's watchtower pushes and the tests' client, so that
-// neither side can drift.
-import { httpStatusOf, WireCount, WireHash, WirePublicKey } from '@wedge/api';
+// watchtower processes. Shared by the servers, the member's watchtower pushes
+// and the tests' client, so that neither side can drift. Their error codes and
+// statuses are those of the one registry in @wedge/api (WedgeCode,
+// httpStatusOf).
+import { WireCount, WireHash, WirePublicKey } from '@wedge/api';
 import { MAX_CHANNEL_MEMBERS } from '@wedge/ledger';
 import { z } from 'zod';
 import { WireCertificate } from './wire.ts';
@@ -11,23 +12,6 @@ import { WireCertificate } from './wire.ts';
 export const MAX_API_BODY_BYTES = 64 * 1024;
 /** Peer envelopes carry proposals and certificates of up to MAX_WIRE_BATCH payments each. */
 export const MAX_PEER_BODY_BYTES = 16 * 1024 * 1024;
-
-/**
- * Codes the L1 table in @wedge/api does not know, with their statuses. They
- * belong in that table; until they are there, `l2StatusOf` is the one place
- * that maps L2 codes.
- */
-const L2_STATUS_BY_CODE: Readonly<Record<string, number>> = {
-  DUPLICATE_PAYMENT: 409,
-  WEDGED: 409,
-  UNKNOWN_STATE: 404,
-  PAYMENT_TIMEOUT: 504,
-  BUSY: 503,
-};
-
-export function l2StatusOf(code: string): number {
-  return L2_STATUS_BY_CODE[code] ?? httpStatusOf(code);
-}
 
 /**
  * POST /v1/payments. The amount is a decimal string; a negative or too large

@@ -1,16 +1,15 @@
 // The member's HTTP API v1 and its peer endpoint. Every body is size-bounded
 // and validated with zod before anything else looks at it; every error is
-// `{"error":{"code","message"}}` (http-errors.ts); a rejected request changes
+// `{"error":{"code","message"}}` (the error middleware of @wedge/api); a rejected request changes
 // nothing. Peer envelopes are accepted only when authenticated by a channel
 // member (HMAC, peer-auth.ts), and each message in them is validated on its
 // own — a malformed one is dropped, the core never sees it.
 import express from 'express';
-import { channelStateToWire, parseWire } from '@wedge/api';
+import { channelStateToWire, errorMiddleware, fail, notFoundMiddleware, parseWire, sendError, type WedgeCode } from '@wedge/api';
 import type { MemberMessage, Payment } from '@wedge/channel';
 import { WedgeError, isHex } from '@wedge/common';
 import { openingState } from '@wedge/ledger';
 import { z } from 'zod';
-import { addErrorHandlers, fail, sendError } from './http-errors.ts';
 import {
   MAX_API_BODY_BYTES,
   MAX_PEER_BODY_BYTES,
@@ -155,7 +154,8 @@ export function createMemberApi(node: MemberNode, options: MemberApiOptions): ex
     response.status(202).json({ closeRequested: node.memberState.closeRequested, version: node.memberState.latest.state.version });
   });
 
-  addErrorHandlers(app, MAX_API_BODY_BYTES);
+  app.use(notFoundMiddleware());
+  app.use(errorMiddleware({ bodyLimitBytes: MAX_API_BODY_BYTES }));
   return app;
 }
 
@@ -166,6 +166,6 @@ function paymentOf(wire: PaymentRequest): Payment {
 /** Resolves once the event's step is persisted and its effects performed. */
 function whenPersisted(node: MemberNode, event: { type: 'wedge'; reason: 'user' } | { type: 'close' }): Promise<void> {
   return new Promise((resolve, reject) => {
-    if (!node.enqueue({ event, done: resolve })) reject(new WedgeError('BUSY', 'inbox full; retry later'));
+    if (!node.enqueue({ event, done: resolve })) reject(new WedgeError<WedgeCode>('BUSY', 'inbox full; retry later'));
   });
 }

@@ -3,7 +3,9 @@
 // it has been persisted and performed, or with PAYMENT_TIMEOUT after a bounded
 // wait (the payment may still commit later; the client can resubmit it — a
 // repeated id is refused as DUPLICATE_PAYMENT, never applied twice).
-export type PaymentOutcome = { version: number } | { code: string; message: string };
+import type { WedgeCode } from '@wedge/api';
+
+export type PaymentOutcome = { version: number } | { code: WedgeCode; message: string };
 
 export type Waiter = { readonly paymentId: string; settle(outcome: PaymentOutcome): void };
 

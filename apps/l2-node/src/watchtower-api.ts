@@ -3,15 +3,15 @@
 // (verified by the core; a bad or stale one gets a 4xx and changes nothing),
 // and show what it holds for a channel.
 import express from 'express';
-import { channelStateToWire, parseWire } from '@wedge/api';
+import { channelStateToWire, errorMiddleware, fail, notFoundMiddleware, parseWire, sendError } from '@wedge/api';
+import type { WatchtowerRejectionCode } from '@wedge/channel';
 import { isHex } from '@wedge/common';
-import { addErrorHandlers, fail, sendError } from './http-errors.ts';
 import { MAX_API_BODY_BYTES, PushStateRequest, WatchRequest, type WatchedChannelResponse } from './l2-api.ts';
 import type { L1Reader } from './l1-reader.ts';
 import type { WatchtowerNode } from './watchtower-node.ts';
 import { certificateFromWire } from './wire.ts';
 
-const PUSH_MESSAGES: Record<string, string> = {
+const PUSH_MESSAGES: { readonly [C in WatchtowerRejectionCode]: string } = {
   UNKNOWN_CHANNEL: 'this watchtower does not watch that channel; POST /v1/watch first',
   BAD_SIGNATURE: 'the state is not signed by exactly the channel members, or is for another channel',
   STALE_STATE: 'a certificate of this version or a newer one is held already',
@@ -49,7 +49,7 @@ export function createWatchtowerApi(node: WatchtowerNode, reader: L1Reader): exp
     const body = parseWire(PushStateRequest, request.body);
     const effects = await node.push(body.channelId, certificateFromWire(body.certificate));
     const rejected = effects.find((effect) => effect.type === 'push-rejected');
-    if (rejected !== undefined) return sendError(response, rejected.code, PUSH_MESSAGES[rejected.code] ?? rejected.code);
+    if (rejected !== undefined) return sendError(response, rejected.code, PUSH_MESSAGES[rejected.code]);
     response.json({ channelId: body.channelId, version: body.certificate.state.version });
   });
 
@@ -59,6 +59,7 @@ export function createWatchtowerApi(node: WatchtowerNode, reader: L1Reader): exp
     response.json(viewOf(node, channelId));
   });
 
-  addErrorHandlers(app, MAX_API_BODY_BYTES);
+  app.use(notFoundMiddleware());
+  app.use(errorMiddleware({ bodyLimitBytes: MAX_API_BODY_BYTES }));
   return app;
 }
