@@ -1,42 +1,38 @@
-// The dashboard's errors. Input the dashboard refuses itself gets a 4xx with
-// its code; a refusal from a member or replica is passed on with that
-// service's code and status (a stale version stays a 409 STALE_STATE); a
-// service that cannot be reached or answers nonsense is a 502, a slow one 504.
-import { httpStatusOf } from '@wedge/api';
+// The dashboard's errors. Input the dashboard refuses itself gets its code
+// with the status of the one table in @wedge/api; a refusal from a member or
+// replica is passed on with that service's code and status (a stale version
+// stays a 409 STALE_STATE); a service that cannot be reached or answers
+// nonsense is a 502, a slow one 504. The error middleware of @wedge/api
+// answers a DashboardError with its `httpStatus`.
+import { httpStatusOfAnyCode, type WedgeCode } from '@wedge/api';
 import { WedgeError } from '@wedge/common';
-
-const OWN_STATUS_BY_CODE: Readonly<Record<string, number>> = {
-  INVALID_BODY: 400,
-  MALFORMED_JSON: 400,
-  BODY_TOO_LARGE: 413,
-  NOT_FOUND: 404,
-  UNKNOWN_CHANNEL: 404,
-  UNKNOWN_STATE: 404,
-  NO_KEY: 422,
-  KEY_MISMATCH: 422,
-  CHANNEL_CLOSED: 409,
-  CHANNEL_FROZEN: 409,
-  UNREACHABLE: 502,
-  INVALID_RESPONSE: 502,
-  WRONG_GENESIS: 502,
-  UNVERIFIABLE_PROOF: 502,
-  TIMEOUT: 504,
-  NOT_FINAL: 504,
-  PAYMENT_TIMEOUT: 504,
-};
 
 export class DashboardError extends WedgeError {
   /** The status to answer with. */
   readonly httpStatus: number;
 
+  /** A code of the registry, answered with its status. */
+  constructor(code: WedgeCode, message: string, httpStatus?: null, cause?: unknown);
+  /** A service's code (read off the wire), passed on with the status given. */
+  constructor(code: string, message: string, httpStatus: number, cause?: unknown);
   constructor(code: string, message: string, httpStatus: number | null = null, cause?: unknown) {
     super(code, message, { cause });
-    this.httpStatus = httpStatus ?? statusOf(code);
+    this.httpStatus = httpStatus ?? httpStatusOfAnyCode(code);
   }
 }
 
-export function statusOf(code: string): number {
-  return OWN_STATUS_BY_CODE[code] ?? httpStatusOf(code);
+/**
+ * The status for a failure the L1 client found itself, with no HTTP answer
+ * to carry a status (CLIENT_ERROR_CODES in @wedge/client): the replicas could
+ * not be reached, were too slow, or answered what cannot be trusted. One of
+ * its codes collides with a ledger code: the client's NOT_FINAL means that no
+ * replica proved the transaction final in time (a gateway timeout here),
+ * while the ledger's NOT_FINAL — a cooperative close of a state not marked
+ * final — comes from a replica's answer with its own 400, and never reaches
+ * this function.
+ */
+export function statusOf(clientCode: string): number {
+  return clientCode === 'NOT_FINAL' ? 504 : httpStatusOfAnyCode(clientCode);
 }
 
 /**

@@ -6,11 +6,11 @@
 // cross-site <form> cannot send application/json without a CORS preflight,
 // which this server never grants).
 import { fileURLToPath } from 'node:url';
-import express, { type NextFunction, type Request, type Response } from 'express';
-import { apiErrorBody, describeZodError } from '@wedge/api';
+import express, { type Request } from 'express';
+import { describeZodError, errorMiddleware, notFoundMiddleware, sendError } from '@wedge/api';
 import type { z } from 'zod';
 import { close, pay, terminate, type ActionDeps } from './channel-actions.ts';
-import { DashboardError, statusOf } from './errors.ts';
+import { DashboardError } from './errors.ts';
 import { CloseForm, PayForm, TerminateForm } from './forms.ts';
 import type { NetworkPoller } from './network-poller.ts';
 
@@ -30,10 +30,6 @@ const CONTENT_SECURITY_POLICY = [
   "form-action 'none'",
 ].join('; ');
 
-function sendError(response: Response, code: string, message: string, status = statusOf(code)): void {
-  response.status(status).json(apiErrorBody(code, message));
-}
-
 function parseForm<T extends z.ZodType>(schema: T, body: unknown): z.output<T> {
   const parsed = schema.safeParse(body);
   if (!parsed.success) throw new DashboardError('INVALID_BODY', describeZodError(parsed.error));
@@ -52,7 +48,7 @@ export function createDashboardApp(deps: ActionDeps & { poller: NetworkPoller; p
   app.set('etag', false);
 
   app.use((request, response, next) => {
-    if (!hostIsLoopback(request)) return sendError(response, 'FORBIDDEN_HOST', 'the dashboard answers only on 127.0.0.1 or localhost', 403);
+    if (!hostIsLoopback(request)) return sendError(response, 'FORBIDDEN_HOST', 'the dashboard answers only on 127.0.0.1 or localhost');
     response.setHeader('content-security-policy', CONTENT_SECURITY_POLICY);
     response.setHeader('x-content-type-options', 'nosniff');
     response.setHeader('cache-control', 'no-store');
@@ -70,7 +66,7 @@ export function createDashboardApp(deps: ActionDeps & { poller: NetworkPoller; p
 
   app.use('/api', (request, response, next) => {
     if (request.method === 'POST' && !request.is('application/json')) {
-      return sendError(response, 'UNSUPPORTED_MEDIA_TYPE', 'send the form as application/json', 415);
+      return sendError(response, 'UNSUPPORTED_MEDIA_TYPE', 'send the form as application/json');
     }
     next();
   });
@@ -87,18 +83,8 @@ export function createDashboardApp(deps: ActionDeps & { poller: NetworkPoller; p
     response.status(result.action === 'wedge' ? 202 : 200).json(result);
   });
 
-  app.use((_request: Request, response: Response) => sendError(response, 'NOT_FOUND', 'no such page or endpoint'));
-  app.use((error: unknown, _request: Request, response: Response, _next: NextFunction) => {
-    if (error instanceof DashboardError) return sendError(response, error.code, error.message, error.httpStatus);
-    const httpError = error as { type?: string; status?: number };
-    if (httpError.type === 'entity.too.large') return sendError(response, 'BODY_TOO_LARGE', `form bodies are limited to ${MAX_BODY_BYTES} bytes`);
-    if (httpError.type === 'entity.parse.failed') return sendError(response, 'MALFORMED_JSON', 'the body is not valid JSON');
-    if (typeof httpError.status === 'number' && httpError.status >= 400 && httpError.status < 500) {
-      return sendError(response, 'INVALID_BODY', 'the request could not be read', httpError.status);
-    }
-    // Anything else is a bug: report it, answer 500, keep serving.
-    console.error(error);
-    sendError(response, 'INTERNAL', 'internal error', 500);
-  });
+  app.use(notFoundMiddleware('no such page or endpoint'));
+  // A DashboardError carries its status (a service's refusal keeps the service's).
+  app.use(errorMiddleware({ bodyLimitBytes: MAX_BODY_BYTES }));
   return app;
 }
