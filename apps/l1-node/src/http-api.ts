@@ -3,7 +3,7 @@
 // `{"error":{"code","message"}}` with the status `httpStatusOf(code)` gives;
 // a rejected request changes nothing — a batch of transactions is checked
 // whole before any of it enters the mempool.
-import express, { type NextFunction, type Request, type Response } from 'express';
+import express, { type Request, type Response } from 'express';
 import type { RequestListener } from 'node:http';
 import { deserialize } from 'node:v8';
 import { WedgeError, isHex } from '@wedge/common';
@@ -19,7 +19,9 @@ import {
   blockResultsToWire,
   channelToWire,
   parseWire,
-  httpStatusOf,
+  errorMiddleware,
+  httpStatusOfAnyCode,
+  notFoundMiddleware,
   signedTxFromWire,
   signedTxToWire,
   type StatusResponse,
@@ -41,7 +43,7 @@ function fail(code: string, message: string): never {
 }
 
 function sendError(response: Response, code: string, message: string): void {
-  response.status(httpStatusOf(code)).json({ error: { code, message } });
+  response.status(httpStatusOfAnyCode(code)).json({ error: { code, message } });
 }
 
 /**
@@ -206,19 +208,8 @@ export function createApiApp(node: ReplicaNode, meta: ApiMeta): express.Express 
     response.json(status);
   });
 
-  app.use((_request: Request, response: Response) => sendError(response, 'NOT_FOUND', 'no such endpoint'));
-  app.use((error: unknown, _request: Request, response: Response, _next: NextFunction) => {
-    if (error instanceof WedgeError) return sendError(response, error.code, error.message);
-    const httpError = error as { type?: string; status?: number };
-    if (httpError.type === 'entity.too.large') return sendError(response, 'BODY_TOO_LARGE', `bodies are limited to ${API_BODY_LIMIT} bytes`);
-    if (httpError.type === 'entity.parse.failed') return sendError(response, 'MALFORMED_JSON', 'the body is not valid JSON');
-    if (typeof httpError.status === 'number' && httpError.status >= 400 && httpError.status < 500) {
-      return sendError(response, 'INVALID_BODY', 'the request could not be read');
-    }
-    // Anything else is a bug: report it, answer 500, keep serving.
-    console.error(error);
-    response.status(500).json({ error: { code: 'INTERNAL', message: 'internal error' } });
-  });
+  app.use(notFoundMiddleware());
+  app.use(errorMiddleware({ bodyLimitBytes: API_BODY_LIMIT }));
   return app;
 }
 

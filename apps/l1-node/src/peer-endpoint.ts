@@ -6,7 +6,7 @@
 // that answers exactly as the express route would, at a fraction of the cost.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isHex } from '@wedge/common';
-import { httpStatusOf } from '@wedge/api';
+import { httpStatusOf, type WedgeCode } from '@wedge/api';
 import { isValidMac } from './peer-auth.ts';
 import { peerEnvelope } from './peer-schema.ts';
 import type { ReplicaNode } from './replica-node.ts';
@@ -18,7 +18,7 @@ export const PEER_BODY_LIMIT_BYTES = 64 * 1024 * 1024;
 
 export type PeerOutcome = { readonly status: 204 } | { readonly status: number; readonly code: string; readonly message: string };
 
-function refused(code: string, message: string): PeerOutcome {
+function refused(code: WedgeCode, message: string): PeerOutcome {
   return { status: httpStatusOf(code), code, message };
 }
 
