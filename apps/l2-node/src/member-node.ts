@@ -1,6 +1,6 @@
-// The shell around one channel member core (@wedge/channel), in the image of
-// the L1 replica shell: events wait in an inbox and are drained in batches;
-// each batch's steps are persisted — state, certificates, and the effects
+// The shell around one channel member core (@wedge/channel), on the same
+// loop as the L1 replica (@wedge/shell's StepLoop): events wait in a bounded
+// inbox and are drained in batches; each batch's steps are persisted — state, certificates, and the effects
 // that must survive a crash (peer messages, L1 transactions) — in ONE SQLite
 // transaction before any effect is carried out. So a signature never leaves
 // the process before the decision to sign is durable (honest-member rule 2
@@ -20,6 +20,7 @@ import {
 import { assert, toHex } from '@wedge/common';
 import type { KeyPair, SignatureScheme } from '@wedge/crypto';
 import type { ChannelRecord } from '@wedge/ledger';
+import { StepLoop, TokenTimers, type PeerLinks } from '@wedge/shell';
 import { openDatabase } from '@wedge/store';
 import { z } from 'zod';
 import { L1Follower } from './l1-follower.ts';
@@ -29,7 +30,7 @@ import type { Logger } from './logger.ts';
 import { MemberCodec } from './member-codec.ts';
 import { createMemberStore, type MemberStore } from './member-store.ts';
 import { deriveChannelPeerKeys, type ChannelPeerKeys } from './peer-auth.ts';
-import { PeerTransport } from './peer-transport.ts';
+import { createMemberLinks, type OutboundMessage } from './peer-transport.ts';
 import { PaymentWaiters, type PaymentOutcome, type Waiter } from './payment-waiters.ts';
 import { WatchtowerPusher } from './watchtower-pusher.ts';
 import { WireCertificate, certificateFromWire, certificateToWire, memberMessageToWire } from './wire.ts';
@@ -67,9 +68,16 @@ const MAX_BATCH_EVENTS = 2_000;
  */
 const PAYMENT_BUDGET_MS = 10;
 const MIN_BATCH_PAYMENTS = 4;
+/** The inbox's lanes: peers' messages and the shell's own events first, then clients' payments. */
+const PROTOCOL_LANE = 0;
+const PAYMENT_LANE = 1;
 
 /** An effect of a step, and the client request it answers when the step rejected that request's own payment. */
 type Outcome = { effect: MemberEffect; ownWaiter?: Waiter };
+/** What a batch carries out, in order: the steps' effects, and after each answered event its reply. */
+type Action = Outcome | { readonly reply: () => void };
+/** What persisting a batch gave its sends and L1 jobs (the ids the store assigned), consumed in order by perform. */
+type Receipt = { readonly sends: readonly OutboundMessage[]; readonly jobs: readonly (L1Job | null)[]; sendIndex: number; jobIndex: number };
 
 type InboxEntry = {
   readonly event: MemberEvent;
@@ -94,7 +102,7 @@ function channelIdentity(chainId: string, record: ChannelRecord, self: number): 
 export class MemberNode {
   readonly ctx: MemberContext;
   readonly peerKeys: ChannelPeerKeys;
-  readonly transport: PeerTransport;
+  readonly transport: PeerLinks<OutboundMessage>;
   private state: MemberState;
   private readonly store: MemberStore;
   private readonly codec = new MemberCodec();
@@ -102,11 +110,12 @@ export class MemberNode {
   private readonly follower: L1Follower;
   private readonly pusher: WatchtowerPusher | null;
   private readonly waiters = new PaymentWaiters();
-  private readonly protocol: InboxEntry[] = [];
-  private readonly payments: InboxEntry[] = [];
-  private drainScheduled = false;
-  private stopped = false;
-  private timer: NodeJS.Timeout | null = null;
+  private readonly loop: StepLoop<InboxEntry, Action, Receipt>;
+  private readonly timers = new TokenTimers<'progress', number>((_timer, token) => this.loop.admit({ event: { type: 'timeout', token } }, PROTOCOL_LANE));
+  /** Payments other members forwarded in the batch being handled: the ones kept across a crash while pending (member-codec.ts). */
+  private forwarded: string[] = [];
+  /** The signed version when the last batch was persisted (for the crash-after-persist test hook). */
+  private signedAtLastPersist: number;
 
   constructor(readonly options: MemberNodeOptions) {
     const { record } = options;
@@ -129,6 +138,22 @@ export class MemberNode {
     mkdirSync(options.dataDir, { recursive: true });
     this.store = createMemberStore(openDatabase(join(options.dataDir, 'member.sqlite')));
     this.state = this.recover();
+    this.signedAtLastPersist = this.state.signedVersion;
+    this.loop = new StepLoop<InboxEntry, Action, Receipt>(
+      {
+        maxQueuedEvents: MAX_INBOX_EVENTS,
+        lanes: [
+          { maxPerBatch: MAX_BATCH_EVENTS },
+          // Payments for about PAYMENT_BUDGET_MS a batch; the count cap is only reached by payments refused at once.
+          { maxPerBatch: MAX_BATCH_EVENTS, budgetMs: PAYMENT_BUDGET_MS, minPerBatch: MIN_BATCH_PAYMENTS },
+        ],
+      },
+      {
+        step: (entry, actions) => this.stepEntry(entry, actions),
+        persist: (actions) => this.persist(actions),
+        perform: (action, receipt) => this.perform(action, receipt),
+      },
+    );
     this.peerKeys = deriveChannelPeerKeys(
       options.chainId,
       record.id,
@@ -136,13 +161,13 @@ export class MemberNode {
       options.account.secretKey,
       record.members.map((member) => member.publicKey),
     );
-    this.transport = new PeerTransport({
+    this.transport = createMemberLinks({
       channelId: record.id,
       self: options.self,
       urls: options.peers,
       keys: this.peerKeys,
       delivered: (ids) => {
-        if (!this.stopped) this.store.deliveredOutbox(ids);
+        if (!this.loop.stopped) this.store.deliveredOutbox(ids);
       },
       log: options.log,
     });
@@ -151,7 +176,8 @@ export class MemberNode {
       reader: options.reader,
       pollMs: options.l1PollMs,
       channelIds: () => [record.id],
-      onView: (_channelId, view) => this.enqueue({ event: { type: 'l1', channel: view } }),
+      // One view per poll at most: the shell's own event, never refused.
+      onView: (_channelId, view) => this.loop.admit({ event: { type: 'l1', channel: view } }, PROTOCOL_LANE),
     });
     this.pusher = options.watchtowerUrl === null ? null : new WatchtowerPusher(options.watchtowerUrl, record.id, options.log);
   }
@@ -167,7 +193,7 @@ export class MemberNode {
   }
 
   get queued(): number {
-    return this.protocol.length + this.payments.length;
+    return this.loop.queued;
   }
 
   // ------------------------------------------------------------------ driving
@@ -184,13 +210,13 @@ export class MemberNode {
       });
     }
     if (this.pusher !== null && this.state.latest.state.version > 0) this.pusher.push(this.state.latest);
-    this.enqueue({ event: { type: 'start' } });
+    this.loop.admit({ event: { type: 'start' } }, PROTOCOL_LANE);
     this.follower.start();
   }
 
   stop(): void {
-    this.stopped = true;
-    if (this.timer !== null) clearTimeout(this.timer);
+    this.loop.stop();
+    this.timers.clearAll();
     this.follower.stop();
     this.submitter.stop();
     this.pusher?.stop();
@@ -198,16 +224,9 @@ export class MemberNode {
     this.store.close();
   }
 
-  /** False when the inbox is full (the caller answers BUSY). */
+  /** An event from a peer or a client; false when the inbox is full (the caller answers BUSY). */
   enqueue(entry: InboxEntry): boolean {
-    if (this.stopped || this.queued >= MAX_INBOX_EVENTS) return false;
-    if (entry.event.type === 'payment') this.payments.push(entry);
-    else this.protocol.push(entry);
-    if (!this.drainScheduled) {
-      this.drainScheduled = true;
-      setImmediate(() => this.drain());
-    }
-    return true;
+    return this.loop.offer(entry, entry.event.type === 'payment' ? PAYMENT_LANE : PROTOCOL_LANE);
   }
 
   get waitingPayments(): number {
@@ -224,60 +243,48 @@ export class MemberNode {
   }
 
   // ------------------------------------------------------------------ the loop
-
-  private drain(): void {
-    this.drainScheduled = false;
-    if (this.stopped) return;
-    const signedBefore = this.state.signedVersion;
-    const actions: (Outcome | { reply: () => void })[] = [];
-    /** Payments other members forwarded in this batch: the ones kept across a crash while pending (member-codec.ts). */
-    const forwarded: string[] = [];
-    const take = (entry: InboxEntry): void => {
-      // A failed assertion throws out of here and crashes the process: a bug must never be papered over.
-      actions.push(...this.stepEntry(entry));
-      if (entry.done !== undefined) actions.push({ reply: entry.done });
-      if (entry.event.type === 'message' && entry.event.message.type === 'forward') forwarded.push(entry.event.message.payment.paymentId);
-    };
-    for (const entry of this.protocol.splice(0, MAX_BATCH_EVENTS)) take(entry);
-    const paymentsFrom = performance.now();
-    let taken = 0;
-    while (this.payments.length > 0) {
-      if (taken >= MIN_BATCH_PAYMENTS && performance.now() - paymentsFrom >= PAYMENT_BUDGET_MS) break;
-      take(this.payments.shift()!);
-      taken += 1;
-    }
-    const effects = actions.flatMap((action) => ('effect' in action ? [action.effect] : []));
-    const { sends, jobs } = this.persist(effects, forwarded);
-    if (this.options.crashAfterPersist === 'signature' && this.state.signedVersion > signedBefore) this.crashForTest();
-    let sendIndex = 0;
-    let jobIndex = 0;
-    for (const action of actions) {
-      if ('reply' in action) action.reply();
-      else if (action.effect.type === 'send') this.transport.send(action.effect.to, sends[sendIndex++]!);
-      else if (action.effect.type === 'submit-l1') {
-        const job = jobs[jobIndex++]!;
-        if (job !== null) this.submitter.add(job);
-      } else this.perform(action);
-    }
-    if (this.queued > 0 && !this.drainScheduled) {
-      this.drainScheduled = true;
-      setImmediate(() => this.drain());
-    }
-  }
+  // A failed assertion in a step throws out of the loop and crashes the
+  // process (StepLoop): a bug must never be papered over.
 
   /** Steps one event; a client's payment starts waiting for its outcome unless the step refused it at once. */
-  private stepEntry(entry: InboxEntry): Outcome[] {
+  private stepEntry(entry: InboxEntry, actions: Action[]): void {
     const { event, waiter } = entry;
     const outcomes: Outcome[] = stepMember(this.ctx, this.state, event).effects.map((effect) => ({ effect }));
-    if (event.type !== 'payment' || waiter === undefined) return outcomes;
-    // Refused at once (bad signature, duplicate, overdraft, wedged...): that answer is for this request alone.
-    const own = outcomes.find(({ effect }) => effect.type === 'payment-rejected' && effect.paymentId === event.payment.paymentId);
-    if (own !== undefined) own.ownWaiter = waiter;
-    else this.waiters.register(waiter);
-    return outcomes;
+    if (event.type === 'payment' && waiter !== undefined) {
+      // Refused at once (bad signature, duplicate, overdraft, wedged...): that answer is for this request alone.
+      const own = outcomes.find(({ effect }) => effect.type === 'payment-rejected' && effect.paymentId === event.payment.paymentId);
+      if (own !== undefined) own.ownWaiter = waiter;
+      else this.waiters.register(waiter);
+    }
+    actions.push(...outcomes);
+    if (entry.done !== undefined) actions.push({ reply: entry.done });
+    if (event.type === 'message' && event.message.type === 'forward') this.forwarded.push(event.message.payment.paymentId);
   }
 
-  private persist(effects: readonly MemberEffect[], forwarded: readonly string[]) {
+  /** The batch's one write; then the crash test hook, which dies between persisting and sending. */
+  private persist(actions: readonly Action[]): Receipt {
+    const effects = actions.flatMap((action) => ('effect' in action ? [action.effect] : []));
+    const forwarded = this.forwarded;
+    this.forwarded = [];
+    const { sends, jobs } = this.write(effects, forwarded);
+    if (this.options.crashAfterPersist === 'signature' && this.state.signedVersion > this.signedAtLastPersist) this.crashForTest();
+    this.signedAtLastPersist = this.state.signedVersion;
+    return { sends, jobs, sendIndex: 0, jobIndex: 0 };
+  }
+
+  /** Sends and L1 jobs go out with the ids the store gave them, in the order the steps produced them. */
+  private perform(action: Action, receipt: Receipt): void {
+    if ('reply' in action) return action.reply();
+    if (action.effect.type === 'send') return this.transport.send(action.effect.to, receipt.sends[receipt.sendIndex++]!);
+    if (action.effect.type === 'submit-l1') {
+      const job = receipt.jobs[receipt.jobIndex++]!;
+      if (job !== null) this.submitter.add(job);
+      return;
+    }
+    this.performOutcome(action);
+  }
+
+  private write(effects: readonly MemberEffect[], forwarded: readonly string[]) {
     const outbox: { peer: number; message: string }[] = [];
     const l1Jobs: { channelId: string; action: string; certificate: string | null }[] = [];
     const jobSlots: (Omit<L1Job, 'id'> | null)[] = [];
@@ -305,19 +312,12 @@ export class MemberNode {
     return { sends, jobs };
   }
 
-  private perform({ effect, ownWaiter }: Outcome): void {
+  private performOutcome({ effect, ownWaiter }: Outcome): void {
     switch (effect.type) {
       case 'set-timer':
-        if (this.timer !== null) clearTimeout(this.timer);
-        this.timer = setTimeout(() => {
-          this.timer = null;
-          this.enqueue({ event: { type: 'timeout', token: effect.token } });
-        }, effect.afterMs);
-        return;
+        return this.timers.set('progress', effect.token, effect.afterMs);
       case 'clear-timer':
-        if (this.timer !== null) clearTimeout(this.timer);
-        this.timer = null;
-        return;
+        return this.timers.clear('progress');
       case 'certified':
         for (const paymentId of effect.paymentIds) this.waiters.settleAll(paymentId, { version: effect.certificate.state.version });
         this.pusher?.push(effect.certificate);
@@ -335,7 +335,7 @@ export class MemberNode {
         return;
       case 'send':
       case 'submit-l1':
-        return; // carried out by drain with the ids the store gave them
+        return; // carried out by perform with the ids the store gave them
     }
   }
 

@@ -2,7 +2,8 @@
 // certificates, the shell follows the watched channels on L1, and the core
 // decides when to challenge or settle — with the watchtower's own L1 account,
 // which needs no funds (challenge and settle cost no fee). Same loop as the
-// member: inbox → step → persist in one transaction → perform.
+// member (@wedge/shell's StepLoop): bounded inbox → step → persist in one
+// transaction → perform.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
@@ -18,6 +19,7 @@ import {
 import { WedgeError } from '@wedge/common';
 import type { KeyPair, SignatureScheme } from '@wedge/crypto';
 import type { ChannelRecord } from '@wedge/ledger';
+import { StepLoop } from '@wedge/shell';
 import { openDatabase } from '@wedge/store';
 import { z } from 'zod';
 import { L1Follower } from './l1-follower.ts';
@@ -42,15 +44,17 @@ const MAX_BATCH_EVENTS = 1_000;
 const WatchtowerAction = z.enum(['challenge', 'settle']);
 
 type InboxEntry = { readonly event: WatchtowerEvent; readonly done?: (effects: readonly WatchtowerEffect[]) => void };
+/** One stepped event of a batch: the entry, and what its step decided. */
+type Stepped = { readonly entry: InboxEntry; readonly effects: readonly WatchtowerEffect[] };
+/** The L1 jobs a batch persisted, by the stepped event and effect that asked for them. */
+type Receipt = ReadonlyMap<WatchtowerEffect, L1Job>;
 
 export class WatchtowerNode {
   private readonly state: WatchtowerState;
   private readonly store: WatchtowerStore;
   private readonly submitter: L1Submitter;
   private readonly follower: L1Follower;
-  private readonly inbox: InboxEntry[] = [];
-  private drainScheduled = false;
-  private stopped = false;
+  private readonly loop: StepLoop<InboxEntry, Stepped, Receipt>;
 
   constructor(readonly options: WatchtowerNodeOptions) {
     mkdirSync(options.dataDir, { recursive: true });
@@ -58,11 +62,20 @@ export class WatchtowerNode {
     this.state = createWatchtowerState();
     for (const row of this.store.loadChannels()) this.state.channels.set(row.channelId, deserialize(row.channel) as WatchedChannel);
     this.submitter = new L1Submitter(options.reader.client, options.account, this.store, options.log);
+    this.loop = new StepLoop<InboxEntry, Stepped, Receipt>(
+      { maxQueuedEvents: MAX_WATCHTOWER_INBOX, lanes: [{ maxPerBatch: MAX_BATCH_EVENTS }] },
+      {
+        step: (entry, stepped) => void stepped.push({ entry, effects: stepWatchtower(this.options.scheme, this.state, entry.event) }),
+        persist: (stepped) => this.persist(stepped),
+        perform: (stepped, jobs) => this.perform(stepped, jobs),
+      },
+    );
     this.follower = new L1Follower({
       reader: options.reader,
       pollMs: options.l1PollMs,
       channelIds: () => [...this.state.channels].filter(([, channel]) => !channel.closed).map(([channelId]) => channelId),
-      onView: (channelId, view) => this.enqueue({ event: { type: 'l1', channelId, channel: view } }),
+      // One view per followed channel and poll: the shell's own event, never refused.
+      onView: (channelId, view) => this.loop.admit({ event: { type: 'l1', channelId, channel: view } }),
     });
     options.log.info('recovered', { channels: this.state.channels.size });
   }
@@ -88,7 +101,7 @@ export class WatchtowerNode {
   }
 
   stop(): void {
-    this.stopped = true;
+    this.loop.stop();
     this.follower.stop();
     this.submitter.stop();
     this.store.close();
@@ -109,56 +122,45 @@ export class WatchtowerNode {
   }
 
   get queued(): number {
-    return this.inbox.length;
+    return this.loop.queued;
   }
 
   private request(event: WatchtowerEvent): Promise<readonly WatchtowerEffect[]> {
     return new Promise((resolve, reject) => {
-      if (!this.enqueue({ event, done: resolve })) reject(new WedgeError('BUSY', 'inbox full; retry later'));
+      if (!this.loop.offer({ event, done: resolve })) reject(new WedgeError('BUSY', 'inbox full; retry later'));
     });
   }
 
-  private enqueue(entry: InboxEntry): boolean {
-    if (this.stopped || this.inbox.length >= MAX_WATCHTOWER_INBOX) return false;
-    this.inbox.push(entry);
-    if (!this.drainScheduled) {
-      this.drainScheduled = true;
-      setImmediate(() => this.drain());
-    }
-    return true;
-  }
-
-  private drain(): void {
-    this.drainScheduled = false;
-    if (this.stopped) return;
-    const entries = this.inbox.splice(0, MAX_BATCH_EVENTS);
+  /** The batch's one write: every channel a step touched, and the L1 jobs the steps asked for (not those already waiting). */
+  private persist(stepped: readonly Stepped[]): Receipt {
     const touched = new Set<string>();
-    const results = entries.map((entry) => {
+    const jobs: { effect: WatchtowerEffect; job: Omit<L1Job, 'id'> }[] = [];
+    for (const { entry, effects } of stepped) {
       touched.add(entry.event.channelId);
-      return { entry, effects: stepWatchtower(this.options.scheme, this.state, entry.event) };
-    });
-    const jobs: Omit<L1Job, 'id'>[] = [];
-    for (const { effects } of results) {
       for (const effect of effects) {
         if (effect.type !== 'submit-l1' || this.submitter.has(effect.channelId, effect.action, effect.certificate)) continue;
-        jobs.push({ channelId: effect.channelId, action: effect.action, certificate: effect.certificate });
+        jobs.push({ effect, job: { channelId: effect.channelId, action: effect.action, certificate: effect.certificate } });
       }
     }
     const channels = [...touched].flatMap((channelId) => {
       const channel = this.state.channels.get(channelId);
       return channel === undefined ? [] : [{ channelId, channel: serialize(channel) }];
     });
-    const l1Jobs = jobs.map((job) => ({
+    const l1Jobs = jobs.map(({ job }) => ({
       channelId: job.channelId,
       action: job.action,
       certificate: job.certificate === null ? null : JSON.stringify(certificateToWire(job.certificate)),
     }));
     const { l1JobIds } = this.store.persist({ channels, l1Jobs });
-    jobs.forEach((job, index) => this.submitter.add({ ...job, id: l1JobIds[index]! }));
-    for (const { entry, effects } of results) entry.done?.(effects);
-    if (this.inbox.length > 0 && !this.drainScheduled) {
-      this.drainScheduled = true;
-      setImmediate(() => this.drain());
+    return new Map(jobs.map(({ effect, job }, index) => [effect, { ...job, id: l1JobIds[index]! }]));
+  }
+
+  /** An event's L1 jobs go to the submitter, then its request (if any) gets the step's effects. */
+  private perform({ entry, effects }: Stepped, jobs: Receipt): void {
+    for (const effect of effects) {
+      const job = jobs.get(effect);
+      if (job !== undefined) this.submitter.add(job);
     }
+    entry.done?.(effects);
   }
 }

@@ -1,8 +1,11 @@
 // A member's link to its watchtower: every new certificate is pushed, newest
-// wins (a certificate supersedes every older one, so only the latest waiting
-// one is kept). The member first asks the watchtower to watch its channel; a
-// watchtower that is down is retried with backoff, and never slows the member.
+// wins — a certificate supersedes every older one, so one push runs and at
+// most one waits (@wedge/shell's SerialJobs, which drops the older waiting
+// one), and a push that keeps failing gives way to a newer certificate. The
+// member first asks the watchtower to watch its channel; a watchtower that is
+// down is retried with backoff, and never slows the member.
 import type { Certificate } from '@wedge/channel';
+import { SerialJobs } from '@wedge/shell';
 import { L2Error, createWatchtowerClient, type WatchtowerClient } from './l2-client.ts';
 import type { Logger } from './logger.ts';
 
@@ -11,10 +14,11 @@ const BACKOFF_MS_MAX = 5_000;
 
 export class WatchtowerPusher {
   private readonly client: WatchtowerClient;
-  private next: Certificate | null = null;
+  private readonly jobs: SerialJobs<Certificate>;
   private pushedVersion = -1;
+  /** The newest version handed to the runner (running or waiting). */
+  private queuedVersion = -1;
   private watching = false;
-  private running = false;
   private stopped = false;
   private backoffMs = 0;
 
@@ -24,55 +28,58 @@ export class WatchtowerPusher {
     private readonly log: Logger,
   ) {
     this.client = createWatchtowerClient(url, 5_000);
+    this.jobs = new SerialJobs<Certificate>({
+      maxWaitingJobs: 1,
+      run: (certificate) => this.pushUntilDone(certificate),
+      onError: (error, certificate) => {
+        // Only a bug gets here (every answer, or missing answer, of the watchtower is an L2Error, handled above): crash.
+        this.log.info('watchtower-push-failed', { version: certificate.state.version, error: String(error).slice(0, 200) });
+        throw error;
+      },
+    });
   }
 
   push(certificate: Certificate): void {
-    if (certificate.state.version <= Math.max(this.pushedVersion, this.next?.state.version ?? -1)) return;
-    this.next = certificate;
-    if (!this.running) void this.run();
+    if (this.stopped || certificate.state.version <= Math.max(this.pushedVersion, this.queuedVersion)) return;
+    this.queuedVersion = certificate.state.version;
+    this.jobs.add(certificate);
   }
 
   stop(): void {
     this.stopped = true;
+    this.jobs.stop();
   }
 
-  private async run(): Promise<void> {
-    this.running = true;
-    try {
-      while (!this.stopped && this.next !== null) {
-        const certificate = this.next;
-        try {
-          if (!this.watching) {
-            await this.client.watch(this.channelId);
-            this.watching = true;
-          }
-          await this.client.push(this.channelId, certificate);
-          this.done(certificate);
-        } catch (error) {
-          if (!(error instanceof L2Error)) throw error;
-          const refused = error.httpStatus !== null && error.httpStatus >= 400 && error.httpStatus < 500;
-          if (error.code === 'STALE_STATE') {
-            // It already holds this version or a newer one.
-            this.done(certificate);
-          } else if (refused && error.code !== 'UNKNOWN_CHANNEL') {
-            // Refused for good (a bug on one side): retrying the same certificate cannot help.
-            this.log.info('watchtower-refused', { version: certificate.state.version, code: error.code, message: error.message });
-            this.done(certificate);
-          } else {
-            // Down, overloaded, or it forgot the channel (its data was lost): watch again, after a pause.
-            if (error.code === 'UNKNOWN_CHANNEL') this.watching = false;
-            await this.backoff(error.code);
-          }
+  /** Pushes one certificate until the watchtower holds it (or a newer one), refuses it for good, or a newer one waits. */
+  private async pushUntilDone(certificate: Certificate): Promise<void> {
+    while (!this.stopped) {
+      try {
+        if (!this.watching) {
+          await this.client.watch(this.channelId);
+          this.watching = true;
         }
+        await this.client.push(this.channelId, certificate);
+        return this.done(certificate);
+      } catch (error) {
+        if (!(error instanceof L2Error)) throw error;
+        const refused = error.httpStatus !== null && error.httpStatus >= 400 && error.httpStatus < 500;
+        // It already holds this version or a newer one.
+        if (error.code === 'STALE_STATE') return this.done(certificate);
+        if (refused && error.code !== 'UNKNOWN_CHANNEL') {
+          // Refused for good (a bug on one side): retrying the same certificate cannot help.
+          this.log.info('watchtower-refused', { version: certificate.state.version, code: error.code, message: error.message });
+          return this.done(certificate);
+        }
+        // Down, overloaded, or it forgot the channel (its data was lost): watch again, after a pause.
+        if (error.code === 'UNKNOWN_CHANNEL') this.watching = false;
+        await this.backoff(error.code);
+        if (this.jobs.waiting > 0) return; // a newer certificate supersedes this one
       }
-    } finally {
-      this.running = false;
     }
   }
 
   private done(certificate: Certificate): void {
     this.pushedVersion = Math.max(this.pushedVersion, certificate.state.version);
-    if (this.next === certificate) this.next = null;
     this.backoffMs = 0;
   }
 
