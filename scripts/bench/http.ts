@@ -1,7 +1,7 @@
 // The benchmarks' HTTP client: node:http over kept-alive connections. The
 // measuring client shares the machine with what it measures, and fetch()
 // costs about 300 µs of CPU more per request than a plain http.request (see
-// apps/l1-node/src/peer-post.ts) — at a hundred requests a second, a few
+// packages/shell/src/peer-post.ts) — at a hundred requests a second, a few
 // percent of a core taken from the replicas.
 import http from 'node:http';
 
