@@ -68,7 +68,7 @@ export const ChannelViewResponse = z.strictObject({
   latest: WireCertificate,
   /** The highest version this member ever signed and the hash of what it signed there. */
   signed: z.strictObject({ version: WireCount, stateHash: WireHash.nullable() }),
-  wedged: z.enum(['user', 'progress-timeout', 'l1-frozen']).nullable(),
+  wedged: z.enum(['user', 'progress-timeout', 'l1-frozen', 'equivocation']).nullable(),
   closeRequested: z.boolean(),
   closed: z.boolean(),
   pendingPayments: WireCount,

@@ -14,7 +14,7 @@
 //   send it again.
 import { deserialize, serialize } from 'node:v8';
 import { assert } from '@wedge/common';
-import type { Certificate, MemberEffect, MemberState, Payment } from '@wedge/channel';
+import type { Certificate, MemberEffect, MemberState, Payment, PendingPayment } from '@wedge/channel';
 import { channelStateToWire } from '@wedge/api';
 import type { CertificateRow, LoadedMember, MemberPersistBatch } from './member-store.ts';
 
@@ -99,8 +99,8 @@ export class MemberCodec {
     }
     const inFlight: MemberState['inFlight'] =
       storedInFlight === null ? null : { hash: storedInFlight.hash, proposal: { state: storedInFlight.state, payments: signedPayments }, signatures: storedInFlight.signatures };
-    const pending = new Map<string, Payment>();
-    for (const row of loaded.pending) pending.set(row.paymentId, deserialize(row.payment) as Payment);
+    const pending = new Map<string, PendingPayment>();
+    for (const row of loaded.pending) pending.set(row.paymentId, deserialize(row.payment) as PendingPayment);
     const applied = new Set<string>();
     for (const blob of loaded.appliedIds) for (const id of paymentIdsOf(blob)) applied.add(id);
     this.persistedPending = new Set(pending.keys());

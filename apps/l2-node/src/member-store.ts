@@ -57,7 +57,7 @@ export interface MemberStore {
 }
 
 /** Bumped whenever a table changes meaning; a data directory of another version is refused, not misread. */
-const SCHEMA_VERSION = '2';
+const SCHEMA_VERSION = '3';
 
 const SCHEMA = `
   CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);

@@ -5,9 +5,9 @@
 // even when they are all offline.
 import { isChannelStateCertified } from '@wedge/ledger';
 import type { SignatureScheme } from '@wedge/crypto';
-import type { Certificate, L1ChannelView } from './types.ts';
-
-const L1_RESUBMIT_BLOCKS = 3;
+import { L1_RESUBMIT_BLOCKS } from './l1-policy.ts';
+import { HONEST_WATCHTOWER_RULES, type WatchtowerRules } from './rules.ts';
+import type { Certificate, L1ChannelView, WatchtowerRejectionCode } from './types.ts';
 
 export type WatchedChannel = {
   readonly chainId: string;
@@ -26,7 +26,7 @@ export type WatchtowerEvent =
 
 export type WatchtowerEffect =
   | { readonly type: 'submit-l1'; readonly channelId: string; readonly action: 'challenge' | 'settle'; readonly certificate: Certificate | null }
-  | { readonly type: 'push-rejected'; readonly channelId: string; readonly code: 'UNKNOWN_CHANNEL' | 'BAD_SIGNATURE' | 'STALE_STATE' };
+  | { readonly type: 'push-rejected'; readonly channelId: string; readonly code: WatchtowerRejectionCode };
 
 export const MAX_WATCHED_CHANNELS = 10_000;
 
@@ -34,7 +34,13 @@ export function createWatchtowerState(): WatchtowerState {
   return { channels: new Map() };
 }
 
-export function stepWatchtower(scheme: SignatureScheme, state: WatchtowerState, event: WatchtowerEvent): WatchtowerEffect[] {
+/** `rules`: HONEST_WATCHTOWER_RULES except in tests that build a broken watchtower. */
+export function stepWatchtower(
+  scheme: SignatureScheme,
+  state: WatchtowerState,
+  event: WatchtowerEvent,
+  rules: WatchtowerRules = HONEST_WATCHTOWER_RULES,
+): WatchtowerEffect[] {
   switch (event.type) {
     case 'watch': {
       if (state.channels.has(event.channelId) || state.channels.size >= MAX_WATCHED_CHANNELS) return [];
@@ -78,7 +84,7 @@ export function stepWatchtower(scheme: SignatureScheme, state: WatchtowerState, 
       const best = channel.best;
       // A final state counts too: it repeats the latest certified balances, and
       // it may be the only state the members pushed after their last payment.
-      if (best !== null && view.recordedVersion < best.state.version && view.height < deadline) {
+      if (rules.challengesStaleStates && best !== null && view.recordedVersion < best.state.version && view.height < deadline) {
         if (view.height >= channel.submittedAt.challenge + L1_RESUBMIT_BLOCKS) {
           channel.submittedAt.challenge = view.height;
           effects.push({ type: 'submit-l1', channelId: event.channelId, action: 'challenge', certificate: best });

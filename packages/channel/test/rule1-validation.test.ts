@@ -4,14 +4,16 @@
 // unchanged and the commands hash matches. A Byzantine sequencer (head) that
 // holds only its own key offers hand-made proposals, each carrying its real
 // signature; the member refuses every bad one without signing (and without
-// wedging: a bad proposal is not proof of equivocation), and signs the honest
-// one. A fast-check property adds random balance tampering on random batches.
+// wedging: a bad proposal is not proof of equivocation) and drops it with the
+// reason of the check that refused it, and signs the honest one. A fast-check
+// property adds random balance tampering on random batches. A certificate of
+// a state the member did not sign is dropped too, with its reason.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { toHex } from '@wedge/common';
 import type { ChannelState, ChannelTopology } from '@wedge/ledger';
 import { Cluster, craftFinal, craftProposal, hexOf, signaturesBy } from './harness.ts';
-import { signPayment, type MemberEffect, type Payment, type Proposal } from '../src/index.ts';
+import { signPayment, type MemberEffect, type Payment, type Proposal, type ProposalDropReason } from '../src/index.ts';
 
 /** A cluster at certificate v1 (member 0 paid member 1 ten). */
 function atVersionOne(topology: ChannelTopology, n = 3): { cluster: Cluster; first: Payment } {
@@ -33,17 +35,21 @@ function releasedSignature(effects: readonly MemberEffect[]): boolean {
   return effects.some((effect) => effect.type === 'send' && (effect.message.type === 'vote' || effect.message.type === 'propose' || effect.message.type === 'certificate'));
 }
 
-type BadCase = { name: string; build: (cluster: Cluster, latest: ChannelState, first: Payment) => Proposal; signers?: number[] };
+type BadCase = { name: string; reason: ProposalDropReason; build: (cluster: Cluster, latest: ChannelState, first: Payment) => Proposal; signers?: number[] };
 
 const BAD_CASES: BadCase[] = [
-  { name: 'a wrong prevHash', build: (c, latest) => craftProposal(latest, [c.payment(1, 2, 3n)], { prevHash: hexOf('not-the-previous-state') }) },
+  { name: 'a wrong prevHash',
+    reason: 'WRONG_PREV_HASH', build: (c, latest) => craftProposal(latest, [c.payment(1, 2, 3n)], { prevHash: hexOf('not-the-previous-state') }) },
   {
     name: 'a version gap (v+2 over v)',
+    reason: 'WRONG_VERSION',
     build: (c, latest) => craftProposal(latest, [c.payment(1, 2, 3n)], { version: latest.version + 2 }),
   },
-  { name: 'the same version as the certificate held', build: (c, latest) => craftProposal(latest, [c.payment(1, 2, 3n)], { version: latest.version }) },
+  { name: 'the same version as the certificate held',
+    reason: 'WRONG_VERSION', build: (c, latest) => craftProposal(latest, [c.payment(1, 2, 3n)], { version: latest.version }) },
   {
     name: 'a payment signed by someone other than its payer',
+    reason: 'BAD_PAYMENT',
     build: (c, latest) => {
       // Member 0 (the Byzantine proposer) signs a payment out of member 1's balance with its own key.
       const forged = signPayment(c.scheme, c.ctxs[0]!.config, { from: 1, to: 0, amount: 3n, paymentId: hexOf('forged') }, c.keys[0]!.secretKey);
@@ -52,6 +58,7 @@ const BAD_CASES: BadCase[] = [
   },
   {
     name: 'a payment whose signature was tampered with',
+    reason: 'BAD_PAYMENT',
     build: (c, latest) => {
       const payment = c.payment(1, 2, 3n);
       const bytes = payment.signature.split('');
@@ -61,12 +68,16 @@ const BAD_CASES: BadCase[] = [
   },
   {
     name: 'a payment whose amount was changed after signing',
+    reason: 'BAD_PAYMENT',
     build: (c, latest) => craftProposal(latest, [{ ...c.payment(1, 0, 3n), amount: 300n }]),
   },
-  { name: 'an unsigned payment', build: (c, latest) => craftProposal(latest, [{ ...c.payment(1, 2, 3n), signature: '' }]) },
-  { name: 'an overdraft (a negative balance)', build: (c, latest) => craftProposal(latest, [c.payment(2, 0, 5_000n)]) },
+  { name: 'an unsigned payment',
+    reason: 'BAD_PAYMENT', build: (c, latest) => craftProposal(latest, [{ ...c.payment(1, 2, 3n), signature: '' }]) },
+  { name: 'an overdraft (a negative balance)',
+    reason: 'INSUFFICIENT_FUNDS', build: (c, latest) => craftProposal(latest, [c.payment(2, 0, 5_000n)]) },
   {
     name: 'balances that change the total',
+    reason: 'WRONG_BALANCES',
     build: (c, latest) => {
       const proposal = craftProposal(latest, [c.payment(1, 2, 3n)]);
       const balances = [...proposal.state.balances];
@@ -76,6 +87,7 @@ const BAD_CASES: BadCase[] = [
   },
   {
     name: 'balances that do not follow from the payments (same total)',
+    reason: 'WRONG_BALANCES',
     build: (c, latest) => {
       const proposal = craftProposal(latest, [c.payment(1, 2, 3n)]);
       const balances = [...proposal.state.balances];
@@ -84,28 +96,37 @@ const BAD_CASES: BadCase[] = [
       return { ...proposal, state: { ...proposal.state, balances } };
     },
   },
-  { name: 'a replayed payment id (already certified)', build: (_c, latest, first) => craftProposal(latest, [first]) },
+  { name: 'a replayed payment id (already certified)',
+    reason: 'DUPLICATE_PAYMENT', build: (_c, latest, first) => craftProposal(latest, [first]) },
   {
     name: 'one payment twice in the batch',
+    reason: 'DUPLICATE_PAYMENT',
     build: (c, latest) => {
       const payment = c.payment(1, 2, 3n);
       return craftProposal(latest, [payment, payment]);
     },
   },
-  { name: 'a wrong commandsHash', build: (c, latest) => craftProposal(latest, [c.payment(1, 2, 3n)], { commandsHash: hexOf('other-commands') }) },
+  { name: 'a wrong commandsHash',
+    reason: 'WRONG_COMMANDS_HASH', build: (c, latest) => craftProposal(latest, [c.payment(1, 2, 3n)], { commandsHash: hexOf('other-commands') }) },
   {
     name: 'a commands hash of fewer payments than applied',
+    reason: 'WRONG_COMMANDS_HASH',
     build: (c, latest) => {
       const [a, b] = [c.payment(1, 2, 3n), c.payment(2, 0, 4n)];
       const full = craftProposal(latest, [a, b]);
       return { ...full, state: { ...full.state, commandsHash: craftProposal(latest, [a]).state.commandsHash } };
     },
   },
-  { name: 'no payments at all (an empty non-final update)', build: (_c, latest) => craftProposal(latest, []) },
-  { name: 'another channel', build: (c, latest) => craftProposal(latest, [c.payment(1, 2, 3n)], { channelId: hexOf('other-channel') }) },
-  { name: 'another chain', build: (c, latest) => craftProposal(latest, [c.payment(1, 2, 3n)], { chainId: 'wedge-other' }) },
-  { name: 'a missing proposer signature', build: (c, latest) => craftProposal(latest, [c.payment(1, 2, 3n)]), signers: [] },
-  { name: 'a proposer signature by the wrong member', build: (c, latest) => craftProposal(latest, [c.payment(1, 2, 3n)]), signers: [2] },
+  { name: 'no payments at all (an empty non-final update)',
+    reason: 'BAD_BATCH_SIZE', build: (_c, latest) => craftProposal(latest, []) },
+  { name: 'another channel',
+    reason: 'WRONG_CHANNEL', build: (c, latest) => craftProposal(latest, [c.payment(1, 2, 3n)], { channelId: hexOf('other-channel') }) },
+  { name: 'another chain',
+    reason: 'WRONG_CHANNEL', build: (c, latest) => craftProposal(latest, [c.payment(1, 2, 3n)], { chainId: 'wedge-other' }) },
+  { name: 'a missing proposer signature',
+    reason: 'BAD_SIGNATURE', build: (c, latest) => craftProposal(latest, [c.payment(1, 2, 3n)]), signers: [] },
+  { name: 'a proposer signature by the wrong member',
+    reason: 'BAD_SIGNATURE', build: (c, latest) => craftProposal(latest, [c.payment(1, 2, 3n)]), signers: [2] },
 ];
 
 describe.each<ChannelTopology>(['star', 'chain'])('rule 1 (%s)', (topology) => {
@@ -117,12 +138,13 @@ describe.each<ChannelTopology>(['star', 'chain'])('rule 1 (%s)', (topology) => {
     expect(cluster.states[1]!.signedVersion).toBe(2);
   });
 
-  it.each(BAD_CASES)('refuses a proposal with $name', ({ build, signers }) => {
+  it.each(BAD_CASES)('refuses a proposal with $name ($reason)', ({ build, signers, reason }) => {
     const { cluster, first } = atVersionOne(topology);
     const before = structuredClone(cluster.states[1]!);
     const effects = offer(cluster, build(cluster, before.latest.state, first), signers ?? [0]);
     expect(releasedSignature(effects)).toBe(false);
-    expect(effects).toEqual([]);
+    // The only effect is the drop, with the check that refused it.
+    expect(effects).toEqual([{ type: 'dropped', input: 'propose', from: 0, reason }]);
     // Refusing leaves the member exactly as it was.
     expect(cluster.states[1]).toEqual(before);
   });
@@ -203,12 +225,17 @@ describe.each<ChannelTopology>(['star', 'chain'])('rule 1 and certificates, whic
     // Another state at the same version, and one a version above: neither carries member 1's true signature.
     const other = craftProposal(latest, [cluster.payment(2, 0, 6n)]);
     const above = craftProposal(signed.state, [cluster.payment(2, 0, 7n)]);
-    for (const state of [other.state, above.state]) {
+    const cases = [
+      { state: other.state, reason: 'NOT_WHAT_WAS_SIGNED' },
+      { state: above.state, reason: 'NOT_SIGNED_HERE' },
+    ] as const;
+    for (const { state, reason } of cases) {
       const forged = signaturesBy(cluster, state, [0, 2]);
       forged[1] = signaturesBy(cluster, signed.state, [1])[1]!; // member 1's signature on what it did sign
       const all = signaturesBy(cluster, state, [0, 1, 2]) as string[]; // or even its real one (a stolen key)
       for (const signatures of [forged as string[], all]) {
-        expect(cluster.step(1, { type: 'message', from: 0, message: { type: 'certificate', certificate: { state, signatures } } })).toEqual([]);
+        const effects = cluster.step(1, { type: 'message', from: 0, message: { type: 'certificate', certificate: { state, signatures } } });
+        expect(effects).toEqual([{ type: 'dropped', input: 'certificate', from: 0, reason }]);
       }
     }
     expect(cluster.states[1]).toEqual(before);

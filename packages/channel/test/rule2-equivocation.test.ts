@@ -2,7 +2,9 @@
 // only its own key: whether it sends two different states for one version to
 // the same member or one to each member, no two different certificates ever
 // exist for one version; a member asked to sign a second state for a version
-// it signed refuses and wedges; the same state again gets the same signature
+// it signed refuses and wedges ('equivocation'), keeping both states signed
+// by the sequencer as evidence (one without the sequencer's valid signature
+// is refused without wedging); the same state again gets the same signature
 // (a resend, not a second decision); and after a crash (restart from a
 // structured clone of its persisted state, then `start`) a member still never
 // signs a second state for a version it signed. The last is a fast-check
@@ -94,12 +96,13 @@ class ByzantineSequencer {
 }
 
 describe.each<ChannelTopology>(['star', 'chain'])('rule 2 (%s)', (topology) => {
-  it('a member asked to sign a second state for a version it signed refuses and wedges', () => {
+  it('a member asked to sign a second state for a version it signed refuses, wedges for equivocation and keeps the evidence', () => {
     const cluster = new Cluster({ n: 3, topology, byzantine: [0] });
     cluster.startAll();
     const latest = cluster.states[1]!.latest.state;
     const first = craftProposal(latest, [cluster.payment(0, 1, 5n)]);
     const second = craftProposal(latest, [cluster.payment(0, 2, 5n)]);
+    const sequencerSignature = (proposal: Proposal) => signaturesBy(cluster, proposal.state, [0])[0]!;
     const propose = (proposal: Proposal) =>
       cluster.step(1, { type: 'message', from: 0, message: { type: 'propose', proposal, signatures: signaturesBy(cluster, proposal.state, [0]) } });
     const signedFirst = propose(first);
@@ -107,8 +110,41 @@ describe.each<ChannelTopology>(['star', 'chain'])('rule 2 (%s)', (topology) => {
     expect(cluster.states[1]!.signedVersion).toBe(1);
     const answer = propose(second);
     expect(answer.some((effect) => effect.type === 'send' && effect.message.type !== 'close-request')).toBe(false);
-    expect(answer).toContainEqual({ type: 'wedged', reason: 'progress-timeout' });
-    expect(cluster.states[1]!.wedged).not.toBeNull();
+    expect(answer).toContainEqual({ type: 'dropped', input: 'propose', from: 0, reason: 'CONFLICTING_STATE' });
+    expect(answer).toContainEqual({ type: 'wedged', reason: 'equivocation' });
+    expect(cluster.states[1]!.wedged).toBe('equivocation');
+    expect(cluster.states[1]!.signedHash).toBe(channelStateHash(first.state));
+    // Both states, each with the sequencer's signature: anyone can check that it signed two states for version 1.
+    const evidence = {
+      version: 1,
+      signed: { state: first.state, sequencerSignature: sequencerSignature(first) },
+      conflicting: { state: second.state, sequencerSignature: sequencerSignature(second) },
+    };
+    expect(cluster.states[1]!.equivocation).toEqual(evidence);
+    // A third state does not replace the first proof.
+    propose(craftProposal(latest, [cluster.payment(0, 2, 7n)]));
+    expect(cluster.states[1]!.equivocation).toEqual(evidence);
+    // The evidence is durable: it survives a crash.
+    cluster.crash(1);
+    expect(cluster.states[1]!.equivocation).toEqual(evidence);
+    expect(cluster.states[1]!.wedged).toBe('equivocation');
+  });
+
+  it('a second state without the sequencer\'s valid signature is refused but proves nothing: no wedge', () => {
+    const cluster = new Cluster({ n: 3, topology, byzantine: [0] });
+    cluster.startAll();
+    const latest = cluster.states[1]!.latest.state;
+    const first = craftProposal(latest, [cluster.payment(0, 1, 5n)]);
+    const second = craftProposal(latest, [cluster.payment(0, 2, 5n)]);
+    cluster.step(1, { type: 'message', from: 0, message: { type: 'propose', proposal: first, signatures: signaturesBy(cluster, first.state, [0]) } });
+    // Signed by member 2 in the sequencer's slot: not the sequencer's word.
+    const forged = signaturesBy(cluster, second.state, [2]);
+    forged[0] = forged[2]!;
+    forged[2] = null;
+    const answer = cluster.step(1, { type: 'message', from: 0, message: { type: 'propose', proposal: second, signatures: forged } });
+    expect(answer).toEqual([{ type: 'dropped', input: 'propose', from: 0, reason: 'BAD_SIGNATURE' }]);
+    expect(cluster.states[1]!.wedged).toBeNull();
+    expect(cluster.states[1]!.equivocation).toBeNull();
     expect(cluster.states[1]!.signedHash).toBe(channelStateHash(first.state));
   });
 
@@ -134,7 +170,7 @@ describe.each<ChannelTopology>(['star', 'chain'])('rule 2 (%s)', (topology) => {
     cluster.crash(1, { dropInbox: true });
     const answer = cluster.step(1, { type: 'message', from: 0, message: { type: 'propose', proposal: second, signatures: signaturesBy(cluster, second.state, [0]) } });
     expect(answer.filter((effect) => effect.type === 'send')).toEqual([]);
-    expect(cluster.states[1]!.wedged).not.toBeNull();
+    expect(cluster.states[1]!.wedged).toBe('equivocation');
   });
 });
 

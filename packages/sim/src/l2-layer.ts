@@ -14,6 +14,7 @@ import {
   stepMember,
   stepWatchtower,
   type Certificate,
+  type DropReason,
   type L1ChannelView,
   type MemberContext,
   type MemberEffect,
@@ -62,12 +63,20 @@ const CHALLENGE_BLOCKS = 100;
 const PROGRESS_TIMEOUT_MS = 1_500;
 const FAULT_AT_MS = 2_500;
 
-export type L2Stats = { staleRejected: number; watchtowerChallenges: number; wedges: number; certificates: number; payments: number };
+export type L2Stats = {
+  staleRejected: number;
+  watchtowerChallenges: number;
+  wedges: number;
+  certificates: number;
+  payments: number;
+  /** Messages the member cores dropped, by reason (their `dropped` effects). */
+  droppedMessages: Partial<Record<DropReason, number>>;
+};
 
 export class L2Layer {
   readonly channels: SimChannel[] = [];
   readonly violations: Violation[] = [];
-  readonly stats: L2Stats = { staleRejected: 0, watchtowerChallenges: 0, wedges: 0, certificates: 0, payments: 0 };
+  readonly stats: L2Stats = { staleRejected: 0, watchtowerChallenges: 0, wedges: 0, certificates: 0, payments: 0, droppedMessages: {} };
   private readonly tower: WatchtowerState = createWatchtowerState();
   private readonly towerAccount: number;
   private readonly certified = new Map<string, string>();
@@ -230,6 +239,9 @@ export class L2Layer {
         return;
       case 'submit-l1':
         if (!member.byzantine) this.submit(channel, member, effect.action, effect.certificate);
+        return;
+      case 'dropped':
+        this.stats.droppedMessages[effect.reason] = (this.stats.droppedMessages[effect.reason] ?? 0) + 1;
         return;
       default:
         return;

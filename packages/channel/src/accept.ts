@@ -1,0 +1,40 @@
+// Taking a new certificate: it becomes the latest, its payments (those of the
+// proposal this member signed) are applied, a final one ends the channel's
+// work and closes on L1, and the sequencer moves on to the next proposal.
+import { submit } from './l1-actions.ts';
+import { armTimer, stopTimer } from './progress.ts';
+import { propose } from './proposing.ts';
+import type { AheadProposal } from './state.ts';
+import { reject, type MemberStep } from './step.ts';
+import type { Certificate, Payment } from './types.ts';
+
+/**
+ * Applies `certificate` with `payments`. Returns the proposal that arrived
+ * ahead of it, now due to be looked at again (the caller hands it to
+ * handleProposal), or null.
+ */
+export function acceptCertificate(step: MemberStep, certificate: Certificate, payments: readonly Payment[]): AheadProposal | null {
+  const { state } = step;
+  state.latest = certificate;
+  const ids = payments.map((payment) => payment.paymentId);
+  for (const id of ids) {
+    state.applied.add(id);
+    state.pending.delete(id);
+  }
+  if (state.inFlight !== null && state.inFlight.proposal.state.version <= certificate.state.version) state.inFlight = null;
+  step.effects.push({ type: 'certified', certificate, paymentIds: ids });
+  if (certificate.state.final) {
+    state.closeRequested = true;
+    for (const id of state.pending.keys()) reject(step, id, 'CHANNEL_CLOSED');
+    state.pending.clear();
+    submit(step, 'close', certificate);
+  }
+  // Progress: the clock restarts for whatever work is left once the next
+  // proposal is built (building it may drop the last pending payments).
+  stopTimer(step);
+  propose(step);
+  armTimer(step);
+  const ahead = state.aheadProposal;
+  state.aheadProposal = null;
+  return ahead !== null && ahead.proposal.state.version > certificate.state.version ? ahead : null;
+}

@@ -1,0 +1,12 @@
+// The shell (re)started the core. No timer survives a restart, so the
+// progress watch starts again; the sequencer resends its proposal in flight,
+// which the crash may have kept from some members.
+import { armTimer } from '../progress.ts';
+import { sendProposal } from '../proposing.ts';
+import { isLeader, type MemberStep } from '../step.ts';
+
+export function handleStart(step: MemberStep): void {
+  step.state.timerArmed = false;
+  armTimer(step);
+  if (step.state.inFlight !== null && isLeader(step)) sendProposal(step);
+}

@@ -1,0 +1,27 @@
+// Safe termination: wedging is durable and irreversible. A wedged member
+// rejects what is pending, drops a non-final proposal in flight, stops its
+// progress timer and ends the channel on L1 (unless L1 already shows it
+// frozen); from then on it signs nothing but rule 3's final state.
+import { submitTermination } from '../l1-actions.ts';
+import { stopTimer } from '../progress.ts';
+import type { WedgeReason } from '../reasons.ts';
+import type { EquivocationEvidence } from '../state.ts';
+import { reject, type MemberStep } from '../step.ts';
+
+export function wedge(step: MemberStep, reason: WedgeReason): void {
+  const { state } = step;
+  if (state.wedged !== null || state.closed) return;
+  state.wedged = reason;
+  step.effects.push({ type: 'wedged', reason });
+  for (const id of state.pending.keys()) reject(step, id, 'WEDGED');
+  state.pending.clear();
+  if (state.inFlight !== null && !state.inFlight.proposal.state.final) state.inFlight = null;
+  stopTimer(step);
+  if (state.l1 === null || state.l1.status === 'open') submitTermination(step);
+}
+
+/** The sequencer signed two states for one version: keep the first proof, and wedge. */
+export function wedgeOnEquivocation(step: MemberStep, evidence: EquivocationEvidence): void {
+  if (step.state.equivocation === null) step.state.equivocation = evidence;
+  wedge(step, 'equivocation');
+}

@@ -1,0 +1,23 @@
+// The messages members send each other. Every one arrives as a `message`
+// input with the sender's index, which the shell has authenticated.
+import type { Certificate, ChannelErrorCode, Payment, Proposal } from './types.ts';
+
+export type MemberMessage =
+  /** A payment handed to the sequencer (head). */
+  | { readonly type: 'forward'; readonly payment: Payment }
+  /** Star: the sequencer's proposal with its own signature. Chain: the proposal with the signatures gathered so far. */
+  | { readonly type: 'propose'; readonly proposal: Proposal; readonly signatures: readonly (string | null)[] }
+  /** Star: a member's signature on a proposal. */
+  | { readonly type: 'vote'; readonly version: number; readonly stateHash: string; readonly member: number; readonly signature: string }
+  /**
+   * A completed certificate, sent to every member. It carries no payments:
+   * every member signed this very state, so each takes the payments from the
+   * proposal it checked before signing — never from the sender's word.
+   */
+  | { readonly type: 'certificate'; readonly certificate: Certificate }
+  /** Asks the sequencer to propose the final state (cooperative close). */
+  | { readonly type: 'close-request' }
+  /** The sequencer tells the payer's member that a payment will never commit, so it does not wait for it. */
+  | { readonly type: 'rejected'; readonly paymentId: string; readonly code: ChannelErrorCode };
+
+export type MemberMessageType = MemberMessage['type'];

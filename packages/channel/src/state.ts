@@ -1,0 +1,98 @@
+// A member's state: what it holds (the latest certificate), what it signed
+// (rule 2), whether it wedged (rule 3), the work waiting, and its L1 watch.
+// Written only by the core's handlers; the shell persists it after each batch
+// of steps (see durable.ts for what survives a crash).
+import { assert } from '@wedge/common';
+import { openingState, type ChannelState } from '@wedge/ledger';
+import type { WedgeReason } from './reasons.ts';
+import type { Certificate, L1ChannelView, MemberContext, Payment, Proposal } from './types.ts';
+
+/** A payment waiting to be certified, and the member that forwarded it here (null: a client submitted it here). */
+export type PendingPayment = { readonly payment: Payment; readonly forwardedBy: number | null };
+
+/** The sequencer's (head's) proposal being signed, with the signatures gathered so far. */
+export type InFlightProposal = { proposal: Proposal; hash: string; signatures: (string | null)[] };
+
+/** A proposal that arrived before the certificate it extends. */
+export type AheadProposal = { from: number; proposal: Proposal; signatures: readonly (string | null)[] };
+
+/**
+ * Proof that the sequencer signed two different states for one version: the
+ * state this member signed there and the second one, each with the
+ * sequencer's signature (both checked). Kept so that it can be shown later.
+ */
+export type EquivocationEvidence = {
+  readonly version: number;
+  readonly signed: { readonly state: ChannelState; readonly sequencerSignature: string };
+  readonly conflicting: { readonly state: ChannelState; readonly sequencerSignature: string };
+};
+
+export type MemberState = {
+  /** The latest certificate this member holds (version 0: the opening state). */
+  latest: Certificate;
+  /** The highest version this member ever signed, and what it signed there. */
+  signedVersion: number;
+  signedState: ChannelState | null;
+  signedHash: string | null;
+  signedSignature: string | null;
+  /** The payments of the proposal signed at `signedVersion` (checked then); a certificate of that state applies exactly these. */
+  signedPayments: readonly Payment[];
+  /** Whether the state signed at `signedVersion` is final (rule 3). */
+  signedFinal: boolean;
+  /**
+   * Per member, a signature on the state signed at `signedVersion` known to
+   * be valid (ours, and those checked before signing): its certificate need
+   * not verify them again.
+   */
+  signedWith: readonly (string | null)[];
+  wedged: WedgeReason | null;
+  /** The first proof of equivocation this member saw (it wedged then, unless it was already wedged). */
+  equivocation: EquivocationEvidence | null;
+  closed: boolean;
+  closeRequested: boolean;
+  /** Ids of payments in certified states. */
+  applied: Set<string>;
+  /** Payments waiting to be certified (at the sequencer: to be proposed), in arrival order. */
+  pending: Map<string, PendingPayment>;
+  inFlight: InFlightProposal | null;
+  /**
+   * A proposal that arrived before the certificate it extends (the network
+   * reordered them, or in a chain the tail's certificate is slower than the
+   * head's next proposal); looked at again when that certificate arrives.
+   */
+  aheadProposal: AheadProposal | null;
+  l1: L1ChannelView | null;
+  /** L1 height at which each action was last submitted, to resubmit only after a while. */
+  submittedAt: { terminate: number; challenge: number; settle: number; close: number };
+  timerToken: number;
+  timerArmed: boolean;
+};
+
+export function createMemberState(ctx: MemberContext): MemberState {
+  const { config } = ctx;
+  assert(config.members.length >= 2 && config.members.length <= 16, 'a channel has 2..16 members');
+  assert(config.self >= 0 && config.self < config.members.length, 'self is a member index');
+  assert(config.deposits.length === config.members.length, 'one deposit per member');
+  return {
+    latest: { state: openingState(config.chainId, config.channelId, [...config.deposits]), signatures: [] },
+    signedVersion: 0,
+    signedState: null,
+    signedHash: null,
+    signedSignature: null,
+    signedPayments: [],
+    signedFinal: false,
+    signedWith: [],
+    wedged: null,
+    equivocation: null,
+    closed: false,
+    closeRequested: false,
+    applied: new Set(),
+    pending: new Map(),
+    inFlight: null,
+    aheadProposal: null,
+    l1: null,
+    submittedAt: { terminate: -Infinity, challenge: -Infinity, settle: -Infinity, close: -Infinity },
+    timerToken: 0,
+    timerArmed: false,
+  };
+}
