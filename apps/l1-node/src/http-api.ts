@@ -93,7 +93,7 @@ export function createApiApp(node: ReplicaNode, meta: ApiMeta): express.Express 
     const txs = wires.map((wire) => signedTxFromWire(wire));
     const hashes = txs.map((tx, index) => admit(node, tx, index));
     if (node.replicaState.pending.size + txs.length > node.ctx.config.maxPendingTxs) fail('MEMPOOL_FULL', 'the mempool is full; retry later');
-    for (const tx of txs) node.enqueue({ type: 'request', tx });
+    node.submit(txs);
     response.status(202).json({ hashes });
   });
 

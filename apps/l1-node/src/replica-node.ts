@@ -170,11 +170,21 @@ export class ReplicaNode {
   }
 
   /**
+   * Queues a client's requests, all or none: when the inbox has no room for
+   * every one of them it throws BUSY and queues nothing (the HTTP route
+   * answers 503, and the request changed nothing).
+   */
+  submit(txs: readonly SignedTx[]): void {
+    if (this.loop.queued + txs.length > MAX_INBOX_EVENTS_FOR_REQUESTS) {
+      throw new WedgeError('BUSY', `${this.loop.queued} events are waiting at this replica; retry later`);
+    }
+    for (const tx of txs) this.enqueue({ type: 'request', tx });
+  }
+
+  /**
    * Queues an event for the core. A client's request that finds the inbox
-   * full throws BUSY (the HTTP route answers with it; what the request
-   * queued before stays queued, and a resubmission of it is harmless); a
-   * peer's message that finds it full is dropped; the shell's own events
-   * (start, timeouts) are always taken.
+   * full throws BUSY; a peer's message that finds it full is dropped; the
+   * shell's own events (start, timeouts) are always taken.
    */
   enqueue(incoming: Event): void {
     switch (incoming.type) {

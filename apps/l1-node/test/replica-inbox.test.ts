@@ -1,6 +1,7 @@
 // Proves the replica's inbox is bounded, with the answers the shell promises:
 // client requests are taken only while fewer than 40,000 events wait, and one
-// beyond that is refused with a BUSY error (the HTTP route's answer); a
+// beyond that is refused with a BUSY error (the HTTP route's answer) — a batch of
+// requests whole or not at all; a
 // peer's message beyond the cap of 50,000 is dropped, not queued; the shell's
 // own events (start, timeouts) are taken even then, so a full inbox never
 // loses a timer. The inbox is filled synchronously, before its first drain
@@ -40,7 +41,11 @@ describe('replica inbox', () => {
     try {
       const alice = keyPairFromSeed(fastSecp256k1, 'inbox-alice');
       const tx = signTx(fastSecp256k1, { type: 'transfer', chainId: 'wedge-test', from: alice.address, nonce: 0, to: alice.address, amount: 1n }, [alice]);
-      for (let index = 0; index < 40_000; index++) node.enqueue({ type: 'request', tx });
+      for (let index = 0; index < 39_990; index++) node.enqueue({ type: 'request', tx });
+      // A batch is taken whole or not at all: 11 do not fit in the 10 places left, and none is queued.
+      expect(() => node.submit(Array.from({ length: 11 }, () => tx))).toThrow(WedgeError);
+      expect(node.queued).toBe(39_990);
+      node.submit(Array.from({ length: 10 }, () => tx));
       expect(node.queued).toBe(40_000);
       let refused: unknown = null;
       try {
