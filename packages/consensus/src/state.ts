@@ -1,7 +1,15 @@
 // The replica's state: everything a shell persists after each step. Plain data
-// (Maps, Sets, arrays), so the simulator can clone it to model a crash and the
-// process shell can serialize it.
+// (Maps, Sets, arrays), so the process shell can serialize it and the
+// simulator can keep it in memory.
+//
+// It is one flat object (the persisted encoding and restore.ts rely on the
+// flat shape), declared as slices, one per concern. Each module of the core
+// names the slices or fields it writes (a Pick of these types) and writes
+// through `writable<…>(c)`; everything else it reads through `c.state`,
+// which is a read-only view (ReadState). So a module's first lines say what
+// it can change, and the compiler holds it to that.
 import type { Canonical } from '@wedge/crypto';
+import type { TimerName } from './input.ts';
 import type {
   Block,
   Checkpoint,
@@ -14,10 +22,10 @@ import type {
   PreparedCertificate,
   ReplicaId,
   StableCheckpoint,
-  TimerName,
   ViewChange,
 } from './types.ts';
 
+/** The log entry of one (view, sequence number): its proposal and the votes for it. */
 export type Slot<Tx> = {
   readonly view: number;
   readonly seq: number;
@@ -30,41 +38,48 @@ export type Slot<Tx> = {
   committed: boolean;
 };
 
-export type ReplicaState<Tx, AppState> = {
-  view: number;
-  status: 'normal' | 'view-change';
-  app: AppState;
-  /** Height of the last executed block. */
-  executed: number;
-  stable: StableCheckpoint;
-  /** The application state at the stable checkpoint, encoded, for state transfer. */
-  stableSnapshot: Canonical;
-  /** Own checkpoints taken but not yet stable: seq -> root and a copy of the state. */
-  ownCheckpoints: Map<number, { root: string; state: AppState }>;
-  checkpointVotes: Map<number, Map<ReplicaId, Checkpoint>>;
+/** Normal case: the log of proposals and votes, and what the primary has proposed. */
+export type NormalCaseState<Tx> = {
   /** Keyed by `${view}:${seq}`. */
   slots: Map<string, Slot<Tx>>;
   /** The highest-view prepared certificate per sequence number, for view changes. */
   preparedCertificates: Map<number, PreparedCertificate<Tx>>;
   /** Committed locally, waiting for the blocks before them to execute. */
   readyToExecute: Map<number, CommittedBlock<Tx>>;
-  /** Executed blocks with certificates, kept for peers that are slightly behind. */
-  recentBlocks: Map<number, CommittedBlock<Tx>>;
-  /** Valid requests not yet executed, in arrival order. */
-  pending: Map<string, Tx>;
   /** Primary only: hashes of txs in proposed, not yet executed blocks. */
   proposed: Set<string>;
   nextSeq: number;
+};
+
+/** Requests waiting to execute. */
+export type MempoolState<Tx> = {
+  /** Valid requests not yet executed, in arrival order. */
+  pending: Map<string, Tx>;
+};
+
+/** Execution: the application state and what has executed. */
+export type ExecutionState<Tx, AppState> = {
+  app: AppState;
+  /** Height of the last executed block. */
+  executed: number;
+  /** Executed blocks with certificates, kept for peers that are slightly behind. */
+  recentBlocks: Map<number, CommittedBlock<Tx>>;
   /** Hashes of recently executed txs, oldest first, to drop duplicate requests. */
   recentlyExecuted: Set<string>;
-  viewChanges: Map<number, Map<ReplicaId, ViewChange<Tx>>>;
-  /** Each replica's complaint about the highest view it gave up on, for views from the current one on. */
-  complaints: Map<ReplicaId, Complaint>;
-  /** The new-view message of the current view, sent or accepted. */
-  newView: NewView<Tx> | null;
-  /** Views for which this replica already asked the primary for its new-view message. */
-  newViewRequested: Set<number>;
-  viewChangeAttempts: number;
+};
+
+/** Checkpoints: our own, the votes of all, and the stable one. */
+export type CheckpointState<AppState> = {
+  stable: StableCheckpoint;
+  /** The application state at the stable checkpoint, encoded, for state transfer. */
+  stableSnapshot: Canonical;
+  /** Own checkpoints taken but not yet stable: seq -> root and a copy of the state. */
+  ownCheckpoints: Map<number, { root: string; state: AppState }>;
+  checkpointVotes: Map<number, Map<ReplicaId, Checkpoint>>;
+};
+
+/** Progress watch: whether the primary lets watched work stall. */
+export type ProgressWatchState = {
   /** Consecutive progress timeouts that found the watched work stalled. */
   progressStrikes: number;
   /**
@@ -74,10 +89,67 @@ export type ReplicaState<Tx, AppState> = {
    * the height (idle blocks must advance it).
    */
   progressWatch: { txHash: string | null; executed: number };
-  timers: Record<TimerName, number>;
-  tokenCounter: number;
+};
+
+/** State transfer: catching up with blocks and snapshots from peers. */
+export type StateTransferState = {
   fetching: boolean;
   fetchNonce: number;
   /** Highest height known to exist elsewhere (from checkpoints and messages). */
   catchUpTarget: number;
+};
+
+/** View change: the current view, and the messages that move replicas to the next one. */
+export type ViewChangeState<Tx> = {
+  view: number;
+  status: 'normal' | 'view-change';
+  viewChanges: Map<number, Map<ReplicaId, ViewChange<Tx>>>;
+  /** Each replica's complaint about the highest view it gave up on, for views from the current one on. */
+  complaints: Map<ReplicaId, Complaint>;
+  /** The new-view message of the current view, sent or accepted. */
+  newView: NewView<Tx> | null;
+  /** Views for which this replica already asked for the new-view message. */
+  newViewRequested: Set<number>;
+  viewChangeAttempts: number;
+};
+
+/** Timers: the token of each running timer (0 when none runs). */
+export type TimerState = {
+  timers: Record<TimerName, number>;
+  tokenCounter: number;
+};
+
+export type ReplicaState<Tx, AppState> = NormalCaseState<Tx> &
+  MempoolState<Tx> &
+  ExecutionState<Tx, AppState> &
+  CheckpointState<AppState> &
+  ProgressWatchState &
+  StateTransferState &
+  ViewChangeState<Tx> &
+  TimerState;
+
+/** A field of the state seen read-only: its Map or Set cannot be changed through it. */
+type ReadOnlyField<T> = T extends Map<infer K, infer V> ? ReadonlyMap<K, V> : T extends Set<infer V> ? ReadonlySet<V> : T extends object ? Readonly<T> : T;
+
+/** A slot seen read-only: its flags and vote maps cannot be changed through it. */
+export type ReadOnlySlot<Tx> = Readonly<Omit<Slot<Tx>, 'prepares' | 'commits'>> & {
+  readonly prepares: ReadonlyMap<ReplicaId, Prepare>;
+  readonly commits: ReadonlyMap<ReplicaId, Commit>;
+};
+
+/**
+ * The state as every module reads it. The application state is opaque to
+ * the core (only the ConsensusApp changes it), so it is the one field not
+ * made read-only here.
+ */
+export type ReadState<Tx, AppState> = {
+  readonly [K in keyof ReplicaState<Tx, AppState>]: K extends 'app'
+    ? AppState
+    : K extends 'slots'
+      ? ReadonlyMap<string, ReadOnlySlot<Tx>>
+      : K extends 'checkpointVotes'
+        ? ReadonlyMap<number, ReadonlyMap<ReplicaId, Checkpoint>>
+        : K extends 'viewChanges'
+          ? ReadonlyMap<number, ReadonlyMap<ReplicaId, ViewChange<Tx>>>
+          : ReadOnlyField<ReplicaState<Tx, AppState>[K]>;
 };

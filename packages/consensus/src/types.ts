@@ -1,5 +1,7 @@
 // Types of the PBFT replica core: configuration, the application it
-// replicates, messages between replicas, and the events and effects of a step.
+// replicates, the messages between replicas, the rules and the context of a
+// replica. The inputs of a step are in input.ts, its effects in effect.ts,
+// the reasons an input is dropped in reasons.ts, the state in state.ts.
 import type { Canonical, SignatureScheme } from '@wedge/crypto';
 
 export type ReplicaId = number;
@@ -140,26 +142,6 @@ export type Message<Tx> =
   | StateReply<Tx>
   | RequestMessage<Tx>
   | NewViewRequest;
-
-export type TimerName = 'progress' | 'view-change' | 'idle' | 'fetch';
-
-export type ConsensusEvent<Tx> =
-  /** First boot, or restart from persisted state after a crash. */
-  | { readonly type: 'start' }
-  | { readonly type: 'request'; readonly tx: Tx }
-  | { readonly type: 'message'; readonly from: ReplicaId; readonly message: Message<Tx> }
-  | { readonly type: 'timeout'; readonly timer: TimerName; readonly token: number };
-
-export type ConsensusEffect<Tx> =
-  | { readonly type: 'send'; readonly to: ReplicaId; readonly message: Message<Tx> }
-  | { readonly type: 'broadcast'; readonly message: Message<Tx> }
-  | { readonly type: 'set-timer'; readonly timer: TimerName; readonly afterMs: number; readonly token: number }
-  | { readonly type: 'clear-timer'; readonly timer: TimerName }
-  | { readonly type: 'committed'; readonly block: Block<Tx>; readonly certificate: CommitCertificate; readonly results: unknown[] }
-  | { readonly type: 'request-rejected'; readonly hash: string; readonly code: string }
-  | { readonly type: 'checkpoint-stable'; readonly checkpoint: StableCheckpoint }
-  | { readonly type: 'state-installed'; readonly seq: number; readonly root: string }
-  | { readonly type: 'view-entered'; readonly view: number };
 
 /**
  * The rules that make PBFT safe, as replaceable functions. Honest replicas use
