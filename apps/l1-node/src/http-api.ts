@@ -9,7 +9,7 @@ import { deserialize } from 'node:v8';
 import { WedgeError, isHex } from '@wedge/common';
 import type { CommitCertificate } from '@wedge/consensus';
 import { ADDRESS_PATTERN } from '@wedge/crypto';
-import { getTxValidity, type Block, type SignedTx, type TxResult } from '@wedge/ledger';
+import { getAdmissionValidity, type Block, type SignedTx, type TxResult } from '@wedge/ledger';
 import {
   MAX_REQUEST_BODY_BYTES,
   MAX_WAITING_REQUESTS,
@@ -33,8 +33,6 @@ import type { ReplicaNode } from './replica-node.ts';
 import { PEER_PATH } from './transport.ts';
 
 const API_BODY_LIMIT = MAX_REQUEST_BODY_BYTES;
-/** How far ahead of the account's nonce a submitted transaction may be (pipelining). */
-export const MAX_NONCE_AHEAD = 1_000;
 
 export class ApiError extends WedgeError {}
 
@@ -236,24 +234,16 @@ function heightParam(request: Request): number {
 }
 
 /**
- * Checks one submitted transaction against its signatures and the current
- * state, without changing anything. Returns its hash.
+ * Checks one submitted transaction without changing anything: its shape,
+ * chain and signatures (remembered with the object), then the ledger's rule
+ * for what a mempool takes (getAdmissionValidity). Returns its hash.
  */
 function admit(node: ReplicaNode, tx: SignedTx, index: number): string {
-  const where = (message: string) => `transaction ${index}: ${message}`;
   const staticCode = node.ctx.app.checkTx(tx);
-  if (staticCode !== null) fail(staticCode, where(`rejected (${staticCode})`));
+  if (staticCode !== null) fail(staticCode, `transaction ${index}: rejected (${staticCode})`);
   const hash = node.ctx.app.txHash(tx);
   if (node.isPending(hash)) return hash; // a resubmission (client failover) is harmless
-  const ledger = node.ledger;
-  const accountNonce = ledger.accounts.get(tx.body.from)?.nonce ?? 0;
-  if (tx.body.nonce < accountNonce) fail('BAD_NONCE', where(`nonce ${tx.body.nonce} is already used (account nonce ${accountNonce}): a replay`));
-  if (tx.body.nonce > accountNonce + MAX_NONCE_AHEAD) {
-    fail('BAD_NONCE', where(`nonce ${tx.body.nonce} is too far ahead of the account nonce ${accountNonce}`));
-  }
-  if (tx.body.nonce === accountNonce) {
-    const code = getTxValidity(node.ctx.scheme, ledger, tx, ledger.height + 1);
-    if (code !== null) fail(code, where(`rejected (${code})`));
-  }
+  const refusal = getAdmissionValidity(node.ctx.scheme, node.ledger, tx);
+  if (refusal !== null) fail(refusal.code, `transaction ${index}: ${refusal.reason}`);
   return hash;
 }

@@ -16,6 +16,7 @@ export {
 export { signTx, txHash, txSigningPreimage, getTxSignatureValidity } from './tx-signing.ts';
 export { TX_TYPES, checkTxStatic, checkWellFormedTxStatic, isWellFormedTx } from './static-check.ts';
 export { getTxValidity, applyTx } from './apply-tx.ts';
+export { MAX_NONCE_AHEAD, getAdmissionValidity, type AdmissionRefusal } from './admission.ts';
 export { applyBlock } from './block.ts';
 export { createLedger } from './genesis.ts';
 export { getAccount } from './accounts.ts';
