@@ -27,7 +27,15 @@ export class L1Network {
 
   /** `nodeArgs`: extra node options for every replica process, e.g. `--cpu-prof` (profiles are written on a graceful stop). */
   static async create(
-    options: { replicas?: number; accounts?: number; balance?: bigint; params?: Partial<GenesisFile['params']>; nodeArgs?: readonly string[] } = {},
+    options: {
+      replicas?: number;
+      accounts?: number;
+      balance?: bigint;
+      params?: Partial<GenesisFile['params']>;
+      nodeArgs?: readonly string[];
+      /** Each replica's host (its URL's, so where it listens); default 127.0.0.1. */
+      hosts?: readonly string[];
+    } = {},
   ): Promise<L1Network> {
     const replicas = options.replicas ?? 4;
     const dir = mkdtempSync(join(tmpdir(), 'wedge-l1-'));
@@ -37,6 +45,7 @@ export class L1Network {
       accounts: options.accounts ?? 8,
       balance: options.balance ?? 1_000_000_000n,
       ports: await freePorts(replicas),
+      hosts: options.hosts,
       chainId: 'wedge-test',
       params: options.params,
     });

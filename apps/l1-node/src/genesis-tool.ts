@@ -1,6 +1,7 @@
 // Writes a network: a genesis file, one key file per replica (mode 0600), the
 // funded accounts' keys (mode 0600) and a network description.
-//   tsx apps/l1-node/src/genesis-tool.ts --out DIR [--replicas 4] [--accounts 8] [--balance 1000000] [--base-port 7100] [--chain-id wedge-local]
+//   tsx apps/l1-node/src/genesis-tool.ts --out DIR [--replicas 4] [--accounts 8] [--balance 1000000] [--base-port 7100] [--hosts H0,H1,...] [--chain-id wedge-local]
+// Replica i's URL is http://HOST_i:(base port + i); the hosts default to 127.0.0.1 (one machine).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { toHex } from '@wedge/common';
@@ -44,6 +45,8 @@ export function writeNetwork(options: {
   accounts: number;
   balance: bigint;
   ports: number[];
+  /** Each replica's host in its URL (where it listens and peers reach it); default 127.0.0.1 for all. */
+  hosts?: readonly string[];
   chainId: string;
   params?: Partial<Genesis['params']>;
 }): NetworkLayout {
@@ -53,7 +56,8 @@ export function writeNetwork(options: {
   const accountKeys = Array.from({ length: options.accounts }, () => randomKeyPair(fastSecp256k1));
   const replicas = replicaKeys.map((key, id) => {
     const port = options.ports[id]!;
-    return { id, url: `http://127.0.0.1:${port}`, port, keyPath: join(out, `replica-${id}.key`), dataDir: join(out, 'data', `replica-${id}`) };
+    const host = options.hosts?.[id] ?? '127.0.0.1';
+    return { id, url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`, port, keyPath: join(out, `replica-${id}.key`), dataDir: join(out, 'data', `replica-${id}`) };
   });
   const genesis = GenesisFile.parse({
     chainId: options.chainId,
@@ -83,7 +87,12 @@ function main(): void {
   const basePort = Number(get('--base-port', '7100'));
   const balance = get('--balance', '1000000');
   const chainId = get('--chain-id', 'wedge-local');
+  const hostList = get('--hosts', '');
+  const hosts = hostList === '' ? undefined : hostList.split(',');
   const problems: string[] = [];
+  if (hosts !== undefined && (hosts.length !== replicas || hosts.some((host) => !/^(?:[A-Za-z0-9.-]+|[0-9a-fA-F:]+)$/.test(host)))) {
+    problems.push('--hosts must name one host (a name, IPv4 or IPv6 address) per replica, comma-separated');
+  }
   if (out === '') problems.push('--out DIR is required');
   if (!Number.isInteger(replicas) || replicas < 4 || replicas > 64) problems.push('--replicas must be an integer in 4..64');
   if (!Number.isInteger(accounts) || accounts < 0 || accounts > 100_000) problems.push('--accounts must be an integer in 0..100000');
@@ -100,6 +109,7 @@ function main(): void {
     accounts,
     balance: BigInt(balance),
     ports: Array.from({ length: replicas }, (_, id) => basePort + id),
+    hosts,
     chainId,
   });
   process.stdout.write(`wrote ${layout.genesisPath} (${replicas} replicas, ${accounts} accounts, genesis ${genesisHash(layout.genesis).slice(0, 16)}…)\n`);

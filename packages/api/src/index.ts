@@ -21,3 +21,4 @@ export * from './genesis.ts';
 export * from './genesis-derive.ts';
 export * from './parse.ts';
 export * from './routes.ts';
+export * from './listen.ts';
