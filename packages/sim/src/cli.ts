@@ -2,7 +2,8 @@
 // Runs N seeds of the simulator (n = 4 and 7, mixed faults, Byzantine
 // replicas in about half the runs; with `--layers both`, two payment channels
 // with member faults on top) across worker threads. Progress goes to
-// stderr; with --json, stdout holds exactly one JSON object. Exit code 1 when
+// stderr; with --json, stdout holds exactly one JSON object (its `dropped`
+// counts the inputs honest replicas dropped, by input and reason). Exit code 1 when
 // any invariant is violated; 2 on bad arguments. `--seed S` replays one seed.
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
@@ -50,6 +51,7 @@ async function main(): Promise<void> {
   let byzantineRuns = 0;
   let primaryCrashes = 0;
   let snapshotInstalls = 0;
+  const dropped: Record<string, number> = {};
   const l2 = { staleRejected: 0, watchtowerChallenges: 0, wedges: 0 };
   let done = 0;
   const started = Date.now();
@@ -79,6 +81,7 @@ async function main(): Promise<void> {
             if (result.byzantine) byzantineRuns += 1;
             primaryCrashes += result.primaryCrashes;
             snapshotInstalls += result.snapshotInstalls;
+            for (const [key, count] of Object.entries(result.dropped)) dropped[key] = (dropped[key] ?? 0) + count;
             for (const key of Object.keys(l2) as (keyof typeof l2)[]) l2[key] += result[key] ?? 0;
             for (const violation of result.violations) violations.push({ seed: reply.seed, ...violation });
             if (result.violations.length > 0) {
@@ -96,7 +99,19 @@ async function main(): Promise<void> {
       }),
     ),
   );
-  const summary = { seeds: seeds.length, violations, committedBlocks, viewChanges, byzantineRuns, primaryCrashes, snapshotInstalls, ...(options.layers === 'both' ? l2 : {}) };
+  // Inputs honest replicas dropped, by input and reason, in key order (workers finish in any order).
+  const droppedByReason = Object.fromEntries(Object.entries(dropped).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  const summary = {
+    seeds: seeds.length,
+    violations,
+    committedBlocks,
+    viewChanges,
+    byzantineRuns,
+    primaryCrashes,
+    snapshotInstalls,
+    ...(options.layers === 'both' ? l2 : {}),
+    dropped: droppedByReason,
+  };
   if (options.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
   else {
     process.stdout.write(

@@ -72,6 +72,8 @@ export type L1SimResult = {
   readonly maxLatencyMs: number;
   readonly messages: number;
   readonly virtualMs: number;
+  /** Inputs honest replicas dropped, by `${input}:${reason}` (the core's `dropped` effects). */
+  readonly dropped: Record<string, number>;
 };
 
 type SimEvent =
@@ -134,6 +136,7 @@ export class L1World {
   private messages = 0;
   private gst = false;
   private primaryCrashes = 0;
+  private readonly dropped: Record<string, number> = {};
   /** Hook for tests: called on every canonical (first honest) commit. */
   onCanonicalCommit: ((height: number, nowMs: number) => void) | null = null;
   /** Other layers (L2) run on the world's clock through these. */
@@ -292,6 +295,7 @@ export class L1World {
       maxLatencyMs: latencies.length === 0 ? 0 : Math.max(...latencies),
       messages: this.messages,
       virtualMs: this.now,
+      dropped: this.dropped,
     };
   }
 
@@ -473,6 +477,9 @@ export class L1World {
         node.stateInstalls += 1;
       } else if (effect.type === 'view-entered') {
         node.maxView = Math.max(node.maxView, effect.view);
+      } else if (effect.type === 'dropped') {
+        const key = `${effect.input}:${effect.reason}`;
+        this.dropped[key] = (this.dropped[key] ?? 0) + 1;
       }
     }
   }
