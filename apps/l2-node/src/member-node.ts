@@ -9,7 +9,7 @@
 import { mkdirSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  createMemberState,
+  restoreMemberState,
   stepMember,
   type MemberContext,
   type MemberEffect,
@@ -112,8 +112,6 @@ export class MemberNode {
   private readonly waiters = new PaymentWaiters();
   private readonly loop: StepLoop<InboxEntry, Action, Receipt>;
   private readonly timers = new TokenTimers<'progress', number>((_timer, token) => this.loop.admit({ event: { type: 'timeout', token } }, PROTOCOL_LANE));
-  /** Payments other members forwarded in the batch being handled: the ones kept across a crash while pending (member-codec.ts). */
-  private forwarded: string[] = [];
   /** The signed version when the last batch was persisted (for the crash-after-persist test hook). */
   private signedAtLastPersist: number;
 
@@ -258,15 +256,12 @@ export class MemberNode {
     }
     actions.push(...outcomes);
     if (entry.done !== undefined) actions.push({ reply: entry.done });
-    if (event.type === 'message' && event.message.type === 'forward') this.forwarded.push(event.message.payment.paymentId);
   }
 
   /** The batch's one write; then the crash test hook, which dies between persisting and sending. */
   private persist(actions: readonly Action[]): Receipt {
     const effects = actions.flatMap((action) => ('effect' in action ? [action.effect] : []));
-    const forwarded = this.forwarded;
-    this.forwarded = [];
-    const { sends, jobs } = this.write(effects, forwarded);
+    const { sends, jobs } = this.write(effects);
     if (this.options.crashAfterPersist === 'signature' && this.state.signedVersion > this.signedAtLastPersist) this.crashForTest();
     this.signedAtLastPersist = this.state.signedVersion;
     return { sends, jobs, sendIndex: 0, jobIndex: 0 };
@@ -284,7 +279,7 @@ export class MemberNode {
     this.performOutcome(action);
   }
 
-  private write(effects: readonly MemberEffect[], forwarded: readonly string[]) {
+  private write(effects: readonly MemberEffect[]) {
     const outbox: { peer: number; message: string }[] = [];
     const l1Jobs: { channelId: string; action: string; certificate: string | null }[] = [];
     const jobSlots: (Omit<L1Job, 'id'> | null)[] = [];
@@ -305,7 +300,7 @@ export class MemberNode {
         l1Jobs.push({ channelId, action: effect.action, certificate });
       }
     }
-    const { outboxIds, l1JobIds } = this.store.persist({ ...this.codec.batchOf(this.state, effects, forwarded), outbox, l1Jobs });
+    const { outboxIds, l1JobIds } = this.store.persist({ ...this.codec.batchOf(this.state, effects), outbox, l1Jobs });
     const sends = outbox.map((entry, index) => ({ id: outboxIds[index]!, text: entry.message }));
     let jobIndex = 0;
     const jobs = jobSlots.map((slot) => (slot === null ? null : { ...slot, id: l1JobIds[jobIndex++]! }));
@@ -364,7 +359,8 @@ export class MemberNode {
       throw new Error(`data directory ${this.options.dataDir} belongs to another channel or member: ${stored}`);
     }
     const loaded = this.store.load();
-    const state = loaded === null ? createMemberState(this.ctx) : this.codec.decode(loaded);
+    // The core's restore rule (which pending payments survive, no timer runs): the simulator's restarts go through it too.
+    const state = restoreMemberState(this.ctx, loaded === null ? null : this.codec.decode(loaded));
     this.options.log.info('recovered', {
       version: state.latest.state.version,
       signedVersion: state.signedVersion,

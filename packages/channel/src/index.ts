@@ -1,3 +1,4 @@
+export * from './durable.ts';
 export * from './effect.ts';
 export * from './input.ts';
 export * from './l1-policy.ts';

@@ -1,7 +1,8 @@
 // Test harness for the channel member core: several member cores wired
 // together by a tiny deterministic message router (a queue, with optional
 // seeded reordering, drops and duplicates), timers the test fires by hand, and
-// crash/restart from a structured clone of the persisted state. It checks, on
+// crash/restart from the durable state, as the processes and the simulator
+// restart (durableMemberState, then restoreMemberState). It checks, on
 // every step, what must hold whatever the schedule:
 //   - every `certified` certificate has exactly one valid signature per member,
 //     in member order, and balances that sum to the deposits;
@@ -15,6 +16,8 @@ import { channelStateHash, isChannelStateCertified, signChannelState, type Chann
 import {
   commandsHash,
   createMemberState,
+  durableMemberState,
+  restoreMemberState,
   signPayment,
   stepMember,
   type Certificate,
@@ -263,9 +266,14 @@ export class Cluster {
     return this.step(member, { type: 'timeout', token });
   }
 
-  /** Crash and restart: the member comes back from a clone of its persisted state; its timer and inbox are lost. */
+  /**
+   * Crash and restart: the member comes back from a copy of its durable state
+   * (what a shell persists), through the core's restore; its timer, inbox and
+   * the payments submitted at it are lost.
+   */
   crash(member: number, options: { dropInbox?: boolean } = {}): MemberEffect[] {
-    this.states[member] = structuredClone(this.states[member]!);
+    const disk = structuredClone(durableMemberState(this.states[member]!));
+    this.states[member] = restoreMemberState(this.ctxs[member]!, disk);
     this.timers[member] = null;
     if (options.dropInbox === true) {
       for (let index = this.queue.length - 1; index >= 0; index--) if (this.queue[index]!.to === member) this.queue.splice(index, 1);

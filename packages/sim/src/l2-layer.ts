@@ -10,6 +10,8 @@ import {
   commandsHash,
   createMemberState,
   createWatchtowerState,
+  durableMemberState,
+  restoreMemberState,
   signPayment,
   stepMember,
   stepWatchtower,
@@ -185,9 +187,11 @@ export class L2Layer {
     if (!member.up) return;
     member.up = false;
     member.incarnation += 1;
+    // Its "disk": a copy of the durable state persisted after its last step.
+    const disk = structuredClone(durableMemberState(member.state));
     this.world.schedule(downMs, () => {
-      // Restart from "disk": the state persisted after its last step.
-      member.state = structuredClone(member.state);
+      // Restart through the core's restore, as the member process does (which pending payments survive, no timer).
+      member.state = restoreMemberState(member.ctx, disk);
       member.up = true;
       this.step(channel, member, { type: 'start' });
     });
