@@ -8,7 +8,7 @@
 // watched. The member API has no endpoint for terminating with an old version,
 // which is why the dashboard builds that transaction itself.
 import { randomBytes } from 'node:crypto';
-import { signPayment } from '@wedge/channel';
+import { channelActionBody, signPayment } from '@wedge/channel';
 import { ApiError, type WedgeClient } from '@wedge/client';
 import { toHex } from '@wedge/common';
 import { fastSecp256k1 } from '@wedge/crypto';
@@ -117,17 +117,8 @@ async function certificateOf(channel: ChannelConfig, member: number, version: nu
 async function submitTerminate(client: WedgeClient, channelId: string, key: MemberKey, certificate: StoredCertificate | null): Promise<{ hash: string; height: number; code: TxCode }> {
   for (let attempt = 1; ; attempt++) {
     const nonce = (await client.getAccount(key.address).catch(fromClient)).nonce;
-    const tx = client.buildTx(
-      {
-        type: 'channel.terminate',
-        from: key.address,
-        nonce,
-        channelId,
-        state: certificate === null ? null : certificate.state,
-        stateSignatures: certificate === null ? [] : [...certificate.signatures],
-      },
-      [key],
-    );
+    // The one builder of a channel action's transaction (@wedge/channel), as the member processes use.
+    const tx = client.buildTx({ ...channelActionBody(channelId, 'terminate', certificate), from: key.address, nonce }, [key]);
     try {
       const [hash] = await client.submit(tx);
       const final = await client.waitForFinality(hash!, { timeoutMs: TERMINATE_FINALITY_MS });

@@ -6,8 +6,19 @@
 // retry cannot change), so a crash between deciding and submitting loses
 // nothing. Jobs run one at a time (each needs the account's next nonce) on
 // their own async loop: the member's inbox never waits for L1.
-import { assert } from '@wedge/common';
-import type { Certificate, L1Action } from '@wedge/channel';
+//
+// The transaction is the one channelActionBody builds (as everywhere), and the
+// retry policy is the cores' (l1-policy.ts in @wedge/channel): a job tries its
+// submission again only while L1 gives no answer, as l1SubmissionVerdict
+// says; once the ledger has answered, resubmitting is the core's decision.
+import {
+  channelActionBody,
+  L1_SUBMISSION,
+  l1SubmissionVerdict,
+  type Certificate,
+  type L1Action,
+  type L1Answer,
+} from '@wedge/channel';
 import { ApiError, type WedgeClient } from '@wedge/client';
 import type { KeyPair } from '@wedge/crypto';
 import type { SignedTx } from '@wedge/ledger';
@@ -19,10 +30,6 @@ export type L1JobStore = { l1JobDone(id: number): void };
 
 /** Jobs kept at once; the cores resubmit what still matters every few L1 blocks, so dropping the oldest is safe. */
 const MAX_JOBS = 64;
-const FINALITY_TIMEOUT_MS = 15_000;
-const RETRY_MS_MIN = 100;
-const RETRY_MS_MAX = 2_000;
-const MAX_ATTEMPTS = 20;
 
 export class L1Submitter {
   private readonly jobs: L1Job[] = [];
@@ -72,57 +79,42 @@ export class L1Submitter {
   }
 
   private async carryOut(job: L1Job): Promise<void> {
-    let delayMs = RETRY_MS_MIN;
-    for (let attempt = 1; attempt <= MAX_ATTEMPTS && !this.stopped; attempt++) {
-      try {
-        const nonce = (await this.client.getAccount(this.account.address)).nonce;
-        const [hash] = await this.client.submit(this.txOf(job, nonce));
-        const final = await this.client.waitForFinality(hash!, { timeoutMs: FINALITY_TIMEOUT_MS });
-        this.log.info('l1-tx', { action: job.action, version: job.certificate?.state.version ?? 0, code: final.code, height: final.height });
-        // Another transaction at our nonce (a resubmission) got in first: the nonce moved, try again.
-        if (final.code !== 'BAD_NONCE') return;
-      } catch (error) {
-        // Anything but an answer (or a missing one) from L1 is a bug: let it crash the process.
-        if (!(error instanceof ApiError)) throw error;
-        const refused = error.httpStatus !== null && error.httpStatus >= 400 && error.httpStatus < 500;
-        if (refused && error.code !== 'BAD_NONCE') {
-          // The ledger refuses it now (stale, closed, deadline not reached...): the core decides whether to try again.
-          this.log.info('l1-tx', { action: job.action, version: job.certificate?.state.version ?? 0, code: error.code });
-          return;
-        }
-        if (!refused) this.log.info('l1-tx-retry', { action: job.action, code: error.code, error: error.message.slice(0, 200) });
+    for (let attempt = 1; !this.stopped; attempt++) {
+      const answer = await this.tryOnce(job);
+      const verdict = l1SubmissionVerdict(answer, attempt);
+      if (verdict.done) {
+        const decided = answer.kind !== 'unanswered' && answer.code !== 'BAD_NONCE';
+        if (!decided) this.log.info('l1-tx-gave-up', { action: job.action, version: job.certificate?.state.version ?? 0, attempts: attempt });
+        return;
       }
-      await new Promise((resolve) => setTimeout(resolve, delayMs));
-      delayMs = Math.min(RETRY_MS_MAX, delayMs * 2);
+      await new Promise((resolve) => setTimeout(resolve, verdict.retryAfterMs));
     }
-    this.log.info('l1-tx-gave-up', { action: job.action, version: job.certificate?.state.version ?? 0 });
+  }
+
+  /** One submission at the account's current nonce, and what L1 said to it. */
+  private async tryOnce(job: L1Job): Promise<L1Answer> {
+    const version = job.certificate?.state.version ?? 0;
+    try {
+      const nonce = (await this.client.getAccount(this.account.address)).nonce;
+      const [hash] = await this.client.submit(this.txOf(job, nonce));
+      const final = await this.client.waitForFinality(hash!, { timeoutMs: L1_SUBMISSION.finalityTimeoutMs });
+      // BAD_NONCE here: another transaction at our nonce (a resubmission) got in first; the verdict tries again.
+      this.log.info('l1-tx', { action: job.action, version, code: final.code, height: final.height });
+      return { kind: 'committed', code: final.code };
+    } catch (error) {
+      // Anything but an answer (or a missing one) from L1 is a bug: let it crash the process.
+      if (!(error instanceof ApiError)) throw error;
+      if (error.httpStatus !== null && error.httpStatus >= 400 && error.httpStatus < 500) {
+        // The ledger refuses it now (stale, closed, deadline not reached...): the core decides whether to try again.
+        if (error.code !== 'BAD_NONCE') this.log.info('l1-tx', { action: job.action, version, code: error.code });
+        return { kind: 'refused', code: error.code };
+      }
+      this.log.info('l1-tx-retry', { action: job.action, code: error.code, error: error.message.slice(0, 200) });
+      return { kind: 'unanswered' };
+    }
   }
 
   private txOf(job: L1Job, nonce: number): SignedTx {
-    const from = this.account.address;
-    const { channelId, certificate } = job;
-    const signers = [this.account];
-    switch (job.action) {
-      case 'terminate':
-        return this.client.buildTx(
-          {
-            type: 'channel.terminate',
-            from,
-            nonce,
-            channelId,
-            state: certificate === null ? null : certificate.state,
-            stateSignatures: certificate === null ? [] : [...certificate.signatures],
-          },
-          signers,
-        );
-      case 'challenge':
-      case 'close': {
-        assert(certificate !== null, `${job.action} needs a certificate`);
-        const type = job.action === 'close' ? 'channel.close' : 'channel.challenge';
-        return this.client.buildTx({ type, from, nonce, channelId, state: certificate.state, stateSignatures: [...certificate.signatures] }, signers);
-      }
-      case 'settle':
-        return this.client.buildTx({ type: 'channel.settle', from, nonce, channelId }, signers);
-    }
+    return this.client.buildTx({ ...channelActionBody(job.channelId, job.action, job.certificate), from: this.account.address, nonce }, [this.account]);
   }
 }

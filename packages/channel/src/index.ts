@@ -2,6 +2,7 @@ export * from './durable.ts';
 export * from './effect.ts';
 export * from './input.ts';
 export * from './l1-policy.ts';
+export * from './l1-tx.ts';
 export * from './member.ts';
 export * from './messages.ts';
 export * from './payments.ts';

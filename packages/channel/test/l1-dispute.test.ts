@@ -13,7 +13,7 @@ import { applyBlock, createLedger, signTx, type LedgerState, type SignedTx, type
 import type { ChannelTopology } from '@wedge/ledger';
 import { toHex } from '@wedge/common';
 import { Cluster, CHAIN_ID, CHANNEL_ID } from './harness.ts';
-import { createWatchtowerState, stepWatchtower, type Certificate, type L1Action, type L1ChannelView, type WatchtowerState } from '../src/index.ts';
+import { channelActionTx, createWatchtowerState, stepWatchtower, type Certificate, type L1Action, type L1ChannelView, type WatchtowerState } from '../src/index.ts';
 
 const ACCOUNT_BALANCE = 100_000n;
 const CHALLENGE_BLOCKS = 8;
@@ -56,13 +56,8 @@ class L1 {
   /** Submits one channel transaction from `signer` in a block of its own. */
   submit(signer: KeyPair, action: L1Action, certificate: Certificate | null, who = signer.address.slice(0, 6)): TxCode {
     const nonce = this.ledger.accounts.get(signer.address)?.nonce ?? 0;
-    const base = { chainId: CHAIN_ID, from: signer.address, nonce, channelId: CHANNEL_ID };
-    const body: TxBody =
-      action === 'settle'
-        ? { ...base, type: 'channel.settle' }
-        : action === 'terminate'
-          ? { ...base, type: 'channel.terminate', state: certificate?.state ?? null, stateSignatures: [...(certificate?.signatures ?? [])] }
-          : { ...base, type: action === 'close' ? 'channel.close' : 'channel.challenge', state: certificate!.state, stateSignatures: [...certificate!.signatures] };
+    // The builder every party uses (l1-tx.ts): what the cores ask for is what L1 receives here too.
+    const body = channelActionTx({ chainId: CHAIN_ID, from: signer.address, nonce }, CHANNEL_ID, action, certificate);
     const [code] = this.commit([signTx(this.cluster.scheme, body, [signer])]);
     this.codes.push({ who, action, code: code! });
     return code!;

@@ -12,11 +12,13 @@ import {
   createWatchtowerState,
   durableMemberState,
   restoreMemberState,
+  channelActionTx,
   signPayment,
   stepMember,
   stepWatchtower,
   type Certificate,
   type DropReason,
+  type L1Action,
   type L1ChannelView,
   type MemberContext,
   type MemberEffect,
@@ -283,23 +285,11 @@ export class L2Layer {
 
   // --------------------------------------------------------------------- L1
 
-  private submit(channel: SimChannel, member: SimMember | null, action: 'terminate' | 'challenge' | 'settle' | 'close', certificate: Certificate | null): void {
+  private submit(channel: SimChannel, member: SimMember | null, action: L1Action, certificate: Certificate | null): void {
     const account = member === null ? this.towerAccount : member.account;
     const address = this.world.workload.keys[account]!.address;
     const chainId = this.world.workload.genesis.chainId;
-    const build = (nonce: number): TxBody => {
-      const base = { chainId, from: address, nonce, channelId: channel.id };
-      switch (action) {
-        case 'terminate':
-          return { ...base, type: 'channel.terminate', state: certificate?.state ?? null, stateSignatures: [...(certificate?.signatures ?? [])] };
-        case 'challenge':
-          return { ...base, type: 'channel.challenge', state: certificate!.state, stateSignatures: [...certificate!.signatures] };
-        case 'close':
-          return { ...base, type: 'channel.close', state: certificate!.state, stateSignatures: [...certificate!.signatures] };
-        case 'settle':
-          return { ...base, type: 'channel.settle' };
-      }
-    };
+    const build = (nonce: number): TxBody => channelActionTx({ chainId, from: address, nonce }, channel.id, action, certificate);
     this.world.workload.enqueue(
       account,
       {

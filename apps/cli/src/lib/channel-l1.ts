@@ -4,7 +4,7 @@
 // reach a channel status or a deadline. Certificates come from the member
 // processes (GET /v1/channel/states/:v); L1 checks every signature itself.
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Certificate } from '@wedge/channel';
+import { channelActionBody, type Certificate } from '@wedge/channel';
 import type { FinalTx, WedgeClient } from '@wedge/client';
 import type { KeyPair } from '@wedge/crypto';
 import type { ChannelRecord } from '@wedge/ledger';
@@ -44,21 +44,17 @@ export async function newestCertificate(channel: ChannelEntry): Promise<Certific
   return certificateAt(channel, best, bestIndex);
 }
 
+// The transactions come from channelActionBody, the one builder every party uses.
 export function terminate(client: WedgeClient, channel: ChannelEntry, sender: KeyPair, certificate: Certificate | null): Promise<FinalTx> {
-  return sendFrom(client, sender, {
-    type: 'channel.terminate',
-    channelId: channel.id,
-    state: certificate === null ? null : certificate.state,
-    stateSignatures: certificate === null ? [] : [...certificate.signatures],
-  });
+  return sendFrom(client, sender, channelActionBody(channel.id, 'terminate', certificate));
 }
 
 export function challenge(client: WedgeClient, channel: ChannelEntry, sender: KeyPair, certificate: Certificate): Promise<FinalTx> {
-  return sendFrom(client, sender, { type: 'channel.challenge', channelId: channel.id, state: certificate.state, stateSignatures: [...certificate.signatures] });
+  return sendFrom(client, sender, channelActionBody(channel.id, 'challenge', certificate));
 }
 
 export function settle(client: WedgeClient, channel: ChannelEntry, sender: KeyPair): Promise<FinalTx> {
-  return sendFrom(client, sender, { type: 'channel.settle', channelId: channel.id });
+  return sendFrom(client, sender, channelActionBody(channel.id, 'settle', null));
 }
 
 /** Polls L1 until `accept(record)` holds; throws after `timeoutMs`. */
