@@ -3,6 +3,7 @@
 // truncated. A quorum ahead of us means we are behind: catch up first.
 import { assert } from '@wedge/common';
 import type { Canonical } from '@wedge/crypto';
+import { behindTo } from './catch-up.ts';
 import { writable, type StepContext } from './context.ts';
 import { broadcast } from './emit.ts';
 import { prunePending } from './mempool.ts';
@@ -11,7 +12,6 @@ import { propose } from './propose.ts';
 import type { CheckpointDropReason } from './reasons.ts';
 import { recentBlocksFrom } from './restore.ts';
 import type { CheckpointState, ExecutionState, NormalCaseState } from './state.ts';
-import { behindTo } from './catch-up.ts';
 import type { Checkpoint, StableCheckpoint } from './types.ts';
 import { checkpointQuorum, checkpointVotesAt } from './votes/checkpoints.ts';
 import { highWatermark } from './windows.ts';

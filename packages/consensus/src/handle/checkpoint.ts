@@ -5,6 +5,8 @@ import type { StepContext } from '../context.ts';
 import { drop } from '../emit.ts';
 import type { Checkpoint, ReplicaId } from '../types.ts';
 
+// Writes the checkpoint votes, through countCheckpoint (checkpoints.ts).
+
 export function handleCheckpoint<Tx>(c: StepContext<Tx, unknown>, from: ReplicaId, checkpoint: Checkpoint): void {
   const reason = countCheckpoint(c, checkpoint, true);
   if (reason !== null) drop(c, 'checkpoint', from, reason);

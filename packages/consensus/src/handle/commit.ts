@@ -10,7 +10,7 @@ import { slotOf } from '../slots.ts';
 import type { Commit, ReplicaId } from '../types.ts';
 import { getVoteWindowValidity } from '../windows.ts';
 
-// Writes: the slot's commits (NormalCaseState 'slots').
+// Writes the slot's commits, on the slot slotOf gives (slots.ts writes the log).
 
 export function handleCommit<Tx>(c: StepContext<Tx, unknown>, from: ReplicaId, commit: Commit): void {
   noticeAhead(c, commit.view, commit.seq, commit.replica);

@@ -8,6 +8,8 @@ import { verifyMessage } from '../messages.ts';
 import type { FetchStateDropReason } from '../reasons.ts';
 import type { CommittedBlock, FetchState, ReplicaId, StateReply } from '../types.ts';
 
+// Writes nothing: a peer's fetch is only answered.
+
 export function getFetchStateValidity(c: StepContext<unknown, unknown>, request: FetchState): FetchStateDropReason | null {
   if (!Number.isInteger(request.fromHeight) || request.fromHeight < 1) return 'MALFORMED';
   if (request.fromHeight > c.state.executed) return 'NOT_AHEAD';

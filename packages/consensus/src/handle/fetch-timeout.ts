@@ -8,6 +8,8 @@ import { drop } from '../emit.ts';
 import { endFetch, startFetch } from '../state-transfer.ts';
 import { fireTimer, getTimerValidity } from '../timers.ts';
 
+// Writes the timer and the fetch under way, through timers.ts and state-transfer.ts.
+
 export function handleFetchTimeout<Tx>(c: StepContext<Tx, unknown>, token: number): void {
   const stale = getTimerValidity(c, 'fetch', token);
   if (stale !== null) return drop(c, 'fetch-timeout', undefined, stale);

@@ -7,6 +7,8 @@ import { armIdleTimer, proposeBlock, selectBatch } from '../propose.ts';
 import { fireTimer, getTimerValidity } from '../timers.ts';
 import { highWatermark, isPrimary } from '../windows.ts';
 
+// Writes the timer (timers.ts) and, through proposeBlock, the log (propose.ts).
+
 export function handleIdleTimeout<Tx>(c: StepContext<Tx, unknown>, token: number): void {
   const stale = getTimerValidity(c, 'idle', token);
   if (stale !== null) return drop(c, 'idle-timeout', undefined, stale);

@@ -6,6 +6,8 @@ import { drop, send } from '../emit.ts';
 import type { NewViewRequestDropReason } from '../reasons.ts';
 import type { NewViewRequest, ReplicaId } from '../types.ts';
 
+// Writes nothing: the request is only answered.
+
 export function getNewViewRequestValidity(c: StepContext<unknown, unknown>, request: NewViewRequest): NewViewRequestDropReason | null {
   if (c.state.status !== 'normal') return 'CHANGING_VIEWS';
   if (c.state.newView === null) return 'NO_NEW_VIEW';

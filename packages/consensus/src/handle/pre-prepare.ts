@@ -14,7 +14,7 @@ import type { Slot } from '../state.ts';
 import type { PrePrepare, PrePrepareMessage, ReplicaId } from '../types.ts';
 import { getVoteWindowValidity } from '../windows.ts';
 
-// Writes: the slot's pre-prepare and block (NormalCaseState 'slots').
+// Writes the slot's pre-prepare and block, on the slot slotOf gives (slots.ts writes the log).
 
 /** Null when a pre-prepare may take a slot, as far as its view, sequence number and sender go. */
 export function getPrePrepareSenderValidity(c: StepContext<unknown, unknown>, prePrepare: PrePrepare): PrePrepareDropReason | null {

@@ -12,7 +12,7 @@ import { slotOf } from '../slots.ts';
 import type { Prepare, ReplicaId } from '../types.ts';
 import { getVoteWindowValidity } from '../windows.ts';
 
-// Writes: the slot's prepares (NormalCaseState 'slots').
+// Writes the slot's prepares, on the slot slotOf gives (slots.ts writes the log).
 
 export function getPrepareWindowValidity(c: StepContext<unknown, unknown>, prepare: Prepare): PrepareDropReason | null {
   const window = getVoteWindowValidity(c, prepare.view, prepare.seq);
