@@ -34,6 +34,7 @@ import {
 import { StepLoop, TokenTimers, type PeerLinks } from '@wedge/shell';
 import { REPLICA_DB_PAGE_SIZE, createReplicaStore, openDatabase, type PersistBatch, type ReplicaStore } from '@wedge/store';
 import { CompactRelay, type RelayMessage } from './compact-relay.ts';
+import { DROP_LOG_INTERVAL_MS, DropLog } from './drop-log.ts';
 import { derivePeerKeys, type PeerKeys } from './peer-auth.ts';
 import { createPeerMessageParser, type PeerMessageParser, type WireMessage } from './peer-schema.ts';
 import { ProtocolCodec } from './protocol-codec.ts';
@@ -89,6 +90,9 @@ export class ReplicaNode {
   private persistedProtocol: Uint8Array | null = null;
   private readonly commitListeners = new Set<CommitListener>();
   private readonly installListeners = new Set<(seq: number) => void>();
+  /** What the core dropped and why, logged as counts once a minute (stderr, one JSON line). */
+  readonly drops = new DropLog();
+  private readonly dropLogTimer: NodeJS.Timeout;
   private readonly codec: ProtocolCodec;
   private readonly txs = new TxInterner();
   readonly relay: CompactRelay;
@@ -118,6 +122,11 @@ export class ReplicaNode {
     this.relay = new CompactRelay(this.ctx.app.txHash, (hash) => this.state.pending.get(hash));
     this.state = this.recover();
     this.persistedStableSeq = this.state.stable.seq;
+    this.dropLogTimer = setInterval(() => {
+      const line = this.drops.take();
+      if (line !== null) process.stderr.write(`${JSON.stringify({ event: 'dropped', replica: options.id, intervalMs: DROP_LOG_INTERVAL_MS, ...line })}\n`);
+    }, DROP_LOG_INTERVAL_MS);
+    this.dropLogTimer.unref();
   }
 
   // ------------------------------------------------------------------ queries
@@ -224,6 +233,7 @@ export class ReplicaNode {
   }
 
   stop(): void {
+    clearInterval(this.dropLogTimer);
     this.loop.stop();
     this.timers.clearAll();
     this.transport.close();
@@ -344,6 +354,9 @@ export class ReplicaNode {
         return;
       case 'state-installed':
         for (const listener of this.installListeners) listener(effect.seq);
+        return;
+      case 'dropped':
+        this.drops.add(effect.input, effect.reason);
         return;
       default:
         return;
