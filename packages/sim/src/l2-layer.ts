@@ -1,10 +1,12 @@
 // Layer 2 in the simulator, on top of a running L1World: channels opened on
 // the simulated L1, each run by member cores (the real @wedge/channel code)
 // over a simulated member network, a watchtower, payments, and member faults —
-// crash and restart from persisted state, a silent member, a Byzantine
-// sequencer that proposes conflicting states, and a Byzantine member that
-// terminates with a stale state while the honest members are offline. The
-// checkers: L2-safety, L2-conservation, safe-termination and settlement.
+// crash and restart from persisted state (through the core's restore), a
+// silent member, a Byzantine sequencer that proposes conflicting states, a
+// Byzantine member that terminates with a stale state while the honest
+// members are offline, and (only when asked for) a member whose user wedges
+// it while the others go on. The checkers: L2-safety, L2-conservation,
+// safe-termination and settlement.
 import { toHex } from '@wedge/common';
 import {
   commandsHash,
@@ -24,16 +26,25 @@ import {
   type MemberEffect,
   type MemberEvent,
   type MemberMessage,
+  type MemberRules,
   type MemberState,
+  type Payment,
+  type Proposal,
+  type WatchtowerRules,
   type WatchtowerState,
 } from '@wedge/channel';
 import { hashTaggedHex, type KeyPair } from '@wedge/crypto';
-import { channelStateHash, isChannelStateCertified, signChannelState, type TxBody, type TxCode } from '@wedge/ledger';
+import { channelStateHash, isChannelStateCertified, signChannelState, type ChannelState, type TxBody, type TxCode } from '@wedge/ledger';
 import type { L1World } from './l1-world.ts';
 import type { Prng } from './prng.ts';
 import type { Violation } from './l1-checkers.ts';
 
-export type MemberFault = 'none' | 'crash' | 'silent' | 'equivocate' | 'stale-terminate';
+/**
+ * The member faults of a channel. 'user-wedge' (a member other than the
+ * sequencer is wedged by its user while the others go on paying) is not among
+ * a seed's random faults; the mutation tests ask for it.
+ */
+export type MemberFault = 'none' | 'crash' | 'silent' | 'equivocate' | 'stale-terminate' | 'user-wedge';
 
 type SimMember = {
   readonly index: number;
@@ -67,6 +78,13 @@ const CHALLENGE_BLOCKS = 100;
 const PROGRESS_TIMEOUT_MS = 1_500;
 const FAULT_AT_MS = 2_500;
 
+/** Broken rules for the mutation tests (packages/sim/test/l2-mutations.test.ts); absent: the honest ones. */
+export type L2Options = {
+  /** The rules of every member that is not the channel's Byzantine one. */
+  readonly memberRules?: MemberRules;
+  readonly watchtowerRules?: WatchtowerRules;
+};
+
 export type L2Stats = {
   staleRejected: number;
   watchtowerChallenges: number;
@@ -84,6 +102,10 @@ export class L2Layer {
   private readonly tower: WatchtowerState = createWatchtowerState();
   private readonly towerAccount: number;
   private readonly certified = new Map<string, string>();
+  /** The conflicting proposal an equivocating sequencer sends for each channel and version. */
+  private readonly conflictingByVersion = new Map<string, MemberMessage>();
+  /** The equivocating sequencers' conflicting states by hash, with the signatures gathered on each. */
+  private readonly conflicting = new Map<string, { readonly state: ChannelState; readonly signatures: (string | null)[] }>();
   /** Per channel and honest member: the version it had signed when it wedged. */
   private readonly wedgedAt = new Map<string, number>();
   private paymentCounter = 0;
@@ -92,6 +114,7 @@ export class L2Layer {
     private readonly world: L1World,
     private readonly rng: Prng,
     faults: readonly MemberFault[],
+    private readonly options: L2Options = {},
   ) {
     const accounts = world.workload.keys.length;
     this.towerAccount = accounts - 1;
@@ -133,6 +156,8 @@ export class L2Layer {
         },
         scheme: this.world.scheme,
         secretKey: keys.secretKey,
+        // Broken rules (mutation tests) go to the members the checkers protect; a Byzantine one runs the honest core and cheats around it.
+        ...(memberIndex !== byzantineIndex && this.options.memberRules !== undefined ? { rules: this.options.memberRules } : {}),
       };
       return { index: memberIndex, account, keys, ctx, state: createMemberState(ctx), up: true, incarnation: 0, byzantine: memberIndex === byzantineIndex, history: [] };
     });
@@ -178,6 +203,11 @@ export class L2Layer {
       case 'stale-terminate':
         this.world.schedule(FAULT_AT_MS, () => this.staleTerminate(channel, byzantine!));
         return;
+      case 'user-wedge': {
+        const member = channel.members[this.rng.int(1, channel.members.length - 1)]!;
+        this.world.schedule(FAULT_AT_MS, () => this.step(channel, member, { type: 'wedge', reason: 'user' }));
+        return;
+      }
       default:
         return;
     }
@@ -226,7 +256,7 @@ export class L2Layer {
   private perform(channel: SimChannel, member: SimMember, effect: MemberEffect): void {
     switch (effect.type) {
       case 'send':
-        for (const message of this.adversarial(channel, member, effect.to, effect.message)) this.deliver(channel, member, effect.to, message);
+        for (const message of this.adversarial(channel, member, effect.message)) this.deliver(channel, member, effect.to, message);
         return;
       case 'set-timer': {
         const incarnation = member.incarnation;
@@ -255,32 +285,83 @@ export class L2Layer {
   }
 
   /**
-   * A Byzantine sequencer (head) equivocates: the member after it gets a
-   * second, conflicting proposal for the same version as well as the honest
-   * one. Honest rules must keep any two of them from both being certified.
+   * A Byzantine sequencer (head) equivocates: every member it sends a
+   * proposal to (in a chain, only the next one) also gets a second,
+   * conflicting proposal for the same version, in random order — one
+   * conflicting state per version. Honest rules must keep any two of them
+   * from both being certified.
    */
-  private adversarial(channel: SimChannel, member: SimMember, to: number, message: MemberMessage): MemberMessage[] {
-    if (!member.byzantine || channel.fault !== 'equivocate' || message.type !== 'propose' || to !== 1) return [message];
-    const { proposal } = message;
-    if (proposal.payments.length < 2 || proposal.state.final) return [message];
-    // Drop the last payment: a different, internally valid state for the same version.
-    const payments = proposal.payments.slice(0, -1);
-    const dropped = proposal.payments.at(-1)!;
-    const balances = [...proposal.state.balances];
-    balances[dropped.from] = balances[dropped.from]! + dropped.amount;
-    balances[dropped.to] = balances[dropped.to]! - dropped.amount;
-    const state = { ...proposal.state, balances, commandsHash: commandsHash(proposal.state.chainId, payments) };
-    const signatures = [...message.signatures];
-    signatures[member.index] = signChannelState(member.ctx.scheme, state, member.keys.secretKey);
-    const conflicting: MemberMessage = { type: 'propose', proposal: { state, payments }, signatures };
+  private adversarial(channel: SimChannel, member: SimMember, message: MemberMessage): MemberMessage[] {
+    if (!member.byzantine || channel.fault !== 'equivocate' || message.type !== 'propose' || message.proposal.state.final) return [message];
+    const key = `${channel.id}:${message.proposal.state.version}`;
+    let conflicting = this.conflictingByVersion.get(key);
+    if (conflicting === undefined) {
+      const proposal = this.conflictingProposal(channel, member, message.proposal);
+      if (proposal === null) return [message];
+      const signatures = [...message.signatures];
+      signatures[member.index] = signChannelState(member.ctx.scheme, proposal.state, member.keys.secretKey);
+      conflicting = { type: 'propose', proposal, signatures };
+      this.conflictingByVersion.set(key, conflicting);
+      this.conflicting.set(channelStateHash(proposal.state), { state: proposal.state, signatures: [...signatures] });
+    }
     return this.rng.chance(0.5) ? [conflicting, message] : [message, conflicting];
+  }
+
+  /**
+   * A different, internally valid state for the same version: without the
+   * last payment of a batch, or — for a single payment, which is what a
+   * proposal mostly holds here — with that payment swapped for one of the
+   * sequencer's own (the only payer whose signature it can make).
+   */
+  private conflictingProposal(channel: SimChannel, sequencer: SimMember, proposal: Proposal): Proposal | null {
+    const { chainId } = proposal.state;
+    const balances = [...proposal.state.balances];
+    const undo = (payment: Payment): void => {
+      balances[payment.from] = balances[payment.from]! + payment.amount;
+      balances[payment.to] = balances[payment.to]! - payment.amount;
+    };
+    let payments: Payment[];
+    if (proposal.payments.length >= 2) {
+      payments = proposal.payments.slice(0, -1);
+      undo(proposal.payments.at(-1)!);
+    } else {
+      for (const payment of proposal.payments) undo(payment);
+      const payee = (sequencer.index + 1) % channel.members.length;
+      if (balances[sequencer.index]! < 1n) return null;
+      const paymentId = hashTaggedHex(`wedge/${chainId}/sim-equivocation`, { channel: channel.id, version: proposal.state.version });
+      const own = signPayment(this.world.scheme, sequencer.ctx.config, { from: sequencer.index, to: payee, amount: 1n, paymentId }, sequencer.keys.secretKey);
+      payments = [own];
+      balances[sequencer.index] = balances[sequencer.index]! - 1n;
+      balances[payee] = balances[payee]! + 1n;
+    }
+    return { state: { ...proposal.state, balances, commandsHash: commandsHash(chainId, payments) }, payments };
+  }
+
+  /**
+   * The equivocating sequencer also collects the votes on its conflicting
+   * states (its honest core ignores them) and completes a certificate when
+   * every member signed one: the checkers see every certificate anyone could
+   * assemble. Honest members never let one complete next to the honest state.
+   */
+  private gatherConflictingVote(channel: SimChannel, sequencer: SimMember, message: MemberMessage): void {
+    if (channel.fault !== 'equivocate' || message.type !== 'vote') return;
+    const gathered = this.conflicting.get(message.stateHash);
+    if (gathered === undefined || gathered.state.channelId !== channel.id || gathered.signatures[message.member] !== null) return;
+    gathered.signatures[message.member] = message.signature;
+    if (gathered.signatures.some((signature) => signature === null)) return;
+    const certificate: Certificate = { state: gathered.state, signatures: gathered.signatures as string[] };
+    sequencer.history.push(certificate);
+    this.checkCertificate(channel, certificate);
   }
 
   private deliver(channel: SimChannel, from: SimMember, to: number, message: MemberMessage): void {
     const { network } = this.world.options;
     if (!this.world.afterGst && this.rng.chance(network.lossProbability)) return;
     const target = channel.members[to]!;
-    this.world.schedule(this.rng.int(network.minDelayMs, network.maxDelayMs), () => this.step(channel, target, { type: 'message', from: from.index, message }));
+    this.world.schedule(this.rng.int(network.minDelayMs, network.maxDelayMs), () => {
+      if (target.byzantine && target.up) this.gatherConflictingVote(channel, target, message);
+      this.step(channel, target, { type: 'message', from: from.index, message });
+    });
   }
 
   // --------------------------------------------------------------------- L1
@@ -322,7 +403,7 @@ export class L2Layer {
       const view = this.l1View(channel);
       if (view !== null) {
         for (const member of channel.members) this.step(channel, member, { type: 'l1', channel: view });
-        for (const effect of stepWatchtower(this.world.scheme, this.tower, { type: 'l1', channelId: channel.id, channel: view })) {
+        for (const effect of stepWatchtower(this.world.scheme, this.tower, { type: 'l1', channelId: channel.id, channel: view }, this.options.watchtowerRules)) {
           if (effect.type === 'submit-l1') this.submit(channel, null, effect.action, effect.certificate);
         }
       }

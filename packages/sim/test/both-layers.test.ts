@@ -3,7 +3,9 @@
 // seeds: every member fault — crash and restart from persisted state, a
 // silent member, a Byzantine sequencer proposing conflicting states, a
 // Byzantine member terminating with a stale state while the honest members are
-// offline — and the L1 faults of each seed. Disputes are settled on L1.
+// offline — and the L1 faults of each seed. Disputes are settled on L1. Each
+// fault on its own (and a member wedged by its user while the others go on)
+// settles correctly too.
 import { describe, expect, it } from 'vitest';
 import { runBothSeed, type MemberFault } from '../src/index.ts';
 
@@ -23,7 +25,7 @@ describe('both layers in the simulator', () => {
   });
 
   it('each member fault on its own settles correctly', () => {
-    const faults: MemberFault[] = ['crash', 'silent', 'equivocate', 'stale-terminate'];
+    const faults: MemberFault[] = ['crash', 'silent', 'equivocate', 'stale-terminate', 'user-wedge'];
     for (const fault of faults) {
       for (const seed of [101, 102]) {
         const result = runBothSeed(seed, [fault, fault]);
