@@ -9,7 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fromHex } from '@wedge/common';
 import { MAX_WAITING_REQUESTS, signedTxToWire } from '@wedge/api';
 import { createClient, type WedgeClient } from '@wedge/client';
-import { fastSecp256k1, keyPairFromSecret, type KeyPair } from '@wedge/crypto';
+import { keyPairFromSecret, type KeyPair } from '@wedge/crypto';
+import { fastSecp256k1 } from '@wedge/crypto/node';
 import { signTx, type SignedTx } from '@wedge/ledger';
 import { L1Network } from './support/l1-network.ts';
 

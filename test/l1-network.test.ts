@@ -12,7 +12,8 @@ import { fromHex, toHex } from '@wedge/common';
 import { BlockResultsResponse, apiPaths, certificateFromWire, consensusConfigOf } from '@wedge/api';
 import { createClient, type WedgeClient } from '@wedge/client';
 import { HONEST_RULES, blockDigest, faultsTolerated, verifyCommitCertificate } from '@wedge/consensus';
-import { fastSecp256k1, hashTaggedHex, keyPairFromSecret, type KeyPair } from '@wedge/crypto';
+import { hashTaggedHex, keyPairFromSecret, type KeyPair } from '@wedge/crypto';
+import { fastSecp256k1 } from '@wedge/crypto/node';
 import type { SignedTx } from '@wedge/ledger';
 import { L1Network } from './support/l1-network.ts';
 

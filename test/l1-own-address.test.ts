@@ -4,7 +4,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fromHex } from '@wedge/common';
 import { createClient } from '@wedge/client';
-import { fastSecp256k1, keyPairFromSecret } from '@wedge/crypto';
+import { keyPairFromSecret } from '@wedge/crypto';
+import { fastSecp256k1 } from '@wedge/crypto/node';
 import { L1Network } from './support/l1-network.ts';
 
 let network: L1Network;

@@ -17,7 +17,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BlockResultsResponse, StatusResponse, TxStatusResponse, apiPaths } from '@wedge/api';
 import { fromHex } from '@wedge/common';
 import { createClient, type WedgeClient } from '@wedge/client';
-import { fastSecp256k1, keyPairFromSecret, type KeyPair } from '@wedge/crypto';
+import { keyPairFromSecret, type KeyPair } from '@wedge/crypto';
+import { fastSecp256k1 } from '@wedge/crypto/node';
 import { txHash, type SignedTx } from '@wedge/ledger';
 import { L1Network } from './support/l1-network.ts';
 

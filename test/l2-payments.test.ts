@@ -12,7 +12,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, type WedgeClient } from '@wedge/client';
 import { channelStateHash, isChannelStateCertified, type ChannelState } from '@wedge/ledger';
-import { fastSecp256k1 } from '@wedge/crypto';
+import { fastSecp256k1 } from '@wedge/crypto/node';
 import { L2Error } from '../apps/l2-node/src/l2-client.ts';
 import { L1Network } from './support/l1-network.ts';
 import { L2Channel, accountKeys, boundedMap, eventually } from './support/l2-network.ts';

@@ -4,7 +4,7 @@
 //
 // Inputs are distinct so that no cache flatters a number: every signature is
 // over a different message with one of KEY_COUNT keys, and KEY_COUNT is larger
-// than the OpenSSL verifier's key cache (4096 entries in secp256k1.ts), so the
+// than the OpenSSL verifier's key cache (4096 entries in node/openssl-secp256k1.ts), so the
 // distinct-keys figures pay for parsing the public key on every call. The
 // table also shows OpenSSL with a warm key cache, which is what a process
 // with a handful of known signers (replicas, channel members) sees.
@@ -17,17 +17,14 @@ import { utf8 } from '@wedge/common';
 import {
   domainTag,
   encodeCanonical,
-  fastSecp256k1,
   hashTagged,
   keyPairFromSeed,
-  nativeSecp256k1,
-  nativeSecp256k1Unavailable,
   nobleSecp256k1,
-  opensslSecp256k1,
   sha256,
   type Canonical,
   type KeyPair,
 } from '@wedge/crypto';
+import { fastSecp256k1, nativeSecp256k1, nativeSecp256k1Unavailable, opensslSecp256k1 } from '@wedge/crypto/node';
 import { formatRate, formatTable, measure, type MeasureOptions } from './measure.ts';
 
 export type CryptoBenchOptions = {

@@ -33,7 +33,8 @@
 import { availableParallelism } from 'node:os';
 import { readFileSync } from 'node:fs';
 import { fromHex } from '@wedge/common';
-import { fastSecp256k1, keyPairFromSecret, type KeyPair } from '@wedge/crypto';
+import { keyPairFromSecret, type KeyPair } from '@wedge/crypto';
+import { fastSecp256k1 } from '@wedge/crypto/node';
 import { signTx, txHash, type SignedTx } from '@wedge/ledger';
 import { MAX_SUBMIT_TXS, signedTxToWire, type GenesisParams } from '@wedge/api';
 import { L1Network } from '../../test/support/l1-network.ts';

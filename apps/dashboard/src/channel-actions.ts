@@ -11,7 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { channelActionBody, signPayment } from '@wedge/channel';
 import { ApiError, type WedgeClient } from '@wedge/client';
 import { toHex } from '@wedge/common';
-import { fastSecp256k1 } from '@wedge/crypto';
+import { fastSecp256k1 } from '@wedge/crypto/node';
 import type { ChannelRecord, TxCode } from '@wedge/ledger';
 import type { ChannelConfig, DashboardConfig } from './config.ts';
 import { DashboardError, statusOf, upstreamError } from './errors.ts';

@@ -6,7 +6,8 @@
 // signs payments must not normalise leaking keys.
 import { readFileSync, statSync } from 'node:fs';
 import { fromHex } from '@wedge/common';
-import { fastSecp256k1, isValidSecretKey, keyPairFromSecret, type KeyPair } from '@wedge/crypto';
+import { isValidSecretKey, keyPairFromSecret, type KeyPair } from '@wedge/crypto';
+import { fastSecp256k1 } from '@wedge/crypto/node';
 import { z } from 'zod';
 
 export type MemberKey = KeyPair & { readonly path: string };

@@ -13,7 +13,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GenesisFile } from '@wedge/api';
 import { toHex } from '@wedge/common';
-import { fastSecp256k1, randomKeyPair } from '@wedge/crypto';
+import { fastSecp256k1, randomKeyPair } from '@wedge/crypto/node';
 import { loadConfig } from '../src/config.ts';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));

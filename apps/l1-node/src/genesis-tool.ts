@@ -5,7 +5,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { toHex } from '@wedge/common';
-import { fastSecp256k1, isChainId, randomKeyPair } from '@wedge/crypto';
+import { isChainId } from '@wedge/crypto';
+import { fastSecp256k1, randomKeyPair } from '@wedge/crypto/node';
 import { GenesisFile, genesisHash, type GenesisFile as Genesis } from '@wedge/api';
 import { writeKeyFile } from './key-file.ts';
 

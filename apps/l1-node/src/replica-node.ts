@@ -22,7 +22,8 @@ import {
   type TimerName,
 } from '@wedge/consensus';
 import { WedgeError } from '@wedge/common';
-import { fastSecp256k1, type Canonical } from '@wedge/crypto';
+import type { Canonical } from '@wedge/crypto';
+import { fastSecp256k1 } from '@wedge/crypto/node';
 import {
   createLedger,
   createLedgerApp,

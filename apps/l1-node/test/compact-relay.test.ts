@@ -6,7 +6,8 @@
 // or a third replica, cannot change the block. Waiting proposals are bounded,
 // and the peer schema takes the relay's messages in their exact shape only.
 import { describe, expect, it } from 'vitest';
-import { fastSecp256k1, keyPairFromSeed } from '@wedge/crypto';
+import { keyPairFromSeed } from '@wedge/crypto';
+import { fastSecp256k1 } from '@wedge/crypto/node';
 import { signTx, txHash, type SignedTx } from '@wedge/ledger';
 import type { PrePrepare, PrePrepareMessage } from '@wedge/consensus';
 import { MAX_BLOCK_TXS } from '@wedge/ledger';

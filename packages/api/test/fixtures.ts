@@ -1,7 +1,8 @@
 // Shared builders for the api tests: deterministic secp256k1 keys, a real
 // signed transaction of every type, and a valid genesis file.
 import { toHex, utf8 } from '@wedge/common';
-import { fastSecp256k1, keyPairFromSeed, sha256, type KeyPair } from '@wedge/crypto';
+import { keyPairFromSeed, sha256, type KeyPair } from '@wedge/crypto';
+import { fastSecp256k1 } from '@wedge/crypto/node';
 import { openingState, signChannelState, signTx, type ChannelState, type SignedTx, type TxBody } from '@wedge/ledger';
 import type { GenesisFile } from '../src/index.ts';
 

@@ -8,7 +8,7 @@
 // reorders and duplicates messages (the router's seed is printed on failure).
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { fastSecp256k1 } from '@wedge/crypto';
+import { fastSecp256k1 } from '@wedge/crypto/node';
 import type { ChannelTopology } from '@wedge/ledger';
 import { Cluster, DEPOSIT, type ClusterOptions } from './harness.ts';
 import type { Payment } from '../src/index.ts';

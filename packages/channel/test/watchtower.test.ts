@@ -9,7 +9,8 @@
 // with the stand-in scheme and with secp256k1.
 import { describe, expect, it } from 'vitest';
 import { toHex } from '@wedge/common';
-import { fastSecp256k1, keyPairFromSeed, type SignatureScheme } from '@wedge/crypto';
+import { keyPairFromSeed, type SignatureScheme } from '@wedge/crypto';
+import { fastSecp256k1 } from '@wedge/crypto/node';
 import { signChannelState } from '@wedge/ledger';
 import { Cluster, CHAIN_ID, CHANNEL_ID, hexOf } from './harness.ts';
 import { createWatchtowerState, stepWatchtower, type Certificate, type L1ChannelView, type WatchtowerState } from '../src/index.ts';

@@ -24,7 +24,8 @@ import {
   type GenesisFile,
 } from '@wedge/api';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fastSecp256k1, type KeyPair, type SignatureScheme } from '@wedge/crypto';
+import type { KeyPair, SignatureScheme } from '@wedge/crypto';
+import { fastSecp256k1 } from '@wedge/crypto/node';
 import { LedgerError, signTx, txHash, type ChannelRecord, type SignedTx, type TxBody } from '@wedge/ledger';
 import { ApiError } from './errors.ts';
 import { waitForFinality, type FinalTx, type WaitForFinalityOptions } from './finality.ts';

@@ -7,7 +7,8 @@
 import { blockToWire, signedTxFromWire, submittedTxsOf, type BlockResponse, type GenesisFile, type SubmitTxsBody, type TxStatusResponse } from '@wedge/api';
 import { toHex } from '@wedge/common';
 import { blockDigest, signMessage, type Commit, type CommitCertificate, type ConsensusApp } from '@wedge/consensus';
-import { fastSecp256k1, keyPairFromSeed, type KeyPair } from '@wedge/crypto';
+import { keyPairFromSeed, type KeyPair } from '@wedge/crypto';
+import { fastSecp256k1 } from '@wedge/crypto/node';
 import { applyBlock, createLedger, txHash, type Block, type LedgerState, type SignedTx, type TxResult } from '@wedge/ledger';
 
 export const scheme = fastSecp256k1;

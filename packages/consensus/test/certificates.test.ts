@@ -4,7 +4,8 @@
 // signature moved to another replica all fail. Also checks that message
 // signatures are domain-separated by kind.
 import { toHex } from '@wedge/common';
-import { fastSecp256k1, keyPairFromSeed } from '@wedge/crypto';
+import { keyPairFromSeed } from '@wedge/crypto';
+import { fastSecp256k1 } from '@wedge/crypto/node';
 import { describe, expect, it } from 'vitest';
 import {
   HONEST_RULES,

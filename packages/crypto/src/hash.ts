@@ -2,15 +2,15 @@
 // preimage of a tagged object is `utf8(tag) || 0x00 || canonical(object)`, so
 // no two kinds or chains can share a preimage (tags contain no 0x00 byte).
 //
-// sha256 runs through node:crypto (OpenSSL): the same function as
-// @noble/hashes' sha256, which the tests keep as the reference
-// (hash.test.ts), at several times its speed on the small inputs hashed on
-// every payment. The one-shot `crypto.hash` skips the Hash object that
-// `createHash` builds: for 200 bytes here 0.35 µs to hex and 0.8 µs to bytes,
-// against 1.3 µs.
-import { hash as oneShotHash } from 'node:crypto';
-import { toHex } from '@wedge/common';
+// sha256 comes from "#sha256", a module chosen by platform (package.json
+// "imports"): OpenSSL under Node, @noble/hashes elsewhere and in the purity
+// checks. It is the one primitive kept behind a platform switch, because the
+// portable one costs a replica too much on its hottest path: see
+// platform/sha256-node.ts for the figures.
 import { encodeCanonicalTagged, useTaggedEncoding, useTaggedWriting, type Canonical, type CanonicalWriter } from './encoding.ts';
+import { sha256, sha256Hex } from '#sha256';
+
+export { SHA256_PLATFORM, sha256, sha256Hex } from '#sha256';
 
 const CHAIN_ID_PATTERN = /^[a-z0-9][a-z0-9-]{0,62}$/;
 const KIND_PATTERN = /^[a-z][a-z0-9.-]{0,62}$/;
@@ -41,16 +41,6 @@ export function domainTag(chainId: string, kind: string): string {
   const tag = `wedge/${chainId}/${kind}`;
   kinds.set(kind, tag);
   return tag;
-}
-
-export function sha256(bytes: Uint8Array): Uint8Array {
-  const digest = oneShotHash('sha256', bytes, 'buffer') as Buffer;
-  return new Uint8Array(digest.buffer, digest.byteOffset, digest.byteLength);
-}
-
-/** sha256 as 64 lowercase hex. */
-export function sha256Hex(bytes: Uint8Array): string {
-  return oneShotHash('sha256', bytes, 'hex') as string;
 }
 
 /** The bytes that are hashed and signed for `object` under `tag`. */

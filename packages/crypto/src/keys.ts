@@ -1,6 +1,7 @@
 // Keys and addresses. An address is the first 20 bytes of the tagged hash of
-// a compressed public key, shown as 40 lowercase hex characters.
-import { randomBytes } from 'node:crypto';
+// a compressed public key, shown as 40 lowercase hex characters. A fresh
+// random key needs the platform's randomness, so it is made by the Node-only
+// entry (node/random-key-pair.ts), never here.
 import { concatBytes, toHex, utf8 } from '@wedge/common';
 import { sha256 } from './hash.ts';
 import type { SignatureScheme } from './scheme.ts';
@@ -32,12 +33,4 @@ export function keyPairFromSeed(scheme: SignatureScheme, seed: string): KeyPair 
     if (isValidSecretKey(secretKey)) return keyPairFromSecret(scheme, secretKey);
   }
   throw new Error('keyPairFromSeed: no valid key in 256 tries'); // probability ~2^-32000
-}
-
-/** A fresh key pair from the operating system's randomness (shells only). */
-export function randomKeyPair(scheme: SignatureScheme): KeyPair {
-  for (;;) {
-    const secretKey = new Uint8Array(randomBytes(32));
-    if (isValidSecretKey(secretKey)) return keyPairFromSecret(scheme, secretKey);
-  }
 }

@@ -1,11 +1,10 @@
 // secp256k1 ECDSA with low-S signatures in 64-byte compact form (r || s),
-// over sha256(preimage). Verifiers that must agree on every input:
-// `nobleSecp256k1` (reference, pure JS) and `opensslSecp256k1` (OpenSSL through
-// node:crypto, several times faster here), which checks the encodings that
-// OpenSSL would tolerate but noble rejects (high S, r or s out of range,
-// non-compressed keys) before handing over. The third, libsecp256k1, is in
-// native-secp256k1.ts; `fastSecp256k1` (fast-secp256k1.ts) picks the fastest.
-import { createPublicKey, verify as opensslVerify, type KeyObject } from 'node:crypto';
+// over sha256(preimage): `nobleSecp256k1`, the pure-JS reference scheme, and
+// the shape checks every secp256k1 scheme shares, so that a difference between
+// libraries cannot become a difference between schemes. The faster schemes
+// the processes use (OpenSSL through node:crypto, libsecp256k1 as an addon)
+// need Node, so they live behind the Node-only entry (node/index.ts) and must
+// agree with this one on every input (test/signatures.test.ts).
 import * as secp from '@noble/secp256k1';
 import { hmac } from '@noble/hashes/hmac.js';
 import { sha256 } from '@noble/hashes/sha2.js';
@@ -81,48 +80,11 @@ export const nobleSecp256k1: SignatureScheme = {
   },
 };
 
-// DER prefix of a SubjectPublicKeyInfo for a compressed secp256k1 point.
-const SPKI_PREFIX = Uint8Array.from(Buffer.from('3036301006072a8648ce3d020106052b8104000a032200', 'hex'));
-const KEY_CACHE_LIMIT = 4096;
-const keyCache = new Map<string, KeyObject | null>();
-
-function opensslKey(publicKey: Uint8Array): KeyObject | null {
-  const id = toHex(publicKey);
-  const cached = keyCache.get(id);
-  if (cached !== undefined) return cached;
-  let key: KeyObject | null;
-  try {
-    key = createPublicKey({ key: Buffer.from(concatBytes(SPKI_PREFIX, publicKey)), format: 'der', type: 'spki' });
-  } catch {
-    key = null; // not a point on the curve
-  }
-  if (keyCache.size >= KEY_CACHE_LIMIT) keyCache.clear();
-  keyCache.set(id, key);
-  return key;
-}
-
-export const opensslSecp256k1: SignatureScheme = {
-  name: 'secp256k1-openssl',
-  signatureBytes: SIGNATURE_BYTES,
-  publicKeyOf,
-  sign,
-  verify(publicKey, preimage, signature) {
-    if (!isCompressedKeyShape(publicKey) || !isCanonicalSignature(signature)) return false;
-    const key = opensslKey(publicKey);
-    if (key === null) return false;
-    try {
-      return opensslVerify('sha256', preimage, { key, dsaEncoding: 'ieee-p1363' }, signature);
-    } catch {
-      return false;
-    }
-  },
-};
-
 /** Flips S to n - S: the malleated twin of a valid signature (for tests). */
 export function malleate(signature: Uint8Array): Uint8Array {
   const s = bytesToBigint(signature.subarray(32, 64));
   const flipped = (CURVE_ORDER - s).toString(16).padStart(64, '0');
-  return concatBytes(signature.subarray(0, 32), Uint8Array.from(Buffer.from(flipped, 'hex')));
+  return concatBytes(signature.subarray(0, 32), fromHex(flipped));
 }
 
 export function isValidSecretKey(secretKey: Uint8Array): boolean {

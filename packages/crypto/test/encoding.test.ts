@@ -309,6 +309,24 @@ describe('encodeCanonical rejects values without a single canonical form', () =>
     const mixed = `${'x'.repeat(35)}é€😀`;
     expect(hex(mixed)).toBe(`05${(utf8(mixed).length).toString(16).padStart(8, '0')}${toHex(utf8(mixed))}`);
   });
+
+  it('encodes a long string with one non-ASCII character anywhere as its UTF-8, and refuses a lone surrogate anywhere', () => {
+    // A long string is first copied natively into room for one byte a
+    // character; a character that needs more must send it down the general
+    // path, wherever it sits (first, inside, last) and whatever its width.
+    for (const length of [32, 33, 64, 200]) {
+      for (const position of [0, 1, length >> 1, length - 2, length - 1]) {
+        for (const wide of ['\u00e9', '\u20ac', '\ud83d\ude00', '\u0080', '\u07ff', '\u0800', '\uffff']) {
+          const text = `${'a'.repeat(position)}${wide}${'b'.repeat(length - position - 1)}`;
+          const bytes = utf8(text);
+          expect(hex(text)).toBe(`05${bytes.length.toString(16).padStart(8, '0')}${toHex(bytes)}`);
+        }
+        const lone = `${'a'.repeat(position)}\ud800${'b'.repeat(length - position - 1)}`;
+        expect(() => encodeCanonical(lone)).toThrow(TypeError);
+        expect(() => encodeCanonical({ [lone]: 1 })).toThrow(TypeError);
+      }
+    }
+  });
 });
 
 describe('encodeCanonical matches hand-written bytes', () => {

@@ -1,6 +1,7 @@
-// Proves that Wedge's sha256 (node:crypto) is the reference sha256
-// (@noble/hashes) on every input, including empty and multi-block ones, and
-// that the tagged hash is the sha256 of the tagged preimage.
+// Proves that Wedge's sha256 (what "#sha256" resolves to: under Node,
+// OpenSSL) is the reference sha256 (@noble/hashes) on every input, including
+// empty and multi-block ones, and that the tagged hash is the sha256 of the
+// tagged preimage.
 import fc from 'fast-check';
 import { sha256 as nobleSha256 } from '@noble/hashes/sha2.js';
 import { describe, expect, it } from 'vitest';

@@ -20,19 +20,16 @@ import {
   addressOf,
   createStandInScheme,
   domainTag,
-  fastSecp256k1,
   isCanonicalSignature,
   keyPairFromSeed,
   malleate,
-  nativeSecp256k1,
-  nativeSecp256k1Unavailable,
   nobleSecp256k1,
-  opensslSecp256k1,
   signObject,
   verifyObject,
   type Canonical,
   type KeyPair,
 } from '../src/index.ts';
+import { fastSecp256k1, nativeSecp256k1, nativeSecp256k1Unavailable, opensslSecp256k1 } from '../src/node/index.ts';
 
 // ---------------------------------------------------------------------------
 // Helpers
@@ -320,7 +317,7 @@ describe('the native scheme', () => {
   });
 
   it('gives way to OpenSSL when WEDGE_SECP256K1=openssl, in a fresh process', () => {
-    const script = "import { fastSecp256k1, nativeSecp256k1Unavailable } from './packages/crypto/src/index.ts'; console.log(JSON.stringify([fastSecp256k1.name, nativeSecp256k1Unavailable]));";
+    const script = "import { fastSecp256k1, nativeSecp256k1Unavailable } from './packages/crypto/src/node/index.ts'; console.log(JSON.stringify([fastSecp256k1.name, nativeSecp256k1Unavailable]));";
     const output = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
       cwd: new URL('../../..', import.meta.url),
       env: { ...process.env, WEDGE_SECP256K1: 'openssl' },
@@ -498,7 +495,8 @@ function uncompressedPublicKey(secretKey: Uint8Array): Uint8Array {
 
 describe('withVerifyCache', () => {
   it('answers exactly like the scheme it wraps, and verifies a valid signature once', async () => {
-    const { withVerifyCache: wrap, createStandInScheme: standIn, keyPairFromSeed: seedKey } = await import('../src/index.ts');
+    const { withVerifyCache: wrap } = await import('../src/node/index.ts');
+    const { createStandInScheme: standIn, keyPairFromSeed: seedKey } = await import('../src/index.ts');
     const base = standIn();
     let calls = 0;
     const counting = { ...base, verify: (...args: Parameters<typeof base.verify>) => (calls++, base.verify(...args)) };

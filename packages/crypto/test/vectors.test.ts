@@ -12,7 +12,6 @@ import {
   addressOf,
   domainTag,
   encodeCanonical,
-  fastSecp256k1,
   hashTaggedHex,
   keyPairFromSeed,
   malleate,
@@ -22,6 +21,7 @@ import {
   taggedPreimage,
   verifyObject,
 } from '../src/index.ts';
+import { fastSecp256k1 } from '../src/node/index.ts';
 import { fromTaggedJson, toTaggedJson, type VectorFile } from './vectors/format.ts';
 
 const vectors = JSON.parse(readFileSync(new URL('./vectors/secp256k1.json', import.meta.url), 'utf8')) as VectorFile;

@@ -174,8 +174,8 @@ export function getTxSignatureValidity(scheme: SignatureScheme, tx: SignedTx, pr
   assert(signatures.length <= MAX_CHANNEL_MEMBERS, 'getTxSignatureValidity: too many signatures');
   const signed = preimage ?? txSigningPreimage(body);
   for (const entry of signatures) {
-    // Well formed, so both are lowercase hex already (and a non-hex value would only fail to verify).
-    if (!scheme.verify(Buffer.from(entry.publicKey, 'hex'), signed, Buffer.from(entry.signature, 'hex'))) return 'BAD_SIGNATURE';
+    // Well formed, so both are lowercase hex already (fromHex throws on anything else: a broken precondition).
+    if (!scheme.verify(fromHex(entry.publicKey), signed, fromHex(entry.signature))) return 'BAD_SIGNATURE';
   }
   return null;
 }

@@ -7,12 +7,12 @@ import { describe, expect, it } from 'vitest';
 import { fromHex, toHex } from '@wedge/common';
 import {
   createStandInScheme,
-  fastSecp256k1,
   keyPairFromSeed,
   malleate,
   nobleSecp256k1,
   type SignatureScheme,
 } from '@wedge/crypto';
+import { fastSecp256k1 } from '@wedge/crypto/node';
 import { applyBlock, checkTxStatic, cloneLedger, signTx, stateRoot, totalFunds, type Block, type SignedTx } from '../src/index.ts';
 import {
   CHAIN_ID,

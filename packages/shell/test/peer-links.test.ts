@@ -8,7 +8,8 @@
 // so; reachability follows the answers.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { toHex, utf8 } from '@wedge/common';
-import { fastSecp256k1, keyPairFromSecret, sha256 } from '@wedge/crypto';
+import { keyPairFromSecret, sha256 } from '@wedge/crypto';
+import { fastSecp256k1 } from '@wedge/crypto/node';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PeerLinks, type PeerLinkLimits, type PeerLinksOptions } from '../src/peer-links.ts';
 import { derivePairwiseKeys, isValidMac } from '../src/peer-mac.ts';

@@ -6,7 +6,8 @@
 // before the kit existed: sha256(label ‖ NUL ‖ ECDH secret), built here by hand.
 import fc from 'fast-check';
 import { concatBytes, fromHex, toHex, utf8 } from '@wedge/common';
-import { ecdhSharedSecret, fastSecp256k1, keyPairFromSecret, sha256 } from '@wedge/crypto';
+import { ecdhSharedSecret, keyPairFromSecret, sha256 } from '@wedge/crypto';
+import { fastSecp256k1 } from '@wedge/crypto/node';
 import { describe, expect, it } from 'vitest';
 import { derivePairwiseKeys, isValidMac, macOf } from '../src/peer-mac.ts';
 

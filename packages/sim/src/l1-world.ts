@@ -20,7 +20,8 @@ import {
   type ReplicaState,
 } from '@wedge/consensus';
 import { toHex } from '@wedge/common';
-import { createStandInScheme, fastSecp256k1, keyPairFromSeed, type SignatureScheme } from '@wedge/crypto';
+import { createStandInScheme, keyPairFromSeed, type SignatureScheme } from '@wedge/crypto';
+import { fastSecp256k1 } from '@wedge/crypto/node';
 import { createLedger, createLedgerApp, type LedgerState, type SignedTx, type TxResult } from '@wedge/ledger';
 import { Adversary, type ByzantineProfile, type Outgoing } from './byzantine.ts';
 import { EventQueue } from './event-queue.ts';

@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import { z } from 'zod';
 import { signPayment } from '@wedge/channel';
 import { toHex } from '@wedge/common';
-import { fastSecp256k1 } from '@wedge/crypto';
+import { fastSecp256k1 } from '@wedge/crypto/node';
 import { AccountName, ChannelRef, parseWith, PositiveAmount } from '../lib/arguments.ts';
 import { resolveKey } from '../lib/accounts.ts';
 import { UsageError } from '../lib/cli-error.ts';

@@ -5,7 +5,8 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fromHex, toHex } from '@wedge/common';
-import { fastSecp256k1, keyPairFromSecret, randomKeyPair, type KeyPair } from '@wedge/crypto';
+import { keyPairFromSecret, type KeyPair } from '@wedge/crypto';
+import { fastSecp256k1, randomKeyPair } from '@wedge/crypto/node';
 import { WireAddress, WirePublicKey } from '@wedge/api';
 import { z } from 'zod';
 import { Address } from './arguments.ts';

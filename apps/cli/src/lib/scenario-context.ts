@@ -8,7 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { signPayment, type Certificate, type Payment } from '@wedge/channel';
 import { toHex } from '@wedge/common';
 import type { FinalTx, WedgeClient } from '@wedge/client';
-import { fastSecp256k1 } from '@wedge/crypto';
+import { fastSecp256k1 } from '@wedge/crypto/node';
 import type { ChannelRecord, ChannelTopology } from '@wedge/ledger';
 import { createKey, resolveKey, type NamedKey } from './accounts.ts';
 import { CliError } from './cli-error.ts';

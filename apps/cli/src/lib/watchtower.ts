@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fastSecp256k1, randomKeyPair } from '@wedge/crypto';
+import { fastSecp256k1, randomKeyPair } from '@wedge/crypto/node';
 import { z } from 'zod';
 import { writeKeyFile } from '../../../l1-node/src/key-file.ts';
 import { CliError } from './cli-error.ts';

@@ -9,7 +9,7 @@ import { channelStateHash, signChannelState, type ChannelState } from '@wedge/le
 import { commandsHash, type Payment } from '@wedge/channel';
 import { toHex } from '@wedge/common';
 import { channelStateFromWire } from '@wedge/api';
-import { fastSecp256k1 } from '@wedge/crypto';
+import { fastSecp256k1 } from '@wedge/crypto/node';
 import type { Scenario } from './scenario.ts';
 import { checkPayout } from './payout.ts';
 import { ByzantinePeer, type Vote } from './byzantine-peer.ts';

@@ -14,7 +14,6 @@ import {
   addressOf,
   domainTag,
   encodeCanonical,
-  fastSecp256k1,
   hashTaggedHex,
   keyPairFromSeed,
   malleate,
@@ -24,6 +23,7 @@ import {
   taggedPreimage,
   type Canonical,
 } from '../../src/index.ts';
+import { fastSecp256k1 } from '../../src/node/index.ts';
 import { toTaggedJson, type ExternalVectors, type InvalidVector, type ValidVector, type VectorFile } from './format.ts';
 
 const VECTORS_PATH = new URL('./secp256k1.json', import.meta.url);

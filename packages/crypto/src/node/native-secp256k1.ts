@@ -16,8 +16,8 @@
 // schemes.
 import { hash as oneShotHash } from 'node:crypto';
 import { createRequire } from 'node:module';
-import type { SignatureScheme } from './scheme.ts';
-import { isCanonicalSignature, isCompressedKeyShape, isValidSecretKey } from './secp256k1.ts';
+import type { SignatureScheme } from '../scheme.ts';
+import { isCanonicalSignature, isCompressedKeyShape, isValidSecretKey } from '../secp256k1.ts';
 
 /** The part of the `secp256k1` package's API this scheme uses. */
 type NativeBinding = {

@@ -5,7 +5,7 @@
 // results are cached, keyed by key, signature and the message's hash, so a
 // cache hit is exactly as sound as the verification it remembers.
 import { createHash } from 'node:crypto';
-import type { SignatureScheme } from './scheme.ts';
+import type { SignatureScheme } from '../scheme.ts';
 import { deleteOldest } from '@wedge/common';
 
 /**
