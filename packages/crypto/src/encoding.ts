@@ -107,9 +107,9 @@ class Writer {
     const bytes = this.bytes;
     // A long string (a signature, a key, an id) is copied natively into
     // exactly `count` bytes: it fits, every character as one byte, only if
-    // it is ASCII, and for ASCII those bytes are its UTF-8. 0.06 µs for 64
-    // characters, against 0.11 µs for an ASCII test and a Buffer latin1
-    // write and 0.12 µs a character at a time (scripts/bench/platform.ts).
+    // it is ASCII, and for ASCII those bytes are its UTF-8. 0.09 µs for 64
+    // characters, against 0.11 µs for the ASCII test and Buffer latin1 write
+    // this replaced (scripts/bench/platform.ts) and 0.12 µs a character at a time.
     // Anything else takes the general path, which writes over what was tried.
     if (count >= LONG_STRING) {
       const { read, written } = textEncoder.encodeInto(text, bytes.subarray(start, start + count));

@@ -1,12 +1,16 @@
 // sha256 for Node, selected by the "node" condition of the "#sha256" import
 // (package.json). It runs through OpenSSL's one-shot `crypto.hash`, which
 // skips the Hash object that `createHash` builds. Hashing is on the hottest
-// path of every process (a transaction's id, its signing preimage's digest,
-// every block, state root and payment), and there this is several times the
-// speed of the portable module (sha256-portable.ts) on the small inputs
-// hashed there: for 220 bytes 0.34 µs to hex against 2.4 µs, and 1.2 µs to
-// bytes against 2.1 µs (`npx tsx scripts/bench/platform.ts`). Both give the
-// same bytes on every input (test/platform.test.ts).
+// path of every process (transaction ids, blocks, state roots, payments),
+// and there this is several times the speed of the portable module
+// (sha256-portable.ts): for 220 bytes 0.34 µs to hex against 2.4 µs, and
+// 1.3 µs to bytes against 2.3 µs; for 1,000 bytes 0.75 µs against 7.0 µs
+// (`npx tsx scripts/bench/platform.ts`). A replica under load hashes about
+// 1.3 times and ~760 bytes per committed transaction (counted over a run of
+// scripts/l1-inproc.ts, its client included), so the portable module would
+// cost it ~4-5 µs of its ~300 µs per transaction: more than the 1% a
+// portable replacement may cost. Both give the same bytes on every input
+// (test/platform.test.ts).
 import { hash as oneShotHash } from 'node:crypto';
 
 /** Which implementation "#sha256" resolved to. */
