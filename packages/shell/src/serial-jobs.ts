@@ -55,7 +55,12 @@ export class SerialJobs<Job> {
   add(job: Job): void {
     if (this.stopped) return;
     this.waitingJobs.push(job);
-    while (this.waitingJobs.length > this.options.maxWaitingJobs) this.options.onDropped?.(this.waitingJobs.shift()!);
+    while (this.waitingJobs.length > this.options.maxWaitingJobs) {
+      // Shift before reporting: `onDropped?.(shift())` would skip the shift
+      // when no one listens and loop forever.
+      const pushedOut = this.waitingJobs.shift()!;
+      this.options.onDropped?.(pushedOut);
+    }
     if (!this.looping) void this.loop();
   }
 

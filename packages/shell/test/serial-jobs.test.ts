@@ -126,4 +126,22 @@ describe('SerialJobs', () => {
     await jobs.idle();
     expect(ran).toEqual([1, 2]);
   });
+
+  it('keeps the bound also without an onDropped listener', async () => {
+    const ran: number[] = [];
+    let release = () => {};
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const jobs = new SerialJobs<number>({
+      maxWaitingJobs: 1,
+      run: async (job) => {
+        ran.push(job);
+        await gate;
+      },
+      onError: () => {},
+    });
+    for (let job = 0; job < 5; job++) jobs.add(job); // the first runs; of the others only the newest waits
+    release();
+    await jobs.idle();
+    expect(ran).toEqual([0, 4]);
+  });
 });
