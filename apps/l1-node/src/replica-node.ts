@@ -32,10 +32,9 @@ import {
   type SignedTx,
   type TxResult,
 } from '@wedge/ledger';
-import { StepLoop, TokenTimers, type PeerLinks } from '@wedge/shell';
+import { DropLog, StepLoop, TokenTimers, type PeerLinks } from '@wedge/shell';
 import { REPLICA_DB_PAGE_SIZE, createReplicaStore, openDatabase, type PersistBatch, type ReplicaStore } from '@wedge/store';
 import { CompactRelay, type RelayMessage } from './compact-relay.ts';
-import { DROP_LOG_INTERVAL_MS, DropLog } from './drop-log.ts';
 import { derivePeerKeys, type PeerKeys } from './peer-auth.ts';
 import { createPeerMessageParser, type PeerMessageParser, type WireMessage } from './peer-schema.ts';
 import { ProtocolCodec } from './protocol-codec.ts';
@@ -92,8 +91,7 @@ export class ReplicaNode {
   private readonly commitListeners = new Set<CommitListener>();
   private readonly installListeners = new Set<(seq: number) => void>();
   /** What the core dropped and why, logged as counts once a minute (stderr, one JSON line). */
-  readonly drops = new DropLog();
-  private readonly dropLogTimer: NodeJS.Timeout;
+  readonly drops: DropLog;
   private readonly codec: ProtocolCodec;
   private readonly txs = new TxInterner();
   readonly relay: CompactRelay;
@@ -103,6 +101,7 @@ export class ReplicaNode {
 
   constructor(readonly options: ReplicaNodeOptions) {
     mkdirSync(options.dataDir, { recursive: true });
+    this.drops = new DropLog((line) => process.stderr.write(`${JSON.stringify({ event: 'dropped', replica: options.id, ...line })}\n`));
     this.store = createReplicaStore(openDatabase(join(options.dataDir, 'replica.sqlite'), { durable: options.durable ?? false, pageSize: REPLICA_DB_PAGE_SIZE }));
     const app = createLedgerApp(fastSecp256k1, options.chainId);
     this.ctx = { config: options.config, id: options.id, scheme: fastSecp256k1, secretKey: options.secretKey, app, rules: HONEST_RULES };
@@ -123,11 +122,6 @@ export class ReplicaNode {
     this.relay = new CompactRelay(this.ctx.app.txHash, (hash) => this.state.pending.get(hash));
     this.state = this.recover();
     this.persistedStableSeq = this.state.stable.seq;
-    this.dropLogTimer = setInterval(() => {
-      const line = this.drops.take();
-      if (line !== null) process.stderr.write(`${JSON.stringify({ event: 'dropped', replica: options.id, intervalMs: DROP_LOG_INTERVAL_MS, ...line })}\n`);
-    }, DROP_LOG_INTERVAL_MS);
-    this.dropLogTimer.unref();
   }
 
   // ------------------------------------------------------------------ queries
@@ -234,7 +228,7 @@ export class ReplicaNode {
   }
 
   stop(): void {
-    clearInterval(this.dropLogTimer);
+    this.drops.stop();
     this.loop.stop();
     this.timers.clearAll();
     this.transport.close();

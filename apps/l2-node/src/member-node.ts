@@ -20,7 +20,7 @@ import {
 import { assert, toHex } from '@wedge/common';
 import type { KeyPair, SignatureScheme } from '@wedge/crypto';
 import type { ChannelRecord } from '@wedge/ledger';
-import { StepLoop, TokenTimers, type PeerLinks } from '@wedge/shell';
+import { DropLog, StepLoop, TokenTimers, type PeerLinks } from '@wedge/shell';
 import { openDatabase } from '@wedge/store';
 import { z } from 'zod';
 import { L1Follower } from './l1-follower.ts';
@@ -110,6 +110,8 @@ export class MemberNode {
   private readonly follower: L1Follower;
   private readonly pusher: WatchtowerPusher | null;
   private readonly waiters = new PaymentWaiters();
+  /** What the core dropped and why, logged as counts once a minute (stdout, one JSON line). */
+  readonly drops: DropLog;
   private readonly loop: StepLoop<InboxEntry, Action, Receipt>;
   private readonly timers = new TokenTimers<'progress', number>((_timer, token) => this.loop.admit({ event: { type: 'timeout', token } }, PROTOCOL_LANE));
   /** The signed version when the last batch was persisted (for the crash-after-persist test hook). */
@@ -134,6 +136,7 @@ export class MemberNode {
     };
     assert(options.peers.length === record.members.length, 'one peer url per member');
     mkdirSync(options.dataDir, { recursive: true });
+    this.drops = new DropLog((line) => options.log.info('dropped', { ...line }));
     this.store = createMemberStore(openDatabase(join(options.dataDir, 'member.sqlite')));
     this.state = this.recover();
     this.signedAtLastPersist = this.state.signedVersion;
@@ -215,6 +218,7 @@ export class MemberNode {
   stop(): void {
     this.loop.stop();
     this.timers.clearAll();
+    this.drops.stop();
     this.follower.stop();
     this.submitter.stop();
     this.pusher?.stop();
@@ -327,6 +331,9 @@ export class MemberNode {
       }
       case 'wedged':
         this.options.log.info('wedged', { reason: effect.reason, version: this.state.latest.state.version });
+        return;
+      case 'dropped':
+        this.drops.add(effect.input, effect.reason);
         return;
       case 'send':
       case 'submit-l1':

@@ -1,7 +1,9 @@
 // @wedge/shell: the pieces every Wedge process wraps around its pure core —
 // the persist-then-act loop with its bounded inbox and timers, the
-// authenticated links to its peers, and the runner of its serial jobs.
+// authenticated links to its peers, the runner of its serial jobs, and the
+// sampled log of what its core dropped.
 export * from './bounded-inbox.ts';
+export * from './drop-log.ts';
 export * from './peer-links.ts';
 export * from './peer-mac.ts';
 export * from './peer-post.ts';
