@@ -5,7 +5,8 @@
 // and removed once L1 has decided (committed, or refused for a reason that a
 // retry cannot change), so a crash between deciding and submitting loses
 // nothing. Jobs run one at a time (each needs the account's next nonce) on
-// their own async loop: the member's inbox never waits for L1.
+// their own async loop (@wedge/shell's SerialJobs): the member's inbox never
+// waits for L1.
 //
 // The transaction is the one channelActionBody builds (as everywhere), and the
 // retry policy is the cores' (l1-policy.ts in @wedge/channel): a job tries its
@@ -21,6 +22,7 @@ import {
 } from '@wedge/channel';
 import { ApiError, type WedgeClient } from '@wedge/client';
 import type { KeyPair } from '@wedge/crypto';
+import { SerialJobs } from '@wedge/shell';
 import type { SignedTx } from '@wedge/ledger';
 import type { Logger } from './logger.ts';
 
@@ -32,50 +34,42 @@ export type L1JobStore = { l1JobDone(id: number): void };
 const MAX_JOBS = 64;
 
 export class L1Submitter {
-  private readonly jobs: L1Job[] = [];
-  private running = false;
+  private readonly jobs: SerialJobs<L1Job>;
   private stopped = false;
 
   constructor(
     private readonly client: WedgeClient,
     private readonly account: KeyPair,
-    private readonly store: L1JobStore,
+    store: L1JobStore,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.jobs = new SerialJobs<L1Job>({
+      maxWaitingJobs: MAX_JOBS,
+      run: (job) => this.carryOut(job),
+      // Decided by L1, or pushed out by the bound: either way no longer the shell's to do.
+      onDone: (job) => store.l1JobDone(job.id),
+      onDropped: (job) => store.l1JobDone(job.id),
+      // Anything but an answer (or a missing one) from L1 is a bug: crash the process.
+      onError: (error) => {
+        throw error;
+      },
+    });
+  }
 
-  /** True when an equal job (same channel, action and state version) is already waiting. */
+  /** True when an equal job (same channel, action and state version) is running or waiting. */
   has(channelId: string, action: L1Action, certificate: Certificate | null): boolean {
     const version = certificate?.state.version ?? null;
     return this.jobs.some((job) => job.channelId === channelId && job.action === action && (job.certificate?.state.version ?? null) === version);
   }
 
   add(job: L1Job): void {
-    if (this.stopped) return;
-    this.jobs.push(job);
-    while (this.jobs.length > MAX_JOBS) {
-      const dropped = this.jobs.splice(this.running ? 1 : 0, 1)[0]!;
-      this.store.l1JobDone(dropped.id);
-    }
-    if (!this.running) void this.run();
+    this.jobs.add(job);
   }
 
+  /** The running job stays in the store (it may not have reached L1); a restart carries it out again. */
   stop(): void {
     this.stopped = true;
-  }
-
-  private async run(): Promise<void> {
-    this.running = true;
-    try {
-      while (!this.stopped && this.jobs.length > 0) {
-        const job = this.jobs[0]!;
-        await this.carryOut(job);
-        if (this.stopped) return;
-        this.jobs.shift();
-        this.store.l1JobDone(job.id);
-      }
-    } finally {
-      this.running = false;
-    }
+    this.jobs.stop();
   }
 
   private async carryOut(job: L1Job): Promise<void> {
