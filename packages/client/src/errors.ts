@@ -1,5 +1,5 @@
 // The client's one error type. `code` is either a server code from the error
-// body (see API_ERROR_CODES in @wedge/api) or one of the client's own codes
+// body (a WedgeCode of @wedge/api's registry) or one of the client's own codes
 // below; `httpStatus` is the status of the answer that carried it, or null when
 // no HTTP answer did (the replica was unreachable, or the client itself found
 // the problem).
