@@ -35,6 +35,7 @@ export class LabProcess {
   /** The running process's pid, or null when it is not running. */
   pid: number | null = null;
   private child: ChildProcess | null = null;
+  private exit: Promise<void> = Promise.resolve();
 
   constructor(readonly spec: LabProcessSpec) {}
 
@@ -72,6 +73,7 @@ export class LabProcess {
     if (this.spec.detached) child.unref();
     this.child = child;
     this.pid = child.pid;
+    this.exit = new Promise((resolve) => child.once('exit', () => resolve()));
     child.once('exit', () => {
       if (this.child === child) {
         this.child = null;
@@ -88,6 +90,15 @@ export class LabProcess {
       }
       await sleep(POLL_MS);
     }
+  }
+
+  /**
+   * Resolves when the process this object started has exited and been
+   * reaped (at once when it is not running or was started elsewhere): after
+   * a teardown killed it, nothing of it is left, not even a zombie.
+   */
+  exited(): Promise<void> {
+    return this.exit;
   }
 
   /** kill -9: no chance to flush or say goodbye. Resolves once it is gone. */

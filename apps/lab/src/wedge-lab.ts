@@ -265,6 +265,7 @@ export class WedgeLab {
   async destroy(): Promise<void> {
     unregisterTeardownOnExit(this.record);
     teardownLab(this.record, { removeDir: this.record.meta.madeDir === true });
+    await Promise.all([...this.processes.values()].map((process) => process.exited()));
     for (const process of this.processes.values()) process.pid = null;
     const left = leftoversWithPrefix(this.prefix);
     if (left.length > 0) throw new LabError(LAB_ERROR.LEFTOVERS, `lab ${this.prefix} left ${left.join(', ')} behind`, { left });
