@@ -153,7 +153,7 @@ describe('replicas in the network lab', () => {
     expect(final.code).toBe('OK');
     await until('convergence', 30_000, async () => {
       const all = await statuses([0, 1, 2, 3]);
-      const first = all[0];
+      const first = all[0] ?? null;
       const level = all.every((s) => s !== null && first !== null && s.height === first.height && s.stateRoot === first.stateRoot && s.pendingTxs === 0);
       return level && first!.height > 0 ? true : undefined;
     });
@@ -188,7 +188,7 @@ describe('replicas in the network lab', () => {
       const majorityHeightAtHeal = Math.max(...(await statuses(majority)).map((s) => s?.height ?? 0));
       lab!.heal();
       await until('the isolated replica back in the quorum view and level with it', CATCH_UP_BOUND_MS, async () => {
-        const [back, other] = await statuses([primary, majority[0]!]);
+        const [back = null, other = null] = await statuses([primary, majority[0]!]);
         return back !== null && other !== null && back.view === other.view && back.viewStatus === 'normal' && back.height >= majorityHeightAtHeal ? true : undefined;
       });
       const catchUpMs = Date.now() - healedAt;
@@ -198,7 +198,7 @@ describe('replicas in the network lab', () => {
     }
     const level = await until('all four level, one view, normal, nothing pending', CATCH_UP_BOUND_MS, async () => {
       const all = await statuses([0, 1, 2, 3]);
-      const first = all[0];
+      const first = all[0] ?? null;
       const same = all.every(
         (s) => s !== null && first !== null && s.height === first.height && s.stateRoot === first.stateRoot && s.view === first.view && s.viewStatus === 'normal' && s.pendingTxs === 0,
       );
