@@ -121,6 +121,8 @@ export type ChannelOptions = {
   readonly watchtowerUrl?: string;
   /** Extra arguments for every member process. */
   readonly memberArgs?: readonly string[];
+  /** Each member's host in its URL (so where it listens); default 127.0.0.1. */
+  readonly hosts?: readonly string[];
 };
 
 /** A channel opened on L1 and one member process per member (not started until asked). */
@@ -160,7 +162,7 @@ export class L2Channel {
     const dir = join(network.dir, 'l2', id.slice(0, 12));
     mkdirSync(dir, { recursive: true });
     const ports = await freePorts(options.keys.length);
-    const urls = ports.map((port) => `http://127.0.0.1:${port}`);
+    const urls = ports.map((port, index) => `http://${options.hosts?.[index] ?? '127.0.0.1'}:${port}`);
     const members = options.keys.map((key, index) => {
       const keyPath = join(dir, `member-${index}.key`);
       writeKeyFile(keyPath, index, key.secretKey);
@@ -218,15 +220,17 @@ export class WatchtowerProcess extends L2Process {
     this.account = account;
   }
 
-  static async create(network: L1Network, name = 'watchtower'): Promise<WatchtowerProcess> {
+  /** `host`: where it listens (its URL's host); default 127.0.0.1. */
+  static async create(network: L1Network, name = 'watchtower', host = '127.0.0.1'): Promise<WatchtowerProcess> {
     const dir = join(network.dir, 'l2', name);
     mkdirSync(dir, { recursive: true });
     const account = randomKeyPair(fastSecp256k1);
     const keyPath = join(dir, 'watchtower.key');
     writeKeyFile(keyPath, 0, account.secretKey);
     const [port] = await freePorts(1);
-    const args = ['--watchtower', '--genesis', network.layout.genesisPath, '--key', keyPath, '--data', join(dir, 'data'), '--port', String(port)];
-    return new WatchtowerProcess(`http://127.0.0.1:${port}`, args, account);
+    const url = `http://${host}:${port}`;
+    const args = ['--watchtower', '--genesis', network.layout.genesisPath, '--key', keyPath, '--data', join(dir, 'data'), '--url', url];
+    return new WatchtowerProcess(url, args, account);
   }
 
   get client(): WatchtowerClient {

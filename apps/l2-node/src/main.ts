@@ -1,15 +1,16 @@
 // One L2 process: a channel member, or a watchtower (see args.ts for usage).
 //   tsx apps/l2-node/src/main.ts --genesis net/genesis.json --channel ID --key alice.key \
 //       --peers http://127.0.0.1:7201,http://127.0.0.1:7202 --data net/l2/alice [--port 7201] [--watchtower URL]
-//   tsx apps/l2-node/src/main.ts --watchtower --genesis net/genesis.json --key tower.key --data net/l2/tower --port 7300
+//   tsx apps/l2-node/src/main.ts --watchtower --genesis net/genesis.json --key tower.key --data net/l2/tower --url http://127.0.0.1:7300
 // A member reads its channel from L1 (f+1 replicas must agree; members,
 // deposits and topology come from there), recovers from its data directory,
-// listens on 127.0.0.1, prints one JSON line {"event":"listening",...} when
-// ready, and stops cleanly on SIGTERM or SIGINT.
+// listens on the host and port of its own URL in --peers (a watchtower: of
+// its --url; see args.ts for --port and --listen), prints one JSON line
+// {"event":"listening",...} when ready, and stops cleanly on SIGTERM or SIGINT.
 import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { GenesisFile, parseWire } from '@wedge/api';
+import { GenesisFile, formatListenAddress, listenAddressOfUrl, parseWire, type ListenAddress } from '@wedge/api';
 import { toHex } from '@wedge/common';
 import { keyPairFromSecret } from '@wedge/crypto';
 import { fastSecp256k1, withVerifyCache } from '@wedge/crypto/node';
@@ -23,6 +24,8 @@ import { createWatchtowerApi } from './watchtower-api.ts';
 import { WatchtowerNode } from './watchtower-node.ts';
 
 const L1_STARTUP_WAIT_MS = 30_000;
+/** Where a watchtower given only --port listens: one machine. */
+const DEFAULT_HOST = '127.0.0.1';
 
 function exitWith(message: string): never {
   process.stderr.write(`l2-node: ${message}\n${USAGE}\n`);
@@ -44,12 +47,23 @@ async function channelFromL1(reader: L1Reader, channelId: string): Promise<Verif
   }
 }
 
-function listen(app: { listen: (port: number, host: string, callback: () => void) => Server }, port: number, fields: Record<string, unknown>, onListening: () => void, onStop: () => void): void {
-  const server: Server = app.listen(port, '127.0.0.1', () => {
+/** Where to bind: --listen, else the own URL's host (DEFAULT_HOST without one) at --port or the URL's port. */
+function bindAddress(args: { listen?: ListenAddress; port?: number }, ownUrl: string | undefined): ListenAddress {
+  if (args.listen !== undefined) return args.listen;
+  const own = ownUrl === undefined ? null : listenAddressOfUrl(ownUrl);
+  return { host: own?.host ?? DEFAULT_HOST, port: args.port ?? own!.port };
+}
+
+function listen(app: { listen: (port: number, host: string, callback: () => void) => Server }, bind: ListenAddress, fields: Record<string, unknown>, onListening: () => void, onStop: () => void): void {
+  const server: Server = app.listen(bind.port, bind.host, () => {
     const address = server.address();
-    const actualPort = typeof address === 'object' && address !== null ? address.port : port;
-    process.stdout.write(`${JSON.stringify({ event: 'listening', ...fields, port: actualPort, pid: process.pid })}\n`);
+    const actualPort = typeof address === 'object' && address !== null ? address.port : bind.port;
+    process.stdout.write(`${JSON.stringify({ event: 'listening', ...fields, host: bind.host, port: actualPort, pid: process.pid })}\n`);
     onListening();
+  });
+  server.once('error', (error) => {
+    process.stderr.write(`l2-node: cannot listen on ${formatListenAddress(bind)}: ${error.message}\n`);
+    process.exit(1);
   });
   server.keepAliveTimeout = 30_000;
   const shutdown = () => {
@@ -92,8 +106,7 @@ async function runMember(args: MemberArgs): Promise<void> {
     log,
   });
   const app = createMemberApi(node, { paymentWaitMs: args.paymentWaitMs });
-  const port = args.port ?? Number(new URL(args.peers[self]!).port);
-  listen(app, port, { role: 'member', member: self, channelId: record.id }, () => node.start(), () => node.stop());
+  listen(app, bindAddress(args, args.peers[self]!), { role: 'member', member: self, channelId: record.id }, () => node.start(), () => node.stop());
 }
 
 async function runWatchtower(args: WatchtowerArgs): Promise<void> {
@@ -111,7 +124,7 @@ async function runWatchtower(args: WatchtowerArgs): Promise<void> {
     log,
   });
   const app = createWatchtowerApi(node, reader);
-  listen(app, args.port, { role: 'watchtower', address: account.address }, () => node.start(), () => node.stop());
+  listen(app, bindAddress(args, args.url), { role: 'watchtower', address: account.address }, () => node.start(), () => node.stop());
 }
 
 async function main(): Promise<void> {
