@@ -82,6 +82,13 @@ export function createApiApp(node: ReplicaNode, meta: ApiMeta): express.Express 
     sendError(response, code, message);
   });
 
+  // ------------------------------------------------------------ operations
+  // Prometheus' scrape (replica-metrics.ts).
+  app.get('/metrics', async (_request, response) => {
+    const { contentType, text } = await node.metrics.scrape();
+    response.type(contentType).send(text);
+  });
+
   // -------------------------------------------------------------- client API
   app.use('/v1', express.json({ limit: API_BODY_LIMIT, strict: false }));
 
@@ -92,6 +99,8 @@ export function createApiApp(node: ReplicaNode, meta: ApiMeta): express.Express 
     const hashes = txs.map((tx, index) => admit(node, tx, index));
     if (node.replicaState.pending.size + txs.length > node.ctx.config.maxPendingTxs) fail('MEMPOOL_FULL', 'the mempool is full; retry later');
     node.submit(txs);
+    const admittedMs = performance.now();
+    for (const hash of hashes) node.metrics.admitted(hash, admittedMs);
     response.status(202).json({ hashes });
   });
 

@@ -32,12 +32,13 @@ import {
   type SignedTx,
   type TxResult,
 } from '@wedge/ledger';
-import { DropLog, StepLoop, TokenTimers, type PeerLinks } from '@wedge/shell';
+import { DropLog, StepLoop, TokenTimers, countVerifications, type PeerLinks } from '@wedge/shell';
 import { REPLICA_DB_PAGE_SIZE, createReplicaStore, openDatabase, type PersistBatch, type ReplicaStore } from '@wedge/store';
 import { CompactRelay, type RelayMessage } from './compact-relay.ts';
 import { derivePeerKeys, type PeerKeys } from './peer-auth.ts';
 import { createPeerMessageParser, type PeerMessageParser, type WireMessage } from './peer-schema.ts';
 import { ProtocolCodec } from './protocol-codec.ts';
+import { ReplicaMetrics } from './replica-metrics.ts';
 import { createReplicaLinks } from './transport.ts';
 import { TxInterner } from './tx-interner.ts';
 
@@ -98,13 +99,29 @@ export class ReplicaNode {
   /** Peer messages validated with this replica's memo of transaction shapes, so the core does not check them again. */
   readonly parsePeerMessages: PeerMessageParser;
   private readonly persistStats = { persisted: 0, persistMs: 0 };
+  /** What GET /metrics exports, fed from the loop's batches and effects. */
+  readonly metrics: ReplicaMetrics;
 
   constructor(readonly options: ReplicaNodeOptions) {
     mkdirSync(options.dataDir, { recursive: true });
     this.drops = new DropLog((line) => process.stderr.write(`${JSON.stringify({ event: 'dropped', replica: options.id, ...line })}\n`));
+    this.metrics = new ReplicaMetrics(
+      { replica: options.id, chainId: options.chainId },
+      {
+        height: () => this.state.executed,
+        view: () => this.state.view,
+        viewChanging: () => this.state.status !== 'normal',
+        stableCheckpoint: () => this.state.stable.seq,
+        mempoolTxs: () => this.state.pending.size,
+        inboxEvents: () => this.loop.queued,
+        peers: () => this.transport.reachability(),
+      },
+    );
+    // The core and the ledger check signatures through this scheme, so every check is counted.
+    const scheme = countVerifications(fastSecp256k1, (valid) => this.metrics.signatureChecked(valid));
     this.store = createReplicaStore(openDatabase(join(options.dataDir, 'replica.sqlite'), { durable: options.durable ?? false, pageSize: REPLICA_DB_PAGE_SIZE }));
-    const app = createLedgerApp(fastSecp256k1, options.chainId);
-    this.ctx = { config: options.config, id: options.id, scheme: fastSecp256k1, secretKey: options.secretKey, app, rules: HONEST_RULES };
+    const app = createLedgerApp(scheme, options.chainId);
+    this.ctx = { config: options.config, id: options.id, scheme, secretKey: options.secretKey, app, rules: HONEST_RULES };
     this.parsePeerMessages = createPeerMessageParser(app.isWellFormed);
     const publicKeys = options.config.replicas.map((replica) => replica.publicKey);
     this.peerKeys = derivePeerKeys(options.chainId, options.id, options.secretKey, publicKeys);
@@ -269,7 +286,9 @@ export class ReplicaNode {
       Buffer.from(batch.protocol.buffer, batch.protocol.byteOffset, batch.protocol.byteLength).equals(this.persistedProtocol);
     if (!unchanged) {
       this.persistStats.persisted += 1;
+      const writeStarted = performance.now();
       this.store.persist(batch);
+      this.metrics.sqliteCommitted((performance.now() - writeStarted) / 1000);
       this.persistedProtocol = batch.protocol;
     }
     this.persistStats.persistMs += performance.now() - started;
@@ -345,13 +364,25 @@ export class ReplicaNode {
       case 'clear-timer':
         return this.timers.clear(effect.timer);
       case 'committed':
+        this.metrics.committed(effect.results as TxResult[], performance.now());
         for (const listener of this.commitListeners) listener({ block: effect.block, certificate: effect.certificate }, effect.results as TxResult[]);
         return;
       case 'state-installed':
+        this.metrics.stateInstalled();
         for (const listener of this.installListeners) listener(effect.seq);
         return;
       case 'dropped':
         this.drops.add(effect.input, effect.reason);
+        this.metrics.inputDropped(effect.input, effect.reason);
+        return;
+      case 'view-entered':
+        this.metrics.viewEntered();
+        return;
+      case 'checkpoint-stable':
+        this.metrics.checkpointStable();
+        return;
+      case 'request-rejected':
+        this.metrics.requestRejected(effect.hash, effect.code);
         return;
       default:
         return;

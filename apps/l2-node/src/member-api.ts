@@ -81,6 +81,13 @@ export function createMemberApi(node: MemberNode, options: MemberApiOptions): ex
     response.status(204).end();
   });
 
+  // ------------------------------------------------------------ operations
+  // Prometheus' scrape (l2-metrics.ts).
+  app.get('/metrics', async (_request, response) => {
+    const { contentType, text } = await node.metrics.scrape();
+    response.type(contentType).send(text);
+  });
+
   // -------------------------------------------------------------- client API
   app.use('/v1', express.json({ limit: MAX_API_BODY_BYTES, strict: false }));
 

@@ -20,7 +20,7 @@ import {
 import { assert, toHex } from '@wedge/common';
 import type { KeyPair, SignatureScheme } from '@wedge/crypto';
 import type { ChannelRecord } from '@wedge/ledger';
-import { DropLog, StepLoop, TokenTimers, type PeerLinks } from '@wedge/shell';
+import { DropLog, StepLoop, TokenTimers, countVerifications, type PeerLinks } from '@wedge/shell';
 import { openDatabase } from '@wedge/store';
 import { z } from 'zod';
 import { L1Follower } from './l1-follower.ts';
@@ -28,6 +28,7 @@ import type { L1Reader } from './l1-reader.ts';
 import { L1Submitter, type L1Job } from './l1-submitter.ts';
 import type { Logger } from './logger.ts';
 import { MemberCodec } from './member-codec.ts';
+import { MemberMetrics } from './member-metrics.ts';
 import { createMemberStore, type MemberStore } from './member-store.ts';
 import { deriveChannelPeerKeys, type ChannelPeerKeys } from './peer-auth.ts';
 import { createMemberLinks, type OutboundMessage } from './peer-transport.ts';
@@ -116,9 +117,23 @@ export class MemberNode {
   private readonly timers = new TokenTimers<'progress', number>((_timer, token) => this.loop.admit({ event: { type: 'timeout', token } }, PROTOCOL_LANE));
   /** The signed version when the last batch was persisted (for the crash-after-persist test hook). */
   private signedAtLastPersist: number;
+  /** What GET /metrics exports, fed from the loop's batches and effects. */
+  readonly metrics: MemberMetrics;
 
   constructor(readonly options: MemberNodeOptions) {
     const { record } = options;
+    this.metrics = new MemberMetrics(
+      { member: options.self, channel: record.id },
+      {
+        inboxEvents: () => this.loop.queued,
+        version: () => this.state.latest.state.version,
+        signedVersion: () => this.state.signedVersion,
+        wedged: () => this.state.wedged !== null,
+        pendingPayments: () => this.state.pending.size,
+        l1Height: () => this.state.l1?.height ?? 0,
+        peers: () => this.transport.reachability(),
+      },
+    );
     this.ctx = {
       config: {
         chainId: options.chainId,
@@ -131,7 +146,8 @@ export class MemberNode {
         maxPendingPayments: MAX_PENDING_PAYMENTS,
         progressTimeoutMs: options.progressTimeoutMs,
       },
-      scheme: options.scheme,
+      // The core checks signatures through this scheme, so every check is counted.
+      scheme: countVerifications(options.scheme, (valid) => this.metrics.signatureChecked(valid)),
       secretKey: options.account.secretKey,
     };
     assert(options.peers.length === record.members.length, 'one peer url per member');
@@ -236,7 +252,11 @@ export class MemberNode {
   }
 
   paymentWaiter(paymentId: string, waitMs: number, answer: (outcome: PaymentOutcome) => void): Waiter {
-    return this.waiters.create(paymentId, waitMs, answer);
+    const startedMs = performance.now();
+    return this.waiters.create(paymentId, waitMs, (outcome) => {
+      this.metrics.paymentAnswered((performance.now() - startedMs) / 1000);
+      answer(outcome);
+    });
   }
 
   /** Submits a client's payment; `waiter` is answered with its certificate's version or its rejection. */
@@ -277,7 +297,10 @@ export class MemberNode {
     if (action.effect.type === 'send') return this.transport.send(action.effect.to, receipt.sends[receipt.sendIndex++]!);
     if (action.effect.type === 'submit-l1') {
       const job = receipt.jobs[receipt.jobIndex++]!;
-      if (job !== null) this.submitter.add(job);
+      if (job !== null) {
+        this.metrics.l1ActionQueued(job.channelId, job.action);
+        this.submitter.add(job);
+      }
       return;
     }
     this.performOutcome(action);
@@ -304,7 +327,10 @@ export class MemberNode {
         l1Jobs.push({ channelId, action: effect.action, certificate });
       }
     }
-    const { outboxIds, l1JobIds } = this.store.persist({ ...this.codec.batchOf(this.state, effects), outbox, l1Jobs });
+    const batch = { ...this.codec.batchOf(this.state, effects), outbox, l1Jobs };
+    const writeStarted = performance.now();
+    const { outboxIds, l1JobIds } = this.store.persist(batch);
+    this.metrics.sqliteCommitted((performance.now() - writeStarted) / 1000);
     const sends = outbox.map((entry, index) => ({ id: outboxIds[index]!, text: entry.message }));
     let jobIndex = 0;
     const jobs = jobSlots.map((slot) => (slot === null ? null : { ...slot, id: l1JobIds[jobIndex++]! }));
@@ -318,11 +344,13 @@ export class MemberNode {
       case 'clear-timer':
         return this.timers.clear('progress');
       case 'certified':
+        this.metrics.paymentsCertified(effect.paymentIds.length);
         for (const paymentId of effect.paymentIds) this.waiters.settleAll(paymentId, { version: effect.certificate.state.version });
         this.pusher?.push(effect.certificate);
         if (effect.certificate.state.final) this.options.log.info('final-certificate', { version: effect.certificate.state.version });
         return;
       case 'payment-rejected': {
+        this.metrics.paymentRejected(effect.code);
         const outcome = { code: effect.code, message: `payment ${effect.paymentId} rejected: ${effect.code}` };
         if (ownWaiter !== undefined) ownWaiter.settle(outcome);
         // A duplicate seen later (a forwarded copy of a payment known here) says nothing about the original.
@@ -330,10 +358,12 @@ export class MemberNode {
         return;
       }
       case 'wedged':
+        this.metrics.wedged(effect.reason);
         this.options.log.info('wedged', { reason: effect.reason, version: this.state.latest.state.version });
         return;
       case 'dropped':
         this.drops.add(effect.input, effect.reason);
+        this.metrics.inputDropped(effect.input, effect.reason);
         return;
       case 'send':
       case 'submit-l1':

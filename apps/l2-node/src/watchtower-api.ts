@@ -32,6 +32,14 @@ function viewOf(node: WatchtowerNode, channelId: string): WatchedChannelResponse
 export function createWatchtowerApi(node: WatchtowerNode, reader: L1Reader): express.Express {
   const app = express();
   app.disable('x-powered-by');
+
+  // ------------------------------------------------------------ operations
+  // Prometheus' scrape (l2-metrics.ts).
+  app.get('/metrics', async (_request, response) => {
+    const { contentType, text } = await node.metrics.scrape();
+    response.type(contentType).send(text);
+  });
+
   app.use('/v1', express.json({ limit: MAX_API_BODY_BYTES, strict: false }));
 
   app.post('/v1/watch', async (request, response) => {

@@ -19,13 +19,14 @@ import {
 import { WedgeError } from '@wedge/common';
 import type { KeyPair, SignatureScheme } from '@wedge/crypto';
 import type { ChannelRecord } from '@wedge/ledger';
-import { StepLoop } from '@wedge/shell';
+import { StepLoop, countVerifications } from '@wedge/shell';
 import { openDatabase } from '@wedge/store';
 import { z } from 'zod';
 import { L1Follower } from './l1-follower.ts';
 import type { L1Reader } from './l1-reader.ts';
 import { L1Submitter, type L1Job } from './l1-submitter.ts';
 import type { Logger } from './logger.ts';
+import { WatchtowerMetrics } from './watchtower-metrics.ts';
 import { createWatchtowerStore, type WatchtowerStore } from './watchtower-store.ts';
 import { WireCertificate, certificateFromWire, certificateToWire } from './wire.ts';
 
@@ -55,8 +56,14 @@ export class WatchtowerNode {
   private readonly submitter: L1Submitter;
   private readonly follower: L1Follower;
   private readonly loop: StepLoop<InboxEntry, Stepped, Receipt>;
+  /** What GET /metrics exports, fed from the loop's batches and effects. */
+  readonly metrics: WatchtowerMetrics;
+  /** The scheme the core checks certificates with, counting each check. */
+  private readonly scheme: SignatureScheme;
 
   constructor(readonly options: WatchtowerNodeOptions) {
+    this.metrics = new WatchtowerMetrics(() => this.loop.queued, () => this.state.channels);
+    this.scheme = countVerifications(options.scheme, (valid) => this.metrics.signatureChecked(valid));
     mkdirSync(options.dataDir, { recursive: true });
     this.store = createWatchtowerStore(openDatabase(join(options.dataDir, 'watchtower.sqlite')));
     this.state = createWatchtowerState();
@@ -65,7 +72,7 @@ export class WatchtowerNode {
     this.loop = new StepLoop<InboxEntry, Stepped, Receipt>(
       { maxQueuedEvents: MAX_WATCHTOWER_INBOX, lanes: [{ maxPerBatch: MAX_BATCH_EVENTS }] },
       {
-        step: (entry, stepped) => void stepped.push({ entry, effects: stepWatchtower(this.options.scheme, this.state, entry.event) }),
+        step: (entry, stepped) => void stepped.push({ entry, effects: stepWatchtower(this.scheme, this.state, entry.event) }),
         persist: (stepped) => this.persist(stepped),
         perform: (stepped, jobs) => this.perform(stepped, jobs),
       },
@@ -151,16 +158,22 @@ export class WatchtowerNode {
       action: job.action,
       certificate: job.certificate === null ? null : JSON.stringify(certificateToWire(job.certificate)),
     }));
+    const writeStarted = performance.now();
     const { l1JobIds } = this.store.persist({ channels, l1Jobs });
+    this.metrics.sqliteCommitted((performance.now() - writeStarted) / 1000);
     return new Map(jobs.map(({ effect, job }, index) => [effect, { ...job, id: l1JobIds[index]! }]));
   }
 
   /** An event's L1 jobs go to the submitter, then its request (if any) gets the step's effects. */
   private perform({ entry, effects }: Stepped, jobs: Receipt): void {
     for (const effect of effects) {
+      if (effect.type === 'push-rejected') this.metrics.pushRejected(effect.code);
       const job = jobs.get(effect);
-      if (job !== undefined) this.submitter.add(job);
+      if (job === undefined) continue;
+      this.metrics.l1ActionQueued(job.channelId, job.action);
+      this.submitter.add(job);
     }
+    if (entry.event.type === 'push' && !effects.some((effect) => effect.type === 'push-rejected')) this.metrics.certified(entry.event.channelId);
     entry.done?.(effects);
   }
 }
