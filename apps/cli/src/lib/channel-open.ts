@@ -12,7 +12,7 @@ import { saveChannel, type ChannelEntry } from './channel-registry.ts';
 import type { Home } from './home.ts';
 import { sendFrom } from './l1-tx.ts';
 import { memberFiles, memberProcessName, startMembers } from './members.ts';
-import { freePorts } from './ports.ts';
+import { DEFAULT_HOST, freePorts } from './ports.ts';
 
 export type OpenChannelOptions = {
   members: readonly NamedKey[];
@@ -55,7 +55,7 @@ export async function openChannel(home: Home, client: WedgeClient, options: Open
       return {
         name: member.name,
         address: member.keyPair.address,
-        url: `http://127.0.0.1:${ports[index]}`,
+        url: `http://${DEFAULT_HOST}:${ports[index]}`,
         port: ports[index]!,
         ...files,
         process: memberProcessName(id, index),

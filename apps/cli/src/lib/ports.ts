@@ -4,6 +4,13 @@
 // and `network up` reports its log.
 import { createServer, type Server } from 'node:net';
 
+/**
+ * The host in the URLs the CLI gives the members and the watchtower it
+ * starts: one machine. Each process listens on its own URL's host, so this
+ * is the only place the CLI names 127.0.0.1.
+ */
+export const DEFAULT_HOST = '127.0.0.1';
+
 export async function freePorts(count: number): Promise<number[]> {
   const servers = await Promise.all(
     Array.from(
@@ -12,7 +19,7 @@ export async function freePorts(count: number): Promise<number[]> {
         new Promise<Server>((resolve, reject) => {
           const server = createServer();
           server.once('error', reject);
-          server.listen(0, '127.0.0.1', () => resolve(server));
+          server.listen(0, DEFAULT_HOST, () => resolve(server));
         }),
     ),
   );

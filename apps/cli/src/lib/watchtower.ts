@@ -14,7 +14,7 @@ import { newestCertificate } from './channel-l1.ts';
 import { ensureDir, readJsonFile, writeJsonFile, type Home } from './home.ts';
 import { createWatchtowerClient, L2Error } from './l2-http.ts';
 import { startMember, stopMember, L2_SCRIPT } from './members.ts';
-import { freePorts } from './ports.ts';
+import { DEFAULT_HOST, freePorts } from './ports.ts';
 import { isRunning, logTail, spawnDetached } from './processes.ts';
 import { readProcesses, recordProcess, runningProcess } from './registry.ts';
 
@@ -45,11 +45,11 @@ async function watchtowerIdentity(home: Home): Promise<{ port: number; keyPath: 
 /** Starts the watchtower unless it runs; resolves with its url once it answers. */
 export async function startWatchtower(home: Home): Promise<{ url: string; address: string; started: boolean }> {
   const identity = await watchtowerIdentity(home);
-  const url = `http://127.0.0.1:${identity.port}`;
+  const url = `http://${DEFAULT_HOST}:${identity.port}`;
   const running = runningProcess(home, WATCHTOWER_PROCESS) !== null;
   if (!running) {
     const log = join(ensureDir(home.logs), `${WATCHTOWER_PROCESS}.log`);
-    const args = ['--watchtower', '--genesis', home.genesis, '--key', identity.keyPath, '--data', identity.dataDir, '--port', String(identity.port)];
+    const args = ['--watchtower', '--genesis', home.genesis, '--key', identity.keyPath, '--data', identity.dataDir, '--url', url];
     const pid = spawnDetached({ script: L2_SCRIPT, args, logPath: log });
     recordProcess(home, { name: WATCHTOWER_PROCESS, kind: 'watchtower', pid, script: L2_SCRIPT, url, log, startedAt: new Date().toISOString() });
   }
