@@ -36,13 +36,18 @@ export function fail(code: WedgeCode, message: string): never {
   throw new WedgeError<WedgeCode>(code, message);
 }
 
-/** What body-parser (express.json, express.text) throws: an http-errors error with a `type`. */
-type BodyParserError = { readonly type: string; readonly status: number };
+/**
+ * What body-parser (express.json, express.text) throws: an http-errors error
+ * with a `status` and a `type` — or, for a body that does not inflate (a
+ * Content-Encoding of gzip, deflate or br over bytes that are not), the zlib
+ * error wrapped with status 400, `expose` set and no `type`.
+ */
+type BodyParserError = { readonly type?: string; readonly status: number };
 
 function isBodyParserError(error: unknown): error is BodyParserError {
   if (typeof error !== 'object' || error === null) return false;
-  const { type, status } = error as { type?: unknown; status?: unknown };
-  return typeof type === 'string' && typeof status === 'number';
+  const { type, status, expose } = error as { type?: unknown; status?: unknown; expose?: unknown };
+  return typeof status === 'number' && (typeof type === 'string' || expose === true);
 }
 
 /**

@@ -2,7 +2,8 @@
 // (port 0), as the replica, member, watchtower and dashboard use it: a thrown
 // WedgeError is answered with its code and the table's status (sync and async
 // handlers alike), a passed-on status is kept, body-parser's errors become
-// BODY_TOO_LARGE, MALFORMED_JSON or INVALID_BODY, an unknown route is
+// BODY_TOO_LARGE, MALFORMED_JSON or INVALID_BODY (a body that does not
+// inflate among them), an unknown route is
 // NOT_FOUND, and anything else — a plain Error, a code the registry does not
 // know — is a logged 500 that reveals nothing of a plain error, after which
 // the server still serves.
@@ -103,6 +104,10 @@ describe('errorMiddleware', () => {
     expect(await post('{"body": ')).toMatchObject({ status: 400, code: 'MALFORMED_JSON' });
     // body-parser refuses a charset it cannot decode with its own 415; the API answers INVALID_BODY.
     expect(await post('{}', 'application/json; charset=klingon')).toMatchObject({ status: 400, code: 'INVALID_BODY' });
+    // A body that does not inflate comes from body-parser as a zlib error with status 400 and no type (found by test/http-fuzz.test.ts: it was a 500).
+    for (const encoding of ['gzip', 'deflate', 'br']) {
+      expect(await ask('/echo', { method: 'POST', body: '{"not":"compressed"}', headers: { 'content-type': 'application/json', 'content-encoding': encoding } })).toMatchObject({ status: 400, code: 'INVALID_BODY' });
+    }
     expect(logged).toEqual([]);
   });
 
