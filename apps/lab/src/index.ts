@@ -1,12 +1,15 @@
-// The network lab as a library (root only): Wedge replicas, each in a network
-// namespace of its own with its own address on a bridge, started from the
-// same binaries as on one machine, and partitions between them.
+// The network lab as a library (root only): Wedge replicas, channel members
+// and a watchtower, each in a network namespace of its own with its own
+// address on a bridge, started from the same binaries as on one machine, and
+// partitions between them.
 //
 //   import { WedgeLab, labSupport } from '../../lab/src/index.ts';
 //   if (!labSupport().ok) ...skip, with labSupport().reason
-//   const lab = await WedgeLab.start({ replicas: 4, params: { ... } });
+//   const lab = await WedgeLab.start({ replicas: 4, params: { ... }, channels: ['star2', 'chain3'], watchtower: true });
 //   lab.replicaUrls            // http://10.77.X.2:7100, ...; lab.genesis for a client
-//   lab.isolate('r0');         // r0 cut off from every other node
+//   lab.channel('star2')       // its L1 id, member nodes (star2-m0, star2-m1) and their genesis accounts
+//   lab.url('star2-m0')        // http://10.77.X.6:7200; lab.watchtowerUrl: the `tower` node
+//   lab.isolate('r0');         // r0 cut off from every other node (members and the tower included)
 //   lab.partition([['r0', 'r1'], ['r2', 'r3']]);
 //   lab.heal();
 //   await lab.kill('r2'); await lab.startNode('r2'); lab.pause('r1'); lab.resume('r1');
@@ -21,4 +24,16 @@ export { labSupport, requireLabSupport, type LabSupport } from './lab-support.ts
 export { leftoversWithPrefix } from './net-topology.ts';
 export { LAB_NAME_PATTERN, readLabs, type LabRecord } from './lab-registry.ts';
 export { cleanStaleLabs } from './teardown.ts';
-export { REPLICA_PORT, WedgeLab, replicaName, type LabNode, type LabNodeKind, type LabNodeStatus, type StartLabOptions } from './wedge-lab.ts';
+export {
+  MEMBER_PORT,
+  REPLICA_PORT,
+  WATCHTOWER_NODE,
+  WATCHTOWER_PORT,
+  WedgeLab,
+  replicaName,
+  type LabNode,
+  type LabNodeKind,
+  type LabNodeStatus,
+  type StartLabOptions,
+} from './wedge-lab.ts';
+export { memberNodeName, type LabChannel } from './lab-channels.ts';

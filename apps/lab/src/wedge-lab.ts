@@ -1,7 +1,9 @@
-// A Wedge network in the lab: each replica in a network namespace of its own
-// with its own address on the lab bridge, started from the same binary as on
-// one machine (apps/l1-node/src/main.ts) with a genesis that names those
-// addresses — so every replica listens on its own host, port 7100 on each.
+// A Wedge network in the lab: each replica — and, when asked, each channel
+// member and a watchtower — in a network namespace of its own with its own
+// address on the lab bridge, started from the same binaries as on one machine
+// (apps/l1-node/src/main.ts, apps/l2-node/src/main.ts) with a genesis and
+// member URLs that name those addresses, so every process listens on its own
+// host: replicas on port 7100, members on 7200, the watchtower on 7300.
 // The lab object is what tests and the soak driver hold: per-node URLs,
 // partition / isolate / heal, kill / restart / pause of any node, status,
 // and destroy, which removes every namespace, link, bridge and process the
@@ -11,7 +13,12 @@ import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { StatusResponse, apiPaths, type GenesisFile } from '@wedge/api';
+import { createClient } from '@wedge/client';
+import { fastSecp256k1, randomKeyPair } from '@wedge/crypto/node';
+import { fromHex } from '@wedge/common';
 import { writeNetwork, type NetworkLayout } from '../../l1-node/src/genesis-tool.ts';
+import { writeKeyFile } from '../../l1-node/src/key-file.ts';
+import { memberArgs, memberNodeName, openChannelOnL1, planChannels, type LabChannel } from './lab-channels.ts';
 import { LAB_ERROR, LabError } from './lab-error.ts';
 import { LabProcess, REPO_ROOT } from './lab-process.ts';
 import { claimLab, saveLab, type LabNodeRecord, type LabProcessRecord, type LabRecord } from './lab-registry.ts';
@@ -21,8 +28,14 @@ import { cleanStaleLabs, teardownLab } from './teardown.ts';
 import { registerTeardownOnExit, unregisterTeardownOnExit } from './exit-hooks.ts';
 
 export const REPLICA_SCRIPT = join(REPO_ROOT, 'apps/l1-node/src/main.ts');
-/** Every replica listens on this port at its own address. */
+export const L2_SCRIPT = join(REPO_ROOT, 'apps/l2-node/src/main.ts');
+/** Every replica listens on this port at its own address, every member on the next, the watchtower on the third. */
 export const REPLICA_PORT = 7100;
+export const MEMBER_PORT = 7200;
+export const WATCHTOWER_PORT = 7300;
+export const WATCHTOWER_NODE = 'tower';
+const DEFAULT_DEPOSIT = 1_000_000n;
+const DEFAULT_CHALLENGE_BLOCKS = 10;
 const STATUS_TIMEOUT_MS = 2_000;
 
 export type StartLabOptions = {
@@ -42,11 +55,16 @@ export type StartLabOptions = {
    * only `destroy` (the CLI's `lab down`) removes it.
    */
   readonly persistent?: boolean;
-  /** Start the replicas (default true); false builds the network and the genesis only. */
-  readonly start?: boolean;
+  /** Channels to open and run, e.g. ['star2', 'chain3']: star or chain, 2..8 members, each member a node of its own. */
+  readonly channels?: readonly string[];
+  /** Run a watchtower node (`tower`) that every member pushes to. */
+  readonly watchtower?: boolean;
+  /** Each member's deposit (default 1e6; its genesis account holds `balance`). */
+  readonly deposit?: bigint;
+  readonly challengeBlocks?: number;
 };
 
-export type LabNodeKind = 'replica';
+export type LabNodeKind = 'replica' | 'member' | 'watchtower';
 
 /** A node of the lab as a caller sees it. */
 export type LabNode = {
@@ -59,9 +77,20 @@ export type LabNode = {
   readonly url: string;
   /** Replica id, for replicas. */
   readonly replicaId: number | null;
+  /** The channel's label (e.g. `star2`) and the member's index in it, for members. */
+  readonly channel: string | null;
+  readonly memberIndex: number | null;
 };
 
-export type LabNodeStatus = LabNode & { readonly pid: number | null; readonly running: boolean; readonly status: StatusResponse | null; readonly error: string | null };
+export type LabNodeStatus = LabNode & {
+  readonly pid: number | null;
+  readonly running: boolean;
+  /** Whether the node answered HTTP (from the root namespace, so cuts do not hide it). */
+  readonly answering: boolean;
+  /** A replica's /v1/status; null for other nodes and when it did not answer. */
+  readonly status: StatusResponse | null;
+  readonly error: string | null;
+};
 
 export class WedgeLab {
   private readonly processes = new Map<string, LabProcess>();
@@ -72,11 +101,35 @@ export class WedgeLab {
     readonly layout: NetworkLayout,
     readonly nodes: readonly LabNode[],
   ) {
-    for (const entry of record.processes) {
-      const node = this.node(entry.name);
-      const spec = { name: entry.name, namespace: node.namespace, script: entry.script, args: entry.args, logPath: entry.logPath, detached: record.ownerPid === null };
-      this.processes.set(entry.name, entry.pid === null ? new LabProcess(spec) : LabProcess.adopt(spec, entry.pid));
-    }
+    for (const entry of record.processes) this.track(entry);
+  }
+
+  private track(entry: LabProcessRecord): void {
+    const node = this.node(entry.name);
+    const spec = { name: entry.name, namespace: node.namespace, script: entry.script, args: entry.args, logPath: entry.logPath, detached: this.record.ownerPid === null };
+    this.processes.set(entry.name, entry.pid === null ? new LabProcess(spec) : LabProcess.adopt(spec, entry.pid));
+  }
+
+  /** Records a channel opened on L1 and its member processes (not started). */
+  private addChannel(channel: LabChannel): void {
+    (this.record.meta.channels as LabChannel[]).push(channel);
+    const peerUrls = channel.memberNodes.map((name) => this.url(name));
+    channel.memberNodes.forEach((name, index) => {
+      const dir = join(this.dir, 'l2', name);
+      mkdirSync(dir, { recursive: true });
+      const keyPath = join(dir, 'member.key');
+      writeKeyFile(keyPath, index, fromHex(this.layout.accounts[channel.accountIndexes[index]!]!.secretKey));
+      const entry: LabProcessRecord = {
+        name,
+        pid: null,
+        script: L2_SCRIPT,
+        args: memberArgs({ genesisPath: this.genesisPath, channel, index, keyPath, peerUrls, dir, watchtowerUrl: this.watchtowerUrl }),
+        logPath: join(this.dir, 'logs', `${name}.log`),
+      };
+      this.record.processes.push(entry);
+      this.track(entry);
+    });
+    saveLab(this.record);
   }
 
   /**
@@ -89,6 +142,7 @@ export class WedgeLab {
     cleanStaleLabs();
     const replicas = options.replicas ?? 4;
     if (!Number.isInteger(replicas) || replicas < 4 || replicas > 64) throw new LabError(LAB_ERROR.UNKNOWN_NODE, `a lab runs 4..64 replicas, not ${replicas}`);
+    const plans = planChannels(options.channels ?? []);
     const madeDir = options.dir === undefined;
     const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'wedge-lab-'));
     mkdirSync(join(dir, 'logs'), { recursive: true });
@@ -96,20 +150,26 @@ export class WedgeLab {
     const record = claimLab({ dir, ownerPid: persistent ? null : process.pid, meta: { madeDir } });
     if (!persistent) registerTeardownOnExit(record);
     try {
-      const names = Array.from({ length: replicas }, (_, id) => replicaName(id));
-      createTopology(record, names);
+      const replicaNames = Array.from({ length: replicas }, (_, id) => replicaName(id));
+      const memberNames = plans.flatMap((plan) => Array.from({ length: plan.members }, (_, index) => memberNodeName(plan.label, index)));
+      const towerNames = options.watchtower === true ? [WATCHTOWER_NODE] : [];
+      createTopology(record, [...replicaNames, ...memberNames, ...towerNames]);
+      const freeAccounts = options.accounts ?? 8;
       const layout = writeNetwork({
         out: dir,
         replicas,
-        accounts: options.accounts ?? 8,
+        // The members' L1 accounts come after the free ones.
+        accounts: freeAccounts + memberNames.length,
         balance: options.balance ?? 1_000_000_000n,
-        ports: names.map(() => REPLICA_PORT),
-        hosts: record.nodes.map((node) => node.address),
+        ports: replicaNames.map(() => REPLICA_PORT),
+        hosts: record.nodes.slice(0, replicas).map((node) => node.address),
         chainId: options.chainId ?? 'wedge-lab',
         params: options.params,
       });
-      record.meta.genesisPath = layout.genesisPath;
+      const nodes = describeNodes(record, layout);
       record.meta.layout = layout;
+      record.meta.nodes = nodes;
+      record.meta.channels = [];
       record.processes = layout.replicas.map(
         (replica): LabProcessRecord => ({
           name: replicaName(replica.id),
@@ -119,9 +179,25 @@ export class WedgeLab {
           logPath: join(dir, 'logs', `${replicaName(replica.id)}.log`),
         }),
       );
+      if (options.watchtower === true) record.processes.push(watchtowerProcess(dir, layout, nodes.find((node) => node.name === WATCHTOWER_NODE)!));
       saveLab(record);
-      const lab = new WedgeLab(record, layout, nodesOf(record, layout));
-      if (options.start ?? true) await Promise.all(lab.replicas.map((node) => lab.startNode(node.name)));
+      const lab = new WedgeLab(record, layout, nodes);
+      await Promise.all(lab.replicas.map((node) => lab.startNode(node.name)));
+      if (options.watchtower === true) await lab.startNode(WATCHTOWER_NODE);
+      let nextAccount = freeAccounts;
+      for (const plan of plans) {
+        const accountIndexes = Array.from({ length: plan.members }, () => nextAccount++);
+        const channel = await openChannelOnL1(
+          createClient({ genesis: layout.genesis }),
+          plan,
+          layout.accounts,
+          accountIndexes,
+          options.deposit ?? DEFAULT_DEPOSIT,
+          options.challengeBlocks ?? DEFAULT_CHALLENGE_BLOCKS,
+        );
+        lab.addChannel(channel);
+        await Promise.all(channel.memberNodes.map((name) => lab.startNode(name)));
+      }
       return lab;
     } catch (error) {
       unregisterTeardownOnExit(record);
@@ -133,8 +209,9 @@ export class WedgeLab {
   /** Reopens a lab another process started (the CLI's persistent lab) from its record. */
   static fromRecord(record: LabRecord): WedgeLab {
     const layout = record.meta.layout as NetworkLayout | undefined;
-    if (layout === undefined) throw new LabError(LAB_ERROR.NO_LAB, `lab ${record.prefix} has no network yet (still starting, or it failed)`);
-    return new WedgeLab(record, layout, nodesOf(record, layout));
+    const nodes = record.meta.nodes as LabNode[] | undefined;
+    if (layout === undefined || nodes === undefined) throw new LabError(LAB_ERROR.NO_LAB, `lab ${record.prefix} has no network yet (still starting, or it failed)`);
+    return new WedgeLab(record, layout, nodes);
   }
 
   /** The lab's unique prefix: every namespace, link and bridge it made starts with it. */
@@ -166,6 +243,23 @@ export class WedgeLab {
   /** The replicas' URLs in replica order (as in the genesis). */
   get replicaUrls(): string[] {
     return this.replicas.map((node) => node.url);
+  }
+
+  /** The channels the lab opened and runs, in the order asked. */
+  get channels(): readonly LabChannel[] {
+    return (this.record.meta.channels as LabChannel[] | undefined) ?? [];
+  }
+
+  /** A channel by its label (`star2`). */
+  channel(label: string): LabChannel {
+    const channel = this.channels.find((candidate) => candidate.label === label);
+    if (channel === undefined) throw new LabError(LAB_ERROR.UNKNOWN_NODE, `no channel ${JSON.stringify(label)} in lab ${this.prefix}`);
+    return channel;
+  }
+
+  /** The watchtower's URL, or null when the lab runs none. */
+  get watchtowerUrl(): string | null {
+    return this.nodes.find((node) => node.kind === 'watchtower')?.url ?? null;
   }
 
   /** Pairs of nodes that cannot reach each other now. */
@@ -241,17 +335,22 @@ export class WedgeLab {
     this.process(name).resume();
   }
 
-  /** Every node with its process and, for a replica, its /v1/status (asked from the root namespace, so cuts do not hide it). */
+  /** Every node with its process, whether it answers HTTP and, for a replica, its /v1/status (asked from the root namespace, so cuts do not hide it). */
   async status(): Promise<LabNodeStatus[]> {
     return Promise.all(
       this.nodes.map(async (node): Promise<LabNodeStatus> => {
         const pid = this.pid(node.name);
         const base = { ...node, pid, running: pid !== null };
+        const path = node.kind === 'replica' ? apiPaths.status() : node.kind === 'member' ? '/v1/channel' : `/v1/channels/${'0'.repeat(64)}`;
         try {
-          const answer = await fetch(`${node.url}${apiPaths.status()}`, { signal: AbortSignal.timeout(STATUS_TIMEOUT_MS) });
-          return { ...base, status: StatusResponse.parse(await answer.json()), error: null };
+          const answer = await fetch(`${node.url}${path}`, { signal: AbortSignal.timeout(STATUS_TIMEOUT_MS) });
+          if (node.kind !== 'replica') {
+            await answer.body?.cancel();
+            return { ...base, answering: true, status: null, error: null };
+          }
+          return { ...base, answering: true, status: StatusResponse.parse(await answer.json()), error: null };
         } catch (error) {
-          return { ...base, status: null, error: (error as Error).message };
+          return { ...base, answering: false, status: null, error: (error as Error).message };
         }
       }),
     );
@@ -289,11 +388,30 @@ export function replicaName(id: number): string {
   return `r${id}`;
 }
 
-function nodesOf(record: LabRecord, layout: NetworkLayout): LabNode[] {
-  return record.nodes.map((node) => {
+/** Each node's kind and URL: replicas as in the genesis, members and the watchtower on their fixed ports at their addresses. */
+function describeNodes(record: LabRecord, layout: NetworkLayout): LabNode[] {
+  return record.nodes.map((node): LabNode => {
+    const base = { name: node.name, address: node.address, namespace: node.namespace, replicaId: null, channel: null, memberIndex: null };
     const replica = /^r(\d+)$/.exec(node.name);
-    if (replica === null) throw new LabError(LAB_ERROR.UNKNOWN_NODE, `unexpected node ${node.name}`);
-    const id = Number(replica[1]);
-    return { name: node.name, kind: 'replica', address: node.address, namespace: node.namespace, url: layout.replicas[id]!.url, replicaId: id };
+    if (replica !== null) return { ...base, kind: 'replica', url: layout.replicas[Number(replica[1])]!.url, replicaId: Number(replica[1]) };
+    if (node.name === WATCHTOWER_NODE) return { ...base, kind: 'watchtower', url: `http://${node.address}:${WATCHTOWER_PORT}` };
+    const member = /^(.+)-m(\d+)$/.exec(node.name);
+    if (member === null) throw new LabError(LAB_ERROR.UNKNOWN_NODE, `unexpected node ${node.name}`);
+    return { ...base, kind: 'member', url: `http://${node.address}:${MEMBER_PORT}`, channel: member[1]!, memberIndex: Number(member[2]) };
   });
+}
+
+/** The watchtower's process: its own, unfunded L1 account (key mode 0600), listening at its URL. */
+function watchtowerProcess(dir: string, layout: NetworkLayout, node: LabNode): LabProcessRecord {
+  const towerDir = join(dir, 'l2', WATCHTOWER_NODE);
+  mkdirSync(towerDir, { recursive: true });
+  const keyPath = join(towerDir, 'watchtower.key');
+  writeKeyFile(keyPath, 0, randomKeyPair(fastSecp256k1).secretKey);
+  return {
+    name: WATCHTOWER_NODE,
+    pid: null,
+    script: L2_SCRIPT,
+    args: ['--watchtower', '--genesis', layout.genesisPath, '--key', keyPath, '--data', join(towerDir, 'data'), '--url', node.url],
+    logPath: join(dir, 'logs', `${WATCHTOWER_NODE}.log`),
+  };
 }
