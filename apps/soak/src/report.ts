@@ -1,0 +1,59 @@
+// The soak's result in the shape issue 14 gives, plus the details a reader
+// of a failing run needs: the seed, the fault log, and the numbers behind
+// the headline counts.
+import type { FaultCounts, FaultLogEntry } from './nemesis.ts';
+import type { RecoveryKind, Summary } from './recovery-stats.ts';
+import type { ViewChange } from './l1-observer.ts';
+import type { Violation } from './violations.ts';
+
+export type SoakReport = {
+  minutes: number;
+  seed: number;
+  kills: FaultCounts['kills'];
+  pauses: number;
+  partitions: number;
+  /** Without the network lab (--lab) no partitions are injected; this says which it was. */
+  partitionsEnabled: boolean;
+  noQuorumWindows: number;
+  committedTxs: number;
+  payments: number;
+  recoveryMs: Partial<Record<RecoveryKind, Pick<Summary, 'p50' | 'max' | 'count'>>>;
+  viewChanges: number;
+  /** View changes seen while no replica fault was active or being recovered from (target 0). */
+  spuriousViewChanges: number;
+  rssMbMax: { replica: number; member: number; watchtower: number };
+  details: {
+    finalHeight: number;
+    finalTxsChecked: number;
+    l1Retries: number;
+    paymentsUnknownResolved: number;
+    paymentOutcomes: Record<string, number>;
+    spurious: ViewChange[];
+    durationMs: number;
+    /** Where every process's output was written, when the run found a violation. */
+    logDir: string | null;
+  };
+  violations: Violation[];
+  faultLog: FaultLogEntry[];
+};
+
+/** The report as text for a terminal: the headline numbers, and on failure the seed, the violations and the fault log. */
+export function formatReport(report: SoakReport): string {
+  const lines = [
+    `soak: ${report.minutes} min, seed ${report.seed}, partitions ${report.partitionsEnabled ? 'on (lab)' : 'off (no --lab)'}`,
+    `kills: replica ${report.kills.replica} (primary ${report.kills.primary}), member ${report.kills.member}, watchtower ${report.kills.watchtower}; pauses ${report.pauses}; partitions ${report.partitions}; no-quorum windows ${report.noQuorumWindows}`,
+    `committed L1 txs ${report.committedTxs}, acknowledged payments ${report.payments}, final height ${report.details.finalHeight}`,
+    `view changes ${report.viewChanges}, spurious ${report.spuriousViewChanges}`,
+    `recovery ms: ${Object.entries(report.recoveryMs).map(([kind, summary]) => `${kind} p50 ${summary!.p50} max ${summary!.max} (n=${summary!.count})`).join('; ')}`,
+    `RSS max MB: replica ${report.rssMbMax.replica}, member ${report.rssMbMax.member}, watchtower ${report.rssMbMax.watchtower}`,
+  ];
+  if (report.violations.length === 0) lines.push('violations: none');
+  else {
+    lines.push(`VIOLATIONS (${report.violations.length}) — replay with --seed ${report.seed}:`);
+    for (const violation of report.violations) lines.push(`  ${violation.name} at ${violation.atMs} ms: ${JSON.stringify(violation.details)}`);
+    if (report.details.logDir !== null) lines.push(`process logs: ${report.details.logDir}`);
+    lines.push('fault log:');
+    for (const entry of report.faultLog) lines.push(`  ${entry.atMs} ms [${entry.track} #${entry.index}] ${entry.what}: ${entry.event}${entry.replicas ? ` (${entry.replicas.join(',')})` : ''}`);
+  }
+  return lines.join('\n');
+}
