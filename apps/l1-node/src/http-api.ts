@@ -16,6 +16,8 @@ import {
   MAX_WAIT_MS,
   SubmitTxsBody,
   accountToWire,
+  answerHealth,
+  answerReadiness,
   blockResultsToWire,
   channelToWire,
   parseWire,
@@ -29,6 +31,7 @@ import {
 import { CommitWaiters } from './commit-waiters.ts';
 import type { HistoryView } from './history-backfill.ts';
 import { PEER_BODY_LIMIT_BYTES, acceptPeerEnvelope, handlePeerRequest, isPlainPeerRequest } from './peer-endpoint.ts';
+import { replicaReadiness } from './readiness.ts';
 import type { ReplicaNode } from './replica-node.ts';
 import { PEER_PATH } from './transport.ts';
 
@@ -88,6 +91,10 @@ export function createApiApp(node: ReplicaNode, meta: ApiMeta): express.Express 
     const { contentType, text } = await node.metrics.scrape();
     response.type(contentType).send(text);
   });
+
+  // Probes for orchestrators (readiness.ts): alive, and ready for traffic.
+  app.get('/healthz', (_request, response) => answerHealth(response, node.running, process.uptime()));
+  app.get('/readyz', (_request, response) => answerReadiness(response, replicaReadiness(node)));
 
   // -------------------------------------------------------------- client API
   app.use('/v1', express.json({ limit: API_BODY_LIMIT, strict: false }));

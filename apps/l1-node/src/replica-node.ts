@@ -164,6 +164,11 @@ export class ReplicaNode {
     return { ...this.loop.stats, ...this.persistStats };
   }
 
+  /** False once the step loop stopped (a shutdown, or a batch that failed: the process is going down). */
+  get running(): boolean {
+    return !this.loop.stopped;
+  }
+
   /** Events waiting in the inbox. */
   get queued(): number {
     return this.loop.queued;

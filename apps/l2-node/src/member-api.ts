@@ -5,7 +5,7 @@
 // member (HMAC, peer-auth.ts), and each message in them is validated on its
 // own — a malformed one is dropped, the core never sees it.
 import express from 'express';
-import { channelStateToWire, errorMiddleware, fail, notFoundMiddleware, parseWire, sendError, type WedgeCode } from '@wedge/api';
+import { answerHealth, answerReadiness, channelStateToWire, errorMiddleware, fail, notFoundMiddleware, parseWire, sendError, type WedgeCode } from '@wedge/api';
 import type { MemberMessage, Payment } from '@wedge/channel';
 import { WedgeError, isHex } from '@wedge/common';
 import { openingState } from '@wedge/ledger';
@@ -21,6 +21,7 @@ import {
 } from './l2-api.ts';
 import { MAX_INBOX_EVENTS, type MemberNode } from './member-node.ts';
 import { isValidMac } from './peer-auth.ts';
+import { memberReadiness } from './readiness.ts';
 import { PEER_PATH } from './peer-transport.ts';
 import { MAX_WAITERS } from './payment-waiters.ts';
 import { WireMemberMessage, memberMessageFromWire } from './wire.ts';
@@ -87,6 +88,10 @@ export function createMemberApi(node: MemberNode, options: MemberApiOptions): ex
     const { contentType, text } = await node.metrics.scrape();
     response.type(contentType).send(text);
   });
+
+  // Probes for orchestrators (readiness.ts): alive, and ready for traffic.
+  app.get('/healthz', (_request, response) => answerHealth(response, node.running, process.uptime()));
+  app.get('/readyz', (_request, response) => answerReadiness(response, memberReadiness(node)));
 
   // -------------------------------------------------------------- client API
   app.use('/v1', express.json({ limit: MAX_API_BODY_BYTES, strict: false }));

@@ -213,6 +213,11 @@ export class MemberNode {
     return this.loop.queued;
   }
 
+  /** False once the step loop stopped (a shutdown, or a batch that failed: the process is going down). */
+  get running(): boolean {
+    return !this.loop.stopped;
+  }
+
   // ------------------------------------------------------------------ driving
 
   /** Resends what the last run persisted but may not have delivered, then starts the core and the followers. */

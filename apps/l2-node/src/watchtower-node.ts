@@ -132,6 +132,11 @@ export class WatchtowerNode {
     return this.loop.queued;
   }
 
+  /** False once the step loop stopped (a shutdown, or a batch that failed: the process is going down). */
+  get running(): boolean {
+    return !this.loop.stopped;
+  }
+
   private request(event: WatchtowerEvent): Promise<readonly WatchtowerEffect[]> {
     return new Promise((resolve, reject) => {
       if (!this.loop.offer({ event, done: resolve })) reject(new WedgeError('BUSY', 'inbox full; retry later'));

@@ -22,3 +22,4 @@ export * from './genesis-derive.ts';
 export * from './parse.ts';
 export * from './routes.ts';
 export * from './listen.ts';
+export * from './health.ts';
