@@ -15,6 +15,8 @@ export const LAB_ERROR = {
   BAD_PARTITION: 'BAD_PARTITION',
   /** A process did not print its listening line in time, or exited while starting. */
   START_FAILED: 'START_FAILED',
+  /** The command line's lab is up already (one at a time). */
+  ALREADY_UP: 'ALREADY_UP',
   /** No lab is up (CLI: status, partition, ... without `up`). */
   NO_LAB: 'NO_LAB',
   /** Something the lab made is still there after it was torn down. */

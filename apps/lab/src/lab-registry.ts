@@ -42,8 +42,13 @@ export type LabRecord = {
   readonly prefix: string;
   /** The third octet of the lab's 10.77.X.0/24; null until claimed. */
   subnet: number | null;
-  /** The process that owns the lab; when it is dead, the lab is stale. null: kept until `lab down` (the CLI's lab). */
-  readonly ownerPid: number | null;
+  /**
+   * The process that owns the lab; when it is dead, the lab is stale. null:
+   * kept until `lab down` (the CLI's lab, once `lab up` has finished
+   * starting it — while it starts, `lab up` owns it, so a `lab up` killed
+   * half-way leaves a stale lab that the next one removes).
+   */
+  ownerPid: number | null;
   /** Where genesis, keys, data and logs live. */
   readonly dir: string;
   readonly bridge: string;

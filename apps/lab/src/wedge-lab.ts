@@ -51,8 +51,8 @@ export type StartLabOptions = {
   readonly dir?: string;
   /**
    * A lab that outlives this process (the CLI's `lab up`): its processes are
-   * detached, no exit hook tears it down and stale cleanup leaves it alone;
-   * only `destroy` (the CLI's `lab down`) removes it.
+   * detached and, once it has started, no exit hook tears it down and stale
+   * cleanup leaves it alone; only `destroy` (the CLI's `lab down`) removes it.
    */
   readonly persistent?: boolean;
   /** Channels to open and run, e.g. ['star2', 'chain3']: star or chain, 2..8 members, each member a node of its own. */
@@ -106,7 +106,7 @@ export class WedgeLab {
 
   private track(entry: LabProcessRecord): void {
     const node = this.node(entry.name);
-    const spec = { name: entry.name, namespace: node.namespace, script: entry.script, args: entry.args, logPath: entry.logPath, detached: this.record.ownerPid === null };
+    const spec = { name: entry.name, namespace: node.namespace, script: entry.script, args: entry.args, logPath: entry.logPath, detached: this.record.meta.persistent === true };
     this.processes.set(entry.name, entry.pid === null ? new LabProcess(spec) : LabProcess.adopt(spec, entry.pid));
   }
 
@@ -147,8 +147,8 @@ export class WedgeLab {
     const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'wedge-lab-'));
     mkdirSync(join(dir, 'logs'), { recursive: true });
     const persistent = options.persistent ?? false;
-    const record = claimLab({ dir, ownerPid: persistent ? null : process.pid, meta: { madeDir } });
-    if (!persistent) registerTeardownOnExit(record);
+    const record = claimLab({ dir, ownerPid: process.pid, meta: { madeDir, persistent } });
+    registerTeardownOnExit(record);
     try {
       const replicaNames = Array.from({ length: replicas }, (_, id) => replicaName(id));
       const memberNames = plans.flatMap((plan) => Array.from({ length: plan.members }, (_, index) => memberNodeName(plan.label, index)));
@@ -197,6 +197,12 @@ export class WedgeLab {
         );
         lab.addChannel(channel);
         await Promise.all(channel.memberNodes.map((name) => lab.startNode(name)));
+      }
+      if (persistent) {
+        // Started: from now on the lab lives until `lab down`, whatever becomes of this process.
+        record.ownerPid = null;
+        saveLab(record);
+        unregisterTeardownOnExit(record);
       }
       return lab;
     } catch (error) {
