@@ -14,6 +14,9 @@ import {
   MAX_REQUEST_BODY_BYTES,
   MAX_WAITING_REQUESTS,
   MAX_WAIT_MS,
+  OPENAPI_PATH,
+  REPLICA_API_INFO,
+  REPLICA_ROUTES,
   SubmitTxsBody,
   accountToWire,
   answerHealth,
@@ -24,6 +27,7 @@ import {
   errorMiddleware,
   httpStatusOfAnyCode,
   notFoundMiddleware,
+  openApiDocument,
   signedTxFromWire,
   signedTxToWire,
   type StatusResponse,
@@ -95,6 +99,9 @@ export function createApiApp(node: ReplicaNode, meta: ApiMeta): express.Express 
   // Probes for orchestrators (readiness.ts): alive, and ready for traffic.
   app.get('/healthz', (_request, response) => answerHealth(response, node.running, process.uptime()));
   app.get('/readyz', (_request, response) => answerReadiness(response, replicaReadiness(node)));
+  // What this server serves, generated from REPLICA_ROUTES in @wedge/api; built once.
+  const openApi = openApiDocument(REPLICA_API_INFO, REPLICA_ROUTES);
+  app.get(OPENAPI_PATH, (_request, response) => void response.json(openApi));
 
   // -------------------------------------------------------------- client API
   app.use('/v1', express.json({ limit: API_BODY_LIMIT, strict: false }));

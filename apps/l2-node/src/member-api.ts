@@ -5,7 +5,19 @@
 // member (HMAC, peer-auth.ts), and each message in them is validated on its
 // own — a malformed one is dropped, the core never sees it.
 import express from 'express';
-import { answerHealth, answerReadiness, channelStateToWire, errorMiddleware, fail, notFoundMiddleware, parseWire, sendError, type WedgeCode } from '@wedge/api';
+import {
+  OPENAPI_PATH,
+  answerHealth,
+  answerReadiness,
+  channelStateToWire,
+  errorMiddleware,
+  fail,
+  notFoundMiddleware,
+  openApiDocument,
+  parseWire,
+  sendError,
+  type WedgeCode,
+} from '@wedge/api';
 import type { MemberMessage, Payment } from '@wedge/channel';
 import { WedgeError, isHex } from '@wedge/common';
 import { openingState } from '@wedge/ledger';
@@ -20,6 +32,7 @@ import {
   type PaymentResult,
 } from './l2-api.ts';
 import { MAX_INBOX_EVENTS, type MemberNode } from './member-node.ts';
+import { MEMBER_API_INFO, MEMBER_ROUTES } from './l2-routes.ts';
 import { isValidMac } from './peer-auth.ts';
 import { memberReadiness } from './readiness.ts';
 import { PEER_PATH } from './peer-transport.ts';
@@ -92,6 +105,9 @@ export function createMemberApi(node: MemberNode, options: MemberApiOptions): ex
   // Probes for orchestrators (readiness.ts): alive, and ready for traffic.
   app.get('/healthz', (_request, response) => answerHealth(response, node.running, process.uptime()));
   app.get('/readyz', (_request, response) => answerReadiness(response, memberReadiness(node)));
+  // What this server serves, generated from MEMBER_ROUTES (l2-routes.ts); built once.
+  const openApi = openApiDocument(MEMBER_API_INFO, MEMBER_ROUTES);
+  app.get(OPENAPI_PATH, (_request, response) => void response.json(openApi));
 
   // -------------------------------------------------------------- client API
   app.use('/v1', express.json({ limit: MAX_API_BODY_BYTES, strict: false }));

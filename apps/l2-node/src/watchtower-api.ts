@@ -3,11 +3,12 @@
 // (verified by the core; a bad or stale one gets a 4xx and changes nothing),
 // and show what it holds for a channel.
 import express from 'express';
-import { answerHealth, answerReadiness, channelStateToWire, errorMiddleware, fail, notFoundMiddleware, parseWire, sendError } from '@wedge/api';
+import { OPENAPI_PATH, answerHealth, answerReadiness, channelStateToWire, errorMiddleware, fail, notFoundMiddleware, openApiDocument, parseWire, sendError } from '@wedge/api';
 import type { WatchtowerRejectionCode } from '@wedge/channel';
 import { isHex } from '@wedge/common';
 import { MAX_API_BODY_BYTES, PushStateRequest, WatchRequest, type WatchedChannelResponse } from './l2-api.ts';
 import type { L1Reader } from './l1-reader.ts';
+import { WATCHTOWER_API_INFO, WATCHTOWER_ROUTES } from './l2-routes.ts';
 import { watchtowerReadiness } from './readiness.ts';
 import type { WatchtowerNode } from './watchtower-node.ts';
 import { certificateFromWire } from './wire.ts';
@@ -44,6 +45,9 @@ export function createWatchtowerApi(node: WatchtowerNode, reader: L1Reader): exp
   // Probes for orchestrators (readiness.ts): alive, and ready for traffic.
   app.get('/healthz', (_request, response) => answerHealth(response, node.running, process.uptime()));
   app.get('/readyz', (_request, response) => answerReadiness(response, watchtowerReadiness(node)));
+  // What this server serves, generated from WATCHTOWER_ROUTES (l2-routes.ts); built once.
+  const openApi = openApiDocument(WATCHTOWER_API_INFO, WATCHTOWER_ROUTES);
+  app.get(OPENAPI_PATH, (_request, response) => void response.json(openApi));
 
   app.use('/v1', express.json({ limit: MAX_API_BODY_BYTES, strict: false }));
 

@@ -23,3 +23,7 @@ export * from './parse.ts';
 export * from './routes.ts';
 export * from './listen.ts';
 export * from './health.ts';
+export * from './api-route.ts';
+export * from './openapi-document.ts';
+export * from './operations-routes.ts';
+export * from './replica-routes.ts';
