@@ -22,12 +22,14 @@ import { registerScenarioList } from './commands/scenario-list.ts';
 import { registerScenarioRun } from './commands/scenario-run.ts';
 import { registerWatchtowerStart } from './commands/watchtower-start.ts';
 import { addExamples } from './lib/command.ts';
+import { CLI_VERSION } from './lib/version.ts';
 
 export type ProgramOutput = { writeOut(text: string): void; writeErr(text: string): void };
 
 export function createProgram(output: ProgramOutput): Command {
   const program = new Command('wedge')
     .description('Run a local Wedge network: L1 replicas, payment channels, disputes and scenarios.')
+    .version(CLI_VERSION, '-V, --version', 'print the version of wedge')
     .exitOverride()
     .configureOutput({ writeOut: output.writeOut, writeErr: output.writeErr })
     .showHelpAfterError('(add --help for usage and examples)')
