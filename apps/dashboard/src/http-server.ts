@@ -58,7 +58,8 @@ export function createDashboardApp(deps: ActionDeps & { poller: NetworkPoller; p
   app.get('/app.js', (_request, response) => {
     response.type('text/javascript').send(deps.pageScript);
   });
-  app.use(express.static(STATIC_DIR, { index: 'index.html', etag: false, lastModified: false }));
+  // No redirect of a directory path to its slashed form (a 301 HTML page): the page has no subdirectories, so such a path is NOT_FOUND.
+  app.use(express.static(STATIC_DIR, { index: 'index.html', etag: false, lastModified: false, redirect: false }));
 
   app.get('/api/state', (_request, response) => {
     response.json(deps.poller.snapshot);

@@ -4,6 +4,7 @@
 // one), prints one JSON line {"event":"listening","url":...} on stdout when
 // ready, and stops cleanly on SIGTERM or SIGINT.
 import type { Server } from 'node:http';
+import { answerClientError } from '@wedge/api';
 import { createClient } from '@wedge/client';
 import { loadConfig, type DashboardConfig } from './config.ts';
 import { createDashboardApp } from './http-server.ts';
@@ -59,6 +60,8 @@ async function main(): Promise<void> {
     process.stdout.write(`${JSON.stringify({ event: 'listening', url: `http://127.0.0.1:${port}/`, port, pid: process.pid })}\n`);
     poller.start();
   });
+  // A request node:http cannot parse gets the API's error body too, not a bare 400 or 431.
+  server.on('clientError', answerClientError);
   server.on('error', (error) => {
     process.stderr.write(`dashboard: cannot listen on 127.0.0.1:${args.port}: ${error.message}\n`);
     process.exit(1);

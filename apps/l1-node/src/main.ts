@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import {
   GenesisFile,
+  answerClientError,
   consensusConfigOf,
   formatListenAddress,
   genesisHash,
@@ -82,6 +83,8 @@ function main(): void {
     history.start(); // blocks a previous run skipped and did not fill
   });
   server.keepAliveTimeout = 30_000;
+  // A request node:http cannot parse gets the API's error body too, not a bare 400 or 431.
+  server.on('clientError', answerClientError);
   const shutdown = () => {
     process.stdout.write(`${JSON.stringify({ event: 'stopping', replica: id, batches: node.stats, relay: node.relay.stats })}\n`);
     server.close();

@@ -10,7 +10,7 @@
 import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { GenesisFile, formatListenAddress, listenAddressOfUrl, parseWire, type ListenAddress } from '@wedge/api';
+import { GenesisFile, answerClientError, formatListenAddress, listenAddressOfUrl, parseWire, type ListenAddress } from '@wedge/api';
 import { toHex } from '@wedge/common';
 import { keyPairFromSecret } from '@wedge/crypto';
 import { fastSecp256k1, withVerifyCache } from '@wedge/crypto/node';
@@ -66,6 +66,8 @@ function listen(app: { listen: (port: number, host: string, callback: () => void
     process.exit(1);
   });
   server.keepAliveTimeout = 30_000;
+  // A request node:http cannot parse gets the API's error body too, not a bare 400 or 431.
+  server.on('clientError', answerClientError);
   const shutdown = () => {
     server.close();
     server.closeAllConnections();

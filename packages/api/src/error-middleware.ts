@@ -47,7 +47,8 @@ type BodyParserError = { readonly type?: string; readonly status: number };
 function isBodyParserError(error: unknown): error is BodyParserError {
   if (typeof error !== 'object' || error === null) return false;
   const { type, status, expose } = error as { type?: unknown; status?: unknown; expose?: unknown };
-  return typeof status === 'number' && (typeof type === 'string' || expose === true);
+  // express's router throws a URIError with status 400 for a path parameter that is not valid percent-encoding (`/v1/txs/%zz`).
+  return typeof status === 'number' && (typeof type === 'string' || expose === true || error instanceof URIError);
 }
 
 /**
@@ -64,7 +65,8 @@ function passedOnStatus(error: WedgeError): number | null {
  * - a WedgeError: its code with its status (or the status it passes on);
  *   a code the registry does not know is a bug, answered 500 with its code;
  * - body-parser's errors: BODY_TOO_LARGE, MALFORMED_JSON, and INVALID_BODY for
- *   any other request it could not read;
+ *   any other request it could not read (and the router's, for a path it
+ *   could not decode);
  * - anything else is a bug: 500 INTERNAL, with no detail for the client.
  */
 export function errorAnswerOf(error: unknown, bodyLimitBytes: number): ErrorAnswer {
@@ -105,4 +107,26 @@ export function errorMiddleware(
     if (bug) log(error);
     response.status(status).json(body);
   };
+}
+
+/** What answering a request node:http could not parse needs of its socket. */
+export type ClientErrorSocket = { readonly writable: boolean; end(data: string): unknown; destroy(): unknown };
+
+/**
+ * A server's `clientError` listener: a request node:http cannot parse (a
+ * head over its 16 KB limit, a malformed request line or header) is answered
+ * like any other bad request — 400 INVALID_BODY with the error body — where
+ * node would write a bare 400 or 431. A socket that is gone is let go.
+ */
+export function answerClientError(error: { readonly code?: string; readonly rawPacket?: Uint8Array }, socket: ClientErrorSocket): void {
+  if (!socket.writable || error.code === 'ECONNRESET') {
+    socket.destroy();
+    return;
+  }
+  const reason = error.code === 'HPE_HEADER_OVERFLOW' ? 'the request head is larger than the server reads' : 'the request is not valid HTTP';
+  const body = JSON.stringify(apiErrorBody('INVALID_BODY', reason));
+  // The answer to a HEAD request has no body (a client would read one as the start of a next answer).
+  const head = error.rawPacket !== undefined && new TextDecoder().decode(error.rawPacket.subarray(0, 5)) === 'HEAD ';
+  const fields = `content-type: application/json; charset=utf-8\r\ncontent-length: ${new TextEncoder().encode(body).length}\r\nconnection: close`;
+  socket.end(`HTTP/1.1 ${httpStatusOf('INVALID_BODY')} Bad Request\r\n${fields}\r\n\r\n${head ? '' : body}`);
 }

@@ -6,13 +6,14 @@
 // inflate among them), an unknown route is
 // NOT_FOUND, and anything else — a plain Error, a code the registry does not
 // know — is a logged 500 that reveals nothing of a plain error, after which
-// the server still serves.
-import type { AddressInfo } from 'node:net';
+// the server still serves; and a request node:http cannot parse is answered
+// with the error body as well (answerClientError).
+import { connect, type AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { WedgeError } from '@wedge/common';
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiErrorBody, errorMiddleware, fail, httpStatusOf, notFoundMiddleware, sendError, WEDGE_ERROR_CODES, type WedgeCode } from '../src/index.ts';
+import { ApiErrorBody, answerClientError, errorMiddleware, fail, httpStatusOf, notFoundMiddleware, sendError, WEDGE_ERROR_CODES, type WedgeCode } from '../src/index.ts';
 
 const BODY_LIMIT_BYTES = 1024;
 
@@ -39,6 +40,7 @@ beforeAll(async () => {
     await new Promise((resolve) => setTimeout(resolve, 1));
     fail('STALE_STATE', 'version 3 is not above 4');
   });
+  app.get('/param/:value', (request, response) => void response.json({ value: request.params.value }));
   app.get('/send/:code', (request, response) => sendError(response, String(request.params.code) as WedgeCode, 'sent'));
   app.get('/passed-on/:status', (request) => {
     throw new PassedOnError('SOMETHING_UPSTREAM', Number(request.params.status));
@@ -52,6 +54,7 @@ beforeAll(async () => {
   app.use(notFoundMiddleware());
   app.use(errorMiddleware({ bodyLimitBytes: BODY_LIMIT_BYTES, log: (error) => logged.push(error) }));
   server = app.listen(0, '127.0.0.1');
+  server.on('clientError', answerClientError);
   await new Promise<void>((resolve) => server.once('listening', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
@@ -108,6 +111,8 @@ describe('errorMiddleware', () => {
     for (const encoding of ['gzip', 'deflate', 'br']) {
       expect(await ask('/echo', { method: 'POST', body: '{"not":"compressed"}', headers: { 'content-type': 'application/json', 'content-encoding': encoding } })).toMatchObject({ status: 400, code: 'INVALID_BODY' });
     }
+    // express's router cannot decode a path parameter that is not valid percent-encoding: a URIError with status 400 (it was a 500 too).
+    for (const value of ['%zz', '%ff%fe', '%c0%af', '%e2%80']) expect(await ask(`/param/${value}`)).toMatchObject({ status: 400, code: 'INVALID_BODY' });
     expect(logged).toEqual([]);
   });
 
@@ -124,5 +129,27 @@ describe('errorMiddleware', () => {
     expect(await ask('/unknown-code')).toEqual({ status: 500, code: 'NO_SUCH_CODE', message: 'a code without a status' });
     expect(logged).toHaveLength(2);
     expect(await post('{"still":"serving"}')).toEqual({ status: 200, code: undefined, message: undefined });
+  });
+
+  it('answers a request node:http cannot parse with 400 INVALID_BODY and the error body, a HEAD request without the body', async () => {
+    // Found by test/http-fuzz.test.ts: node answered a head over 16 KB with a bare 431 and a bad request line with a bare 400.
+    const raw = (request: string) =>
+      new Promise<string>((resolve, reject) => {
+        const socket = connect(Number(new URL(base).port), '127.0.0.1', () => socket.end(request));
+        const chunks: Buffer[] = [];
+        socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+        socket.once('close', () => resolve(Buffer.concat(chunks).toString('utf8')));
+        socket.once('error', reject);
+      });
+    const bodyOf = (answer: string) => JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4)) as unknown;
+    const long = await raw(`GET /nothing-here?${'a'.repeat(20_000)} HTTP/1.1\r\nhost: x\r\n\r\n`);
+    expect(long.startsWith('HTTP/1.1 400 ')).toBe(true);
+    expect(ApiErrorBody.parse(bodyOf(long)).error.code).toBe('INVALID_BODY');
+    const garbled = await raw('NOT HTTP AT ALL\r\n\r\n');
+    expect(garbled.startsWith('HTTP/1.1 400 ')).toBe(true);
+    expect(ApiErrorBody.parse(bodyOf(garbled)).error.code).toBe('INVALID_BODY');
+    const head = await raw(`HEAD /echo?${'a'.repeat(20_000)} HTTP/1.1\r\nhost: x\r\n\r\n`);
+    expect(head.startsWith('HTTP/1.1 400 ')).toBe(true);
+    expect(head.endsWith('\r\n\r\n')).toBe(true);
   });
 });
