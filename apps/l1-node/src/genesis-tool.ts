@@ -8,7 +8,7 @@ import { toHex } from '@wedge/common';
 import { isChainId } from '@wedge/crypto';
 import { fastSecp256k1, randomKeyPair } from '@wedge/crypto/node';
 import { GenesisFile, genesisHash, type GenesisFile as Genesis } from '@wedge/api';
-import { writeKeyFile } from './key-file.ts';
+import { writeKeyFile, writeSecretFile } from './key-file.ts';
 
 export type NetworkLayout = {
   genesisPath: string;
@@ -71,7 +71,7 @@ export function writeNetwork(options: {
   replicas.forEach((replica, id) => writeKeyFile(replica.keyPath, id, replicaKeys[id]!.secretKey));
   const accounts = accountKeys.map((key) => ({ address: key.address, publicKey: toHex(key.publicKey), secretKey: toHex(key.secretKey) }));
   const accountsPath = join(out, 'accounts.json');
-  writeFileSync(accountsPath, `${JSON.stringify(accounts, null, 2)}\n`, { mode: 0o600 });
+  writeSecretFile(accountsPath, `${JSON.stringify(accounts, null, 2)}\n`);
   writeFileSync(join(out, 'network.json'), `${JSON.stringify({ genesisHash: genesisHash(genesis), replicas }, null, 2)}\n`);
   return { genesisPath, genesis, replicas, accounts, accountsPath };
 }

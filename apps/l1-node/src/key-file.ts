@@ -1,5 +1,5 @@
 // Replica key files: `{ "id": n, "secretKey": "<64 hex>" }`, written with mode 0600.
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { fromHex, isHex, toHex } from '@wedge/common';
 import { z } from 'zod';
 
@@ -9,7 +9,20 @@ const KeyFile = z.strictObject({
 });
 
 export function writeKeyFile(path: string, id: number, secretKey: Uint8Array): void {
-  writeFileSync(path, `${JSON.stringify({ id, secretKey: toHex(secretKey) }, null, 2)}\n`, { mode: 0o600 });
+  writeSecretFile(path, `${JSON.stringify({ id, secretKey: toHex(secretKey) }, null, 2)}\n`);
+}
+
+/**
+ * Writes a file that holds secrets, mode 0600. A mode given to writeFileSync
+ * applies only to a file it creates — over an older file readable by others
+ * the secret would land in that file, readable by others — so the text goes
+ * to a new file (created 0600, refused if one of its name exists) that then
+ * replaces the old one.
+ */
+export function writeSecretFile(path: string, text: string): void {
+  const temporary = `${path}.${process.pid}.tmp`;
+  writeFileSync(temporary, text, { mode: 0o600, flag: 'wx' });
+  renameSync(temporary, path);
 }
 
 export function readKeyFile(path: string): { id: number; secretKey: Uint8Array } {
