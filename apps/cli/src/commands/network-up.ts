@@ -5,7 +5,7 @@
 // starts only what is down.
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { AccountCount, parseWith, Port, ReplicaCount } from '../lib/arguments.ts';
+import { AccountCount, HostList, parseWith, Port, ReplicaCount } from '../lib/arguments.ts';
 import { addCommonOptions, addExamples, defineAction } from '../lib/command.ts';
 import { readNetworkFile } from '../lib/home.ts';
 import { clientOf, createNetworkIfMissing, startReplicas, waitForReplicas } from '../lib/network.ts';
@@ -19,6 +19,7 @@ const Input = z.object({
   replicas: z.number().optional(),
   accounts: z.number().optional(),
   basePort: z.number().optional(),
+  hosts: z.array(z.string()).optional(),
 });
 
 export function registerNetworkUp(network: Command): void {
@@ -27,14 +28,20 @@ export function registerNetworkUp(network: Command): void {
     .description('create a local L1 network (if the directory has none) and start its replicas in the background')
     .option('--replicas <n>', `replicas, 4..64 (default ${DEFAULT_REPLICAS}; n = 3f+1)`, parseWith(ReplicaCount))
     .option('--accounts <n>', `funded genesis accounts, named account-0.. (default ${DEFAULT_ACCOUNTS})`, parseWith(AccountCount))
-    .option('--base-port <port>', 'first replica port; the others follow (default: free ports chosen by the OS)', parseWith(Port));
+    .option('--base-port <port>', 'first replica port; the others follow (default: free ports chosen by the OS)', parseWith(Port))
+    .option('--hosts <list>', 'one host per replica, comma-separated: its URL in the genesis, where it listens (default 127.0.0.1 for all)', parseWith(HostList));
   addCommonOptions(command);
-  addExamples(command, ['wedge network up', 'wedge network up --dir /tmp/net --replicas 7 --accounts 4', 'wedge network up --base-port 7100 --json']);
+  addExamples(command, [
+    'wedge network up',
+    'wedge network up --dir /tmp/net --replicas 7 --accounts 4',
+    'wedge network up --base-port 7100 --json',
+    'wedge network up --hosts 127.0.0.2,127.0.0.3,127.0.0.4,127.0.0.5',
+  ]);
   defineAction(command, Input, async (input, { home, printer }) => {
     const created = await createNetworkIfMissing(
       home,
-      { replicas: input.replicas ?? DEFAULT_REPLICAS, accounts: input.accounts ?? DEFAULT_ACCOUNTS, basePort: input.basePort ?? null },
-      { replicas: input.replicas, accounts: input.accounts, basePort: input.basePort },
+      { replicas: input.replicas ?? DEFAULT_REPLICAS, accounts: input.accounts ?? DEFAULT_ACCOUNTS, basePort: input.basePort ?? null, hosts: input.hosts ?? null },
+      { replicas: input.replicas, accounts: input.accounts, basePort: input.basePort, hosts: input.hosts },
     );
     printer.progress(created ? `wrote a new network to ${home.dir}` : `using the network in ${home.dir}`);
     const started = startReplicas(home);

@@ -62,6 +62,12 @@ export const TimeoutSeconds = boundedInt(1, 3_600);
 
 export const Topology = z.enum(['star', 'chain'], { error: 'expected star or chain' });
 
+/** One host per replica for `network up --hosts`: names, IPv4 or IPv6 addresses, comma-separated (each replica listens there). */
+export const HostList = z
+  .string()
+  .transform((text) => text.split(','))
+  .pipe(z.array(z.string().regex(/^(?:[A-Za-z0-9.-]{1,253}|[0-9a-fA-F:]{2,39})$/, 'expected a host name, IPv4 or IPv6 address')).min(4).max(64));
+
 function commaList<T extends z.ZodType<unknown, string>>(item: T, what: string) {
   return z
     .string()

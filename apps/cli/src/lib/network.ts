@@ -20,7 +20,8 @@ const READY_TIMEOUT_MS = 60_000;
 const READY_POLL_MS = 200;
 const STATUS_TIMEOUT_MS = 1_500;
 
-export type CreateOptions = { replicas: number; accounts: number; basePort: number | null };
+/** `hosts`: each replica's host in its genesis URL, where it listens; absent or null: 127.0.0.1 for all (one machine). */
+export type CreateOptions = { replicas: number; accounts: number; basePort: number | null; hosts?: readonly string[] | null };
 
 /** Writes a new network into `home` unless one is there; returns whether it wrote one. */
 export async function createNetworkIfMissing(home: Home, options: CreateOptions, explicit: Partial<CreateOptions>): Promise<boolean> {
@@ -37,12 +38,19 @@ export async function createNetworkIfMissing(home: Home, options: CreateOptions,
     if (explicit.basePort !== undefined && explicit.basePort !== null && explicit.basePort !== firstPort) {
       throw new UsageError(`${home.dir} already holds a network on ports from ${firstPort}; use another --dir for --base-port ${explicit.basePort}`);
     }
+    const hosts = genesis.replicas.map((replica) => new URL(replica.url).hostname.replace(/^\[(.*)\]$/, '$1'));
+    if (explicit.hosts !== undefined && explicit.hosts !== null && explicit.hosts.join(',') !== hosts.join(',')) {
+      throw new UsageError(`${home.dir} already holds a network on hosts ${hosts.join(',')}; use another --dir for --hosts ${explicit.hosts.join(',')}`);
+    }
     return false;
+  }
+  if (options.hosts !== undefined && options.hosts !== null && options.hosts.length !== options.replicas) {
+    throw new UsageError(`--hosts names ${options.hosts.length} hosts for ${options.replicas} replicas; give one per replica`);
   }
   const ports =
     options.basePort === null ? await freePorts(options.replicas) : Array.from({ length: options.replicas }, (_, id) => options.basePort! + id);
   ensureDir(home.dir);
-  writeNetwork({ out: home.dir, replicas: options.replicas, accounts: options.accounts, balance: GENESIS_BALANCE, ports, chainId: CHAIN_ID });
+  writeNetwork({ out: home.dir, replicas: options.replicas, accounts: options.accounts, balance: GENESIS_BALANCE, ports, hosts: options.hosts ?? undefined, chainId: CHAIN_ID });
   return true;
 }
 
