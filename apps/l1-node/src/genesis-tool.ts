@@ -35,6 +35,7 @@ export const DEFAULT_PARAMS: Genesis['params'] = {
   maxPendingTxs: 50_000,
   progressTimeoutMs: 1_000,
   viewChangeTimeoutMs: 1_000,
+  heartbeatMs: 100,
   idleBlockMs: 300,
   fetchRetryMs: 1_000,
   maxFetchBlocks: 64,

@@ -36,6 +36,7 @@ function peerMessageSchema(isWellFormed: (value: unknown) => boolean) {
   const commit = vote('commit');
   const checkpoint = z.strictObject({ type: z.literal('checkpoint'), seq: height, root: hex(64), replica, signature });
   const complaint = z.strictObject({ type: z.literal('complaint'), view: height, replica, signature });
+  const heartbeat = z.strictObject({ type: z.literal('heartbeat'), view: height, beat: height, replica, signature });
   const preparedCertificate = z.strictObject({ prePrepare, block, prepares: z.array(prepare).max(MAX_REPLICAS) });
   const viewChange = z.strictObject({
     type: z.literal('view-change'),
@@ -79,6 +80,7 @@ function peerMessageSchema(isWellFormed: (value: unknown) => boolean) {
     commit,
     checkpoint,
     complaint,
+    heartbeat,
     viewChange,
     newView,
     z.strictObject({ type: z.literal('fetch-state'), fromHeight: height, nonce: height, replica, signature }),

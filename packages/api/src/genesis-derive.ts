@@ -1,6 +1,6 @@
 // What the processes derive from a parsed genesis file: its hash (the name of
 // the network), the ledger's genesis and the consensus configuration.
-import type { ConsensusConfig } from '@wedge/consensus';
+import { DEFAULT_HEARTBEAT_MS, type ConsensusConfig } from '@wedge/consensus';
 import { domainTag, hashTaggedHex, type Canonical } from '@wedge/crypto';
 import type { LedgerGenesis } from '@wedge/ledger';
 import { amountFromWire } from './fields.ts';
@@ -21,6 +21,8 @@ function canonicalGenesis(file: GenesisFile): Canonical {
       maxPendingTxs: params.maxPendingTxs,
       progressTimeoutMs: params.progressTimeoutMs,
       viewChangeTimeoutMs: params.viewChangeTimeoutMs,
+      // Named only when present, so that a genesis written before it existed keeps its hash.
+      ...(params.heartbeatMs === undefined ? {} : { heartbeatMs: params.heartbeatMs }),
       idleBlockMs: params.idleBlockMs,
       fetchRetryMs: params.fetchRetryMs,
       maxFetchBlocks: params.maxFetchBlocks,
@@ -52,6 +54,7 @@ export function consensusConfigOf(file: GenesisFile): ConsensusConfig {
     maxPendingTxs: params.maxPendingTxs,
     progressTimeoutMs: params.progressTimeoutMs,
     viewChangeTimeoutMs: params.viewChangeTimeoutMs,
+    heartbeatMs: params.heartbeatMs ?? DEFAULT_HEARTBEAT_MS,
     idleBlockMs: params.idleBlockMs,
     fetchRetryMs: params.fetchRetryMs,
     maxFetchBlocks: params.maxFetchBlocks,

@@ -31,6 +31,8 @@ export const GenesisParams = z.strictObject({
   maxPendingTxs: boundedInt(1, 1_000_000),
   progressTimeoutMs: boundedInt(1, HOUR_MS),
   viewChangeTimeoutMs: boundedInt(1, HOUR_MS),
+  // Optional: a genesis without it gets DEFAULT_HEARTBEAT_MS (and keeps its hash).
+  heartbeatMs: boundedInt(1, HOUR_MS).optional(),
   idleBlockMs: boundedInt(1, HOUR_MS),
   fetchRetryMs: boundedInt(1, HOUR_MS),
   maxFetchBlocks: boundedInt(1, 10_000),

@@ -24,12 +24,19 @@ export function createReplicaState<Tx, AppState>(ctx: ReplicaContext<Tx, AppStat
     recentlyExecuted: new Set(),
     viewChanges: new Map(),
     complaints: new Map(),
+    complaintHeardAt: new Map(),
     newView: null,
     newViewRequested: new Set(),
     viewChangeAttempts: 0,
     progressStrikes: 0,
     progressWatch: { txHash: null, executed: 0 },
-    timers: { progress: 0, 'view-change': 0, idle: 0, fetch: 0 },
+    heartbeatsSent: 0,
+    primaryBeat: 0,
+    heardFromPrimary: false,
+    silentWindows: 0,
+    failedViews: 0,
+    livenessClock: 0,
+    timers: { progress: 0, 'view-change': 0, idle: 0, fetch: 0, heartbeat: 0, silence: 0 },
     tokenCounter: 0,
     fetching: false,
     fetchNonce: 0,
@@ -47,4 +54,5 @@ function validateConfig(ctx: ReplicaContext<unknown, unknown>): void {
   assert(config.pipelineBlocks >= 1 && config.pipelineBlocks <= config.watermarkBlocks, 'pipelineBlocks out of range');
   assert(config.maxBlockTxs >= 1, 'maxBlockTxs must be >= 1');
   assert(config.progressTimeoutMs > config.idleBlockMs, 'progressTimeoutMs must exceed idleBlockMs');
+  assert(config.heartbeatMs >= 1, 'heartbeatMs must be >= 1');
 }

@@ -7,6 +7,7 @@ import { writable, type StepContext } from './context.ts';
 import { drop } from './emit.ts';
 import type { NewViewPlan } from './new-view-plan.ts';
 import { acceptProposal, checkPrepared } from './normal-case.ts';
+import { armLivenessTimers, resetPrimaryWatch } from './liveness.ts';
 import { armProgressTimer } from './progress-watch.ts';
 import { getProposalValidity } from './proposal-validity.ts';
 import { armIdleTimer, propose } from './propose.ts';
@@ -33,6 +34,7 @@ export function enterView<Tx>(c: StepContext<Tx, unknown>, newView: NewView<Tx>,
   for (const [key, slot] of s.slots) if (slot.view < view) s.slots.delete(key);
   for (const key of s.newViewRequested) if (key <= view) s.newViewRequested.delete(key);
   forgetComplaintsBelow(s.complaints, view);
+  resetPrimaryWatch(c);
   c.effects.push({ type: 'view-entered', view });
 
   // The new view starts from the most recent stable checkpoint any view change proves.
@@ -70,4 +72,5 @@ export function enterView<Tx>(c: StepContext<Tx, unknown>, newView: NewView<Tx>,
   propose(c);
   armProgressTimer(c);
   armIdleTimer(c);
+  armLivenessTimers(c);
 }

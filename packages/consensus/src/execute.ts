@@ -8,14 +8,15 @@ import { writable, type StepContext } from './context.ts';
 import { armProgressTimer } from './progress-watch.ts';
 import { armIdleTimer, propose } from './propose.ts';
 import { RECENTLY_EXECUTED_LIMIT } from './restore.ts';
-import type { ExecutionState, MempoolState, NormalCaseState, StateTransferState } from './state.ts';
+import type { ExecutionState, LivenessState, MempoolState, NormalCaseState, StateTransferState } from './state.ts';
 import { startFetch } from './state-transfer.ts';
 import type { CommittedBlock } from './types.ts';
 
 type Writes<Tx> = ExecutionState<Tx, unknown> &
   MempoolState<Tx> &
   Pick<NormalCaseState<Tx>, 'proposed' | 'readyToExecute' | 'nextSeq'> &
-  Pick<StateTransferState, 'catchUpTarget'>;
+  Pick<StateTransferState, 'catchUpTarget'> &
+  Pick<LivenessState, 'failedViews'>;
 
 /** Executes committed blocks in height order; asks peers for blocks when there is a gap. */
 export function executeReady<Tx>(c: StepContext<Tx, unknown>): void {
@@ -50,6 +51,8 @@ export function executeBlock<Tx>(c: StepContext<Tx, unknown>, committed: Committ
     if (s.recentlyExecuted.size > RECENTLY_EXECUTED_LIMIT) deleteOldest(s.recentlyExecuted);
   }
   s.recentBlocks.set(block.height, committed);
+  // A view we are in committed: the failover timers stop backing off (liveness.ts).
+  if (certificate.view === c.state.view && c.state.status === 'normal') s.failedViews = 0;
   c.effects.push({ type: 'committed', block, certificate, results });
   if (block.height % c.config.checkpointBlocks === 0) takeCheckpoint(c, block.height);
 }

@@ -4,6 +4,7 @@
 export { createReplicaState } from './create-state.ts';
 export type { DroppedEffect, ConsensusEffect } from './effect.ts';
 export type { ConsensusEvent, TimerName } from './input.ts';
+export { DEFAULT_HEARTBEAT_MS } from './liveness.ts';
 export * from './messages.ts';
 export { planNewView, type NewViewPlan } from './new-view-plan.ts';
 export * from './reasons.ts';

@@ -3,7 +3,7 @@
 // Time reaches the core only as timer events; the shell owns the clock.
 import type { Message, ReplicaId } from './types.ts';
 
-export type TimerName = 'progress' | 'view-change' | 'idle' | 'fetch';
+export type TimerName = 'progress' | 'view-change' | 'idle' | 'fetch' | 'heartbeat' | 'silence';
 
 export type ConsensusEvent<Tx> =
   /** First boot, or restart from persisted state after a crash. */

@@ -13,6 +13,7 @@ import type {
   ConsensusConfig,
   ConsensusRules,
   FetchState,
+  Heartbeat,
   NewView,
   PrePrepare,
   Prepare,
@@ -21,7 +22,7 @@ import type {
   ViewChange,
 } from './types.ts';
 
-type SignedKind = PrePrepare | Prepare | Commit | Checkpoint | Complaint | ViewChange<unknown> | NewView<unknown> | FetchState;
+type SignedKind = PrePrepare | Prepare | Commit | Checkpoint | Complaint | Heartbeat | ViewChange<unknown> | NewView<unknown> | FetchState;
 type Unsigned<M> = M extends unknown ? Omit<M, 'signature'> : never;
 
 function encodeCertificate(cert: PreparedCertificate<unknown>, app: ConsensusApp<unknown, unknown>): Canonical {

@@ -6,6 +6,7 @@ import { send } from './emit.ts';
 import { isReady, isSpent } from './mempool.ts';
 import { primaryOf } from './rules.ts';
 import type { MempoolState, ProgressWatchState } from './state.ts';
+import { backoffFactor } from './liveness.ts';
 import { setTimer } from './timers.ts';
 import { isPrimary } from './windows.ts';
 
@@ -34,7 +35,12 @@ export function armProgressTimer<Tx>(c: StepContext<Tx, unknown>): void {
   }
   if (!hasWork(c)) return;
   s.progressWatch = { txHash: watched, executed: c.state.executed };
-  setTimer(c, 'progress', c.config.progressTimeoutMs);
+  setTimer(c, 'progress', progressTimeoutMs(c));
+}
+
+/** The progress timeout, backed off after view changes that committed nothing (liveness.ts). */
+export function progressTimeoutMs(c: StepContext<unknown, unknown>): number {
+  return c.config.progressTimeoutMs * backoffFactor(c);
 }
 
 /** Our requests may never have reached the primary (lost messages): resend a bounded number. */

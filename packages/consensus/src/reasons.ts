@@ -34,6 +34,8 @@ export type CheckpointDropReason = Malformed | 'STALE_CHECKPOINT' | 'NOT_CHECKPO
 
 export type ComplaintDropReason = ViewJumpReason | 'FROM_SELF' | 'DUPLICATE' | 'SUPERSEDED' | 'BAD_SIGNATURE';
 
+export type HeartbeatDropReason = ViewJumpReason | 'NOT_FROM_PRIMARY' | 'FROM_SELF' | 'VIEW_NOT_REACHED' | 'STALE_BEAT' | 'BAD_SIGNATURE';
+
 /** Why a view-change message is not valid (alone, or inside a new view). */
 export type ViewChangeReason =
   | Malformed
@@ -73,7 +75,7 @@ export type CommittedBlockReason = 'HEIGHT_GAP' | 'HEIGHT_MISMATCH' | 'BAD_DIGES
 
 export type StateReplyDropReason = Malformed | 'NOTHING_NEW' | SnapshotReason | CommittedBlockReason;
 
-export type TimerDropReason = 'STALE_TIMER' | 'CHANGING_VIEWS' | 'NOT_CHANGING_VIEWS' | 'NOT_PRIMARY';
+export type TimerDropReason = 'STALE_TIMER' | 'CHANGING_VIEWS' | 'NOT_CHANGING_VIEWS' | 'NOT_PRIMARY' | 'NOT_BACKUP';
 
 export type DropReason =
   | RequestDropReason
@@ -82,6 +84,7 @@ export type DropReason =
   | CommitDropReason
   | CheckpointDropReason
   | ComplaintDropReason
+  | HeartbeatDropReason
   | ViewChangeDropReason
   | NewViewDropReason
   | NewViewRequestDropReason
@@ -138,6 +141,8 @@ export const DROP_REASON_MEANINGS: Readonly<Record<DropReason, string>> = {
   BAD_COMMIT_CERTIFICATE: 'a fetched block without 2f+1 valid commit signatures',
   STALE_TIMER: 'a timer that was cleared or set again after it was armed',
   NOT_PRIMARY: 'only the primary acts on this timer',
+  NOT_BACKUP: 'only a backup acts on this timer',
+  STALE_BEAT: 'a heartbeat whose beat is not above the last one taken from that primary (a replay)',
 };
 
 /** Every drop reason, for shells and tests that count or list them. */

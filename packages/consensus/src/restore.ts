@@ -17,7 +17,8 @@ export const RECENTLY_EXECUTED_LIMIT = 200_000;
  * them: the application state and the stable snapshot (stored apart, once
  * per checkpoint), the blocks and executed ids (from the stored blocks), the
  * mempool (clients resubmit what a crash lost), and the timers (none runs
- * after a restart; the core re-arms them on `start`). The own checkpoints
+ * after a restart; the core re-arms them on `start`), and what the silence
+ * watch heard since its timer was armed (it starts over). The own checkpoints
  * keep their roots; their states are replayed.
  */
 export const VOLATILE_FIELDS = [
@@ -30,6 +31,8 @@ export const VOLATILE_FIELDS = [
   'timers',
   'tokenCounter',
   'progressWatch',
+  'heardFromPrimary',
+  'silentWindows',
 ] as const;
 
 export type VolatileField = (typeof VOLATILE_FIELDS)[number];
@@ -119,6 +122,8 @@ export function restoreReplicaState<Tx, AppState>(
     timers: { ...fresh.timers },
     tokenCounter: fresh.tokenCounter,
     progressWatch: { ...fresh.progressWatch },
+    heardFromPrimary: fresh.heardFromPrimary,
+    silentWindows: fresh.silentWindows,
   };
 }
 

@@ -6,14 +6,15 @@ import { writable, type StepContext } from './context.ts';
 import { broadcast } from './emit.ts';
 import { signMessage } from './messages.ts';
 import { sendNewViewWhenReady } from './send-new-view.ts';
-import type { ProgressWatchState, ViewChangeState } from './state.ts';
+import { resetPrimaryWatch } from './liveness.ts';
+import type { LivenessState, ProgressWatchState, ViewChangeState } from './state.ts';
 import { startFetch } from './state-transfer.ts';
 import { clearTimer, setTimer } from './timers.ts';
 import type { ViewChange } from './types.ts';
 import { forgetComplaintsBelow } from './votes/complaints.ts';
 import { storeViewChange } from './votes/view-changes.ts';
 
-type Writes<Tx> = ViewChangeState<Tx> & Pick<ProgressWatchState, 'progressStrikes'>;
+type Writes<Tx> = ViewChangeState<Tx> & Pick<ProgressWatchState, 'progressStrikes'> & Pick<LivenessState, 'failedViews'>;
 
 /** How long to wait for a new view: doubles with each attempt, up to 64 times the base. */
 export function viewChangeTimeoutMs(c: StepContext<unknown, unknown>): number {
@@ -30,8 +31,13 @@ export function startViewChange<Tx>(c: StepContext<Tx, unknown>, view: number): 
   // Kept until the view starts: the complaints about the view we leave are
   // why we left, and are sent again while the new view is late.
   forgetComplaintsBelow(s.complaints, view - 1);
+  // Until a block commits in a view we are in, every failover timer backs off (liveness.ts).
+  s.failedViews += 1;
+  resetPrimaryWatch(c);
   clearTimer(c, 'progress');
   clearTimer(c, 'idle');
+  clearTimer(c, 'heartbeat');
+  clearTimer(c, 'silence');
   const stable = c.state.stable;
   const prepared = [...c.state.preparedCertificates.values()]
     .filter((certificate) => certificate.prePrepare.seq > stable.seq)

@@ -91,6 +91,34 @@ export type ProgressWatchState = {
   progressWatch: { txHash: string | null; executed: number };
 };
 
+/**
+ * Liveness of the primary (liveness.ts): the heartbeats it sends, what a
+ * backup has heard from it, and how many view changes in a row have failed
+ * to produce a block (the backoff of every failover timer).
+ */
+export type LivenessState = {
+  /** Primary: heartbeats sent, ever (persisted, so a restarted primary keeps counting up). */
+  heartbeatsSent: number;
+  /** Backup: the highest beat accepted from the current view's primary. */
+  primaryBeat: number;
+  /** Backup: whether the primary showed a sign of life since the silence timer was armed. */
+  heardFromPrimary: boolean;
+  /** Backup: consecutive silence windows without a sign of life while we had work. */
+  silentWindows: number;
+  /**
+   * View changes started since a block last committed in a view we were in:
+   * every failover timer waits 2^failedViews times longer (up to a cap), so
+   * that a network slower than the timeouts stops changing views and commits.
+   */
+  failedViews: number;
+  /**
+   * Time as this replica's liveness timers have seen it pass, in heartbeat
+   * intervals (the primary's heartbeat timer and a backup's silence timer
+   * advance it): how old a complaint is (complaintHeardAt).
+   */
+  livenessClock: number;
+};
+
 /** State transfer: catching up with blocks and snapshots from peers. */
 export type StateTransferState = {
   fetching: boolean;
@@ -106,6 +134,13 @@ export type ViewChangeState<Tx> = {
   viewChanges: Map<number, Map<ReplicaId, ViewChange<Tx>>>;
   /** Each replica's complaint about the highest view it gave up on, for views from the current one on. */
   complaints: Map<ReplicaId, Complaint>;
+  /**
+   * When each replica's complaint was last heard from it, on the liveness
+   * clock: one about the view we are normal in that its replica stopped
+   * repeating expires (complain.ts), so complaints from moments that passed
+   * — a backup cut off for a while, a slow second — never add up to f+1.
+   */
+  complaintHeardAt: Map<ReplicaId, number>;
   /** The new-view message of the current view, sent or accepted. */
   newView: NewView<Tx> | null;
   /** Views for which this replica already asked for the new-view message. */
@@ -124,6 +159,7 @@ export type ReplicaState<Tx, AppState> = NormalCaseState<Tx> &
   ExecutionState<Tx, AppState> &
   CheckpointState<AppState> &
   ProgressWatchState &
+  LivenessState &
   StateTransferState &
   ViewChangeState<Tx> &
   TimerState;

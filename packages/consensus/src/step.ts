@@ -7,7 +7,7 @@
 // This file is only the dispatch: each input has its own module under
 // handle/, free functions over an explicit context (context.ts). The
 // machinery they share is in modules named after what they do (propose,
-// normal-case, execute, checkpoints, state-transfer, catch-up, complain,
+// normal-case, execute, checkpoints, state-transfer, catch-up, complain, liveness,
 // start-view-change, send-new-view, enter-view, new-view-plan), and vote
 // counting is in votes/.
 import { createStepContext, type StepContext } from './context.ts';
@@ -17,6 +17,8 @@ import { handleCommit } from './handle/commit.ts';
 import { handleComplaint } from './handle/complaint.ts';
 import { handleFetchState } from './handle/fetch-state.ts';
 import { handleFetchTimeout } from './handle/fetch-timeout.ts';
+import { handleHeartbeatTimeout } from './handle/heartbeat-timeout.ts';
+import { handleHeartbeat } from './handle/heartbeat.ts';
 import { handleIdleTimeout } from './handle/idle-timeout.ts';
 import { handleNewViewRequest } from './handle/new-view-request.ts';
 import { handleNewView } from './handle/new-view.ts';
@@ -24,6 +26,7 @@ import { handlePrePrepare } from './handle/pre-prepare.ts';
 import { handlePrepare } from './handle/prepare.ts';
 import { handleProgressTimeout } from './handle/progress-timeout.ts';
 import { handleRequest } from './handle/request.ts';
+import { handleSilenceTimeout } from './handle/silence-timeout.ts';
 import { handleStart } from './handle/start.ts';
 import { handleStateReply } from './handle/state-reply.ts';
 import { handleViewChangeTimeout } from './handle/view-change-timeout.ts';
@@ -72,6 +75,8 @@ function onMessage<Tx>(c: StepContext<Tx, unknown>, from: ReplicaId, message: Me
       return handleCheckpoint(c, from, message);
     case 'complaint':
       return handleComplaint(c, from, message);
+    case 'heartbeat':
+      return handleHeartbeat(c, from, message);
     case 'view-change':
       return handleViewChange(c, from, message);
     case 'new-view':
@@ -95,5 +100,9 @@ function onTimeout(c: StepContext<unknown, unknown>, timer: TimerName, token: nu
       return handleIdleTimeout(c, token);
     case 'fetch':
       return handleFetchTimeout(c, token);
+    case 'heartbeat':
+      return handleHeartbeatTimeout(c, token);
+    case 'silence':
+      return handleSilenceTimeout(c, token);
   }
 }

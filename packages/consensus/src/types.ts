@@ -24,6 +24,13 @@ export type ConsensusConfig = {
   readonly progressTimeoutMs: number;
   /** How long a replica waits for a new view before moving to the next one (doubles per attempt). */
   readonly viewChangeTimeoutMs: number;
+  /**
+   * The primary's liveness signal: while normal it broadcasts a signed
+   * heartbeat this often, and a backup with work that hears nothing from it
+   * for two windows of twice this long complains (liveness.ts). This, not
+   * the progress timeout, is what notices a crashed primary fast.
+   */
+  readonly heartbeatMs: number;
   /** While the application asks for idle blocks, the primary proposes an empty block after this long. */
   readonly idleBlockMs: number;
   /** Retry interval of state transfer requests. */
@@ -74,6 +81,12 @@ export type Checkpoint = Signed & { readonly type: 'checkpoint'; readonly seq: n
  * replica) move every replica that sees them to the next view.
  */
 export type Complaint = Signed & { readonly type: 'complaint'; readonly view: number };
+
+/**
+ * The primary of `view` says it is alive. `beat` grows with every heartbeat
+ * it sends (across its restarts), so a replayed one tells nothing new.
+ */
+export type Heartbeat = Signed & { readonly type: 'heartbeat'; readonly view: number; readonly beat: number };
 
 /** A pre-prepare with its block and 2f matching prepares from other replicas. */
 export type PreparedCertificate<Tx> = {
@@ -136,6 +149,7 @@ export type Message<Tx> =
   | Commit
   | Checkpoint
   | Complaint
+  | Heartbeat
   | ViewChange<Tx>
   | NewView<Tx>
   | FetchState

@@ -38,6 +38,7 @@ export const TEST_CONFIG: Omit<ConsensusConfig, 'chainId' | 'replicas'> = {
   maxPendingTxs: 100,
   progressTimeoutMs: 800,
   viewChangeTimeoutMs: 1_000,
+  heartbeatMs: 100,
   idleBlockMs: 150,
   fetchRetryMs: 400,
   maxFetchBlocks: 32,

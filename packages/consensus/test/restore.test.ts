@@ -69,7 +69,7 @@ describe('restore', () => {
     expect(app.stateRoot(restored.app)).not.toBe(live.stable.root);
     expect(restored.pending.size).toBe(0);
     expect(restored.proposed.size).toBe(0);
-    expect(Object.values(restored.timers)).toEqual([0, 0, 0, 0]);
+    expect(Object.values(restored.timers)).toEqual([0, 0, 0, 0, 0, 0]);
     expect([...restored.recentBlocks.keys()]).toEqual([recentBlocksFrom(g.config, 4), 4, 5]);
     for (const { block } of stored.values()) for (const tx of block.txs) expect(restored.recentlyExecuted.has(app.txHash(tx))).toBe(true);
     expect(restored.view).toBe(live.view);

@@ -48,6 +48,7 @@ async function main(): Promise<void> {
   const violations: (Violation & { seed: number })[] = [];
   let committedBlocks = 0;
   let viewChanges = 0;
+  let spuriousViewChanges = 0;
   let byzantineRuns = 0;
   let primaryCrashes = 0;
   let snapshotInstalls = 0;
@@ -78,6 +79,7 @@ async function main(): Promise<void> {
             const result = reply.result!;
             committedBlocks += result.committedBlocks;
             viewChanges += result.viewChanges;
+            spuriousViewChanges += result.spuriousViewChanges;
             if (result.byzantine) byzantineRuns += 1;
             primaryCrashes += result.primaryCrashes;
             snapshotInstalls += result.snapshotInstalls;
@@ -106,6 +108,7 @@ async function main(): Promise<void> {
     violations,
     committedBlocks,
     viewChanges,
+    spuriousViewChanges,
     byzantineRuns,
     primaryCrashes,
     snapshotInstalls,
@@ -116,7 +119,7 @@ async function main(): Promise<void> {
   else {
     process.stdout.write(
       `${seeds.length} seeds in ${((Date.now() - started) / 1000).toFixed(1)} s: ${committedBlocks} blocks committed, ` +
-        `${viewChanges} view changes, ${byzantineRuns} runs with Byzantine replicas, ` +
+        `${viewChanges} view changes (${spuriousViewChanges} spurious), ${byzantineRuns} runs with Byzantine replicas, ` +
         (options.layers === 'both' ? `${l2.wedges} wedges, ${l2.watchtowerChallenges} watchtower challenges, ${l2.staleRejected} stale states rejected, ` : '') +
         `${violations.length} violations\n`,
     );

@@ -28,6 +28,7 @@ import { EventQueue } from './event-queue.ts';
 import { L1Checker, type Violation } from './l1-checkers.ts';
 
 import { Prng } from './prng.ts';
+import { SpuriousViewChanges } from './spurious-view-changes.ts';
 import { L1Workload, type WorkloadOptions } from './workload.ts';
 
 export type NetworkOptions = {
@@ -63,6 +64,8 @@ export type L1SimResult = {
   readonly violations: Violation[];
   readonly committedBlocks: number;
   readonly viewChanges: number;
+  /** View changes away from a view whose primary was honest, up and connected throughout (spurious-view-changes.ts). */
+  readonly spuriousViewChanges: number;
   readonly byzantine: boolean;
   /** Crashes of the primary in this run, and restarts that caught up by installing a snapshot. */
   readonly primaryCrashes: number;
@@ -120,6 +123,7 @@ export const DEFAULT_CONSENSUS: Omit<ConsensusConfig, 'chainId' | 'replicas'> = 
   maxPendingTxs: 10_000,
   progressTimeoutMs: 800,
   viewChangeTimeoutMs: 1_000,
+  heartbeatMs: 80,
   idleBlockMs: 150,
   fetchRetryMs: 400,
   maxFetchBlocks: 32,
@@ -138,6 +142,7 @@ export class L1World {
   private gst = false;
   private primaryCrashes = 0;
   private readonly dropped: Record<string, number> = {};
+  readonly spurious = new SpuriousViewChanges();
   /** Hook for tests: called on every canonical (first honest) commit. */
   onCanonicalCommit: ((height: number, nowMs: number) => void) | null = null;
   /** Other layers (L2) run on the world's clock through these. */
@@ -287,6 +292,7 @@ export class L1World {
       violations: this.checker.violations,
       committedBlocks: this.checker.chain.size,
       viewChanges: Math.max(0, ...this.nodes.filter((node) => this.isHonest(node.id)).map((node) => node.maxView)),
+      spuriousViewChanges: this.spurious.count,
       byzantine: this.options.byzantine.length > 0,
       primaryCrashes: this.primaryCrashes,
       snapshotInstalls: this.nodes.reduce((sum, node) => sum + node.stateInstalls, 0),
@@ -331,12 +337,14 @@ export class L1World {
         return this.restart(this.nodes[event.replica]!);
       case 'partition':
         if (this.gst) return;
+        for (const a of event.plan.isolated) this.spurious.noteFault(a, this.now);
         for (const a of event.plan.isolated) {
           for (const b of this.nodes) if (!event.plan.isolated.includes(b.id)) this.block(a, b.id);
         }
         this.queue.push(this.now + event.plan.durationMs, { kind: 'heal', plan: event.plan });
         return;
       case 'heal':
+        for (const a of event.plan.isolated) this.spurious.noteFault(a, this.now);
         for (const a of event.plan.isolated) for (const b of this.nodes) this.unblock(a, b.id);
         return;
       case 'call':
@@ -384,6 +392,7 @@ export class L1World {
   }
 
   private goDown(node: Node): void {
+    this.spurious.noteFault(node.id, this.now);
     node.up = false;
     node.crashAfterStep = false;
     node.incarnation += 1;
@@ -413,6 +422,7 @@ export class L1World {
       },
     });
     node.up = true;
+    this.spurious.noteFault(node.id, this.now);
     this.stepNode(node, { type: 'start' });
   }
 
@@ -478,6 +488,9 @@ export class L1World {
         node.stateInstalls += 1;
       } else if (effect.type === 'view-entered') {
         node.maxView = Math.max(node.maxView, effect.view);
+        this.spurious.noteViewEntered(effect.view, this.now, (view) => primaryOf(node.ctx.config, view), (replica) => ({
+          healthyNow: this.isHonest(replica) && this.nodes[replica]!.up && !this.isCutOff(replica),
+        }));
       } else if (effect.type === 'dropped') {
         const key = `${effect.input}:${effect.reason}`;
         this.dropped[key] = (this.dropped[key] ?? 0) + 1;
@@ -503,6 +516,11 @@ export class L1World {
   private delay(): number {
     const { minDelayMs, maxDelayMs } = this.options.network;
     return this.rng.int(minDelayMs, maxDelayMs);
+  }
+
+  /** Whether a partition separates `replica` from any other replica now. */
+  private isCutOff(replica: number): boolean {
+    return this.nodes.some((other) => other.id !== replica && this.blocked.has(`${replica}>${other.id}`));
   }
 
   private block(a: number, b: number): void {

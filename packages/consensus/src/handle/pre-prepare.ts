@@ -5,6 +5,7 @@
 import type { StepContext } from '../context.ts';
 import { noticeAhead } from '../catch-up.ts';
 import { drop } from '../emit.ts';
+import { noteSignOfLife } from '../liveness.ts';
 import { acceptProposal } from '../normal-case.ts';
 import { getProposalValidity } from '../proposal-validity.ts';
 import type { PrePrepareDropReason } from '../reasons.ts';
@@ -43,5 +44,8 @@ export function handlePrePrepare<Tx>(c: StepContext<Tx, unknown>, from: ReplicaI
   if (invalid !== null) return drop(c, 'pre-prepare-block', from, invalid);
   slot.prePrepare = prePrepare;
   slot.block = block;
-  if (prePrepare.view === c.state.view && c.state.status === 'normal') acceptProposal(c, slot);
+  if (prePrepare.view === c.state.view && c.state.status === 'normal') {
+    noteSignOfLife(c); // a valid proposal of the view, signed by its primary
+    acceptProposal(c, slot);
+  }
 }

@@ -6,7 +6,7 @@
 import { complain } from '../complain.ts';
 import { writable, type StepContext } from '../context.ts';
 import { drop } from '../emit.ts';
-import { armProgressTimer, forwardPendingToPrimary, hasWork } from '../progress-watch.ts';
+import { armProgressTimer, forwardPendingToPrimary, hasWork, progressTimeoutMs } from '../progress-watch.ts';
 import type { ProgressWatchState } from '../state.ts';
 import { startFetch } from '../state-transfer.ts';
 import { fireTimer, getTimerValidity, setTimer } from '../timers.ts';
@@ -31,5 +31,5 @@ export function handleProgressTimeout<Tx>(c: StepContext<Tx, unknown>, token: nu
   forwardPendingToPrimary(c);
   if (s.progressStrikes >= 2) complain(c, c.state.view);
   // complain() may have moved us into a view change, which stops the watch.
-  if (c.state.status === 'normal') setTimer(c, 'progress', c.config.progressTimeoutMs);
+  if (c.state.status === 'normal') setTimer(c, 'progress', progressTimeoutMs(c));
 }

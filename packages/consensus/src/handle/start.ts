@@ -4,6 +4,7 @@
 import { writable, type StepContext } from '../context.ts';
 import { broadcast } from '../emit.ts';
 import type { TimerName } from '../input.ts';
+import { armLivenessTimers } from '../liveness.ts';
 import { armProgressTimer } from '../progress-watch.ts';
 import { armIdleTimer } from '../propose.ts';
 import { viewChangeTimeoutMs } from '../start-view-change.ts';
@@ -33,4 +34,5 @@ export function handleStart<Tx>(c: StepContext<Tx, unknown>): void {
   startFetch(c);
   armProgressTimer(c);
   armIdleTimer(c);
+  armLivenessTimers(c);
 }
