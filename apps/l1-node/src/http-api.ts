@@ -150,7 +150,7 @@ export function createApiApp(node: ReplicaNode, meta: ApiMeta): express.Express 
     if (!isHex(id, 32)) fail('INVALID_BODY', 'a channel id is 64 lowercase hex characters');
     const channel = node.ledger.channels.get(id);
     if (channel === undefined) fail('UNKNOWN_CHANNEL', `no channel ${id}`);
-    response.json(channelToWire(channel));
+    response.json(channelToWire(channel, node.ledger.height));
   });
 
   app.get('/v1/blocks/:height', (request, response) => {

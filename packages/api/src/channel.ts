@@ -1,5 +1,7 @@
 // GET /v1/channels/:id: the ledger's ChannelRecord with bigints as decimal
-// strings, the recorded state included.
+// strings, the recorded state included, and the height of the last block the
+// answering replica executed (the record is as of that block), so that a
+// client can refuse an answer older than one it already saw.
 import { MAX_CHANNEL_MEMBERS, type ChannelRecord } from '@wedge/ledger';
 import { z } from 'zod';
 import { channelStateFromWire, channelStateToWire, WireChannelState } from './channel-state.ts';
@@ -22,10 +24,12 @@ export const ChannelResponse = z.strictObject({
   openedAt: WireCount,
   closedAt: WireCount.nullable(),
   closedBy: z.enum(['cooperative', 'dispute']).nullable(),
+  height: WireCount,
 });
 export type ChannelResponse = z.infer<typeof ChannelResponse>;
 
-export function channelToWire(record: ChannelRecord): ChannelResponse {
+/** `height`: the last block executed by the ledger `record` was read from. */
+export function channelToWire(record: ChannelRecord, height: number): ChannelResponse {
   return {
     id: record.id,
     members: record.members.map((member) => ({ publicKey: member.publicKey, address: member.address })),
@@ -41,9 +45,11 @@ export function channelToWire(record: ChannelRecord): ChannelResponse {
     openedAt: record.openedAt,
     closedAt: record.closedAt,
     closedBy: record.closedBy,
+    height,
   };
 }
 
+/** The record (its height is the answer's, not the channel's: see WedgeClient.getChannel). */
 export function channelFromWire(wire: ChannelResponse): ChannelRecord {
   return {
     id: wire.id,

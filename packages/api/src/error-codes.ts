@@ -41,9 +41,10 @@ export const OVERLOAD_ERROR_CODES = ['BUSY', 'MEMPOOL_FULL', 'HISTORY_INCOMPLETE
  * replica or member, got an answer outside the API, from another network, or
  * with a proof that does not verify; or no answer came in time (a member's
  * payment that its peers did not certify within the wait is PAYMENT_TIMEOUT —
- * it may still commit).
+ * it may still commit; no replica caught up to a height the client had seen
+ * already is STALE_READ: an older answer is never returned).
  */
-export const UPSTREAM_ERROR_CODES = ['UNREACHABLE', 'INVALID_RESPONSE', 'WRONG_GENESIS', 'UNVERIFIABLE_PROOF', 'TIMEOUT', 'PAYMENT_TIMEOUT'] as const;
+export const UPSTREAM_ERROR_CODES = ['UNREACHABLE', 'INVALID_RESPONSE', 'WRONG_GENESIS', 'UNVERIFIABLE_PROOF', 'TIMEOUT', 'PAYMENT_TIMEOUT', 'STALE_READ'] as const;
 
 /** The dashboard cannot sign for that member: it holds no key for it, or a key that is not the member's key on L1. */
 export const DASHBOARD_ERROR_CODES = ['NO_KEY', 'KEY_MISMATCH'] as const;

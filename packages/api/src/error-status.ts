@@ -59,6 +59,8 @@ export const STATUS_BY_CODE: StatusTable<WedgeCode> = Object.freeze({
   UNVERIFIABLE_PROOF: 502,
   TIMEOUT: 504,
   PAYMENT_TIMEOUT: 504,
+  // No replica caught up, within the client's retries, to a height the client had already seen.
+  STALE_READ: 504,
   // A bug in the server.
   INTERNAL: 500,
 });

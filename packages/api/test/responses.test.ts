@@ -128,7 +128,8 @@ function realChannel(): ChannelRecord {
 describe('ChannelResponse', () => {
   it('round trips a real ledger channel record exactly', () => {
     const record = realChannel();
-    const wire = ChannelResponse.parse(JSON.parse(JSON.stringify(channelToWire(record))));
+    const wire = ChannelResponse.parse(JSON.parse(JSON.stringify(channelToWire(record, 7))));
+    expect(wire.height).toBe(7);
     expect(channelFromWire(wire)).toEqual(record);
     expect(wire.status).toBe('frozen');
     expect(wire.deadline).toBe(6);
@@ -136,7 +137,7 @@ describe('ChannelResponse', () => {
 
   it('round trips a settled record', () => {
     const record: ChannelRecord = { ...realChannel(), status: 'closed', settledBalances: [100n, 500n], closedAt: 9, closedBy: 'dispute' };
-    expect(channelFromWire(ChannelResponse.parse(channelToWire(record)))).toEqual(record);
+    expect(channelFromWire(ChannelResponse.parse(channelToWire(record, 9)))).toEqual(record);
   });
 
   it.each<[string, (wire: Json) => void]>([
@@ -149,8 +150,10 @@ describe('ChannelResponse', () => {
     ['an extra key in a member', (wire) => (wire.members[0].deposit = '1')],
     ['an uppercase terminatedBy', (wire) => (wire.terminatedBy = wire.terminatedBy.toUpperCase())],
     ['no members', (wire) => (wire.members = [])],
+    ['no height', (wire) => delete wire.height],
+    ['a negative height', (wire) => (wire.height = -1)],
   ])('rejects %s', (_name, change) => {
-    expect(ChannelResponse.safeParse(edit(channelToWire(realChannel()), change)).success).toBe(false);
+    expect(ChannelResponse.safeParse(edit(channelToWire(realChannel(), 7), change)).success).toBe(false);
   });
 });
 

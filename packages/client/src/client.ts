@@ -1,5 +1,7 @@
-// The typed client of HTTP API v1. Reads go to any replica with failover;
-// finality is proven (finality.ts), never taken from one replica's word.
+// The typed client of HTTP API v1. Reads go to any replica with failover and
+// are monotonic (monotonic-reads.ts): none returns an answer older than one
+// the client took before; finality is proven (finality.ts), never taken from
+// one replica's word.
 // Every answer is validated with the @wedge/api schemas and checked against
 // the question (an answer about another account is an invalid answer).
 import {
@@ -30,6 +32,7 @@ import { LedgerError, signTx, txHash, type ChannelRecord, type SignedTx, type Tx
 import { ApiError } from './errors.ts';
 import { waitForFinality, type FinalTx, type WaitForFinalityOptions } from './finality.ts';
 import { requestJson, type Schema } from './http.ts';
+import { HeightFloor, withFreshReads } from './monotonic-reads.ts';
 import { checkBlockResults, checkCommittedBlock, createProofContext } from './proof.ts';
 import { createProvenBlocks } from './proven-blocks.ts';
 import { createReplicaPool } from './replica-pool.ts';
@@ -56,16 +59,25 @@ export type SendOptions = WaitForFinalityOptions;
 export interface WedgeClient {
   readonly chainId: string;
   readonly genesisHash: string;
+  /**
+   * The highest L1 height an answer this client took was as of (accounts,
+   * channels, statuses of any replica, committed transactions, proven blocks,
+   * final transactions). getAccount, getChannel and getStatus() never answer
+   * as of a lower one: a replica behind it is failed over, and when all are
+   * behind the client waits a little, then fails STALE_READ.
+   */
+  readonly highestHeight: number;
   /** Submits to one replica (failing over on network errors, timeouts and 5xx); returns the transaction ids. */
   submit(txs: SignedTx | SignedTx[]): Promise<string[]>;
   getTx(hash: string): Promise<TxStatusResponse>;
   getAccount(address: string): Promise<AccountView>;
+  /** The record as of the answering replica's height (at least highestHeight). */
   getChannel(id: string): Promise<ChannelRecord>;
   /** A block whose commit certificate verified against the genesis replica set. */
   getBlock(height: number): Promise<CommittedBlockView>;
   /** A block's transaction ids and result codes, in block order, proven by its commit certificate (a few percent of getBlock). */
   getBlockResults(height: number): Promise<BlockResultsView>;
-  /** One replica's status (`url`, or any replica); it must serve this genesis. */
+  /** One replica's status: any replica's, monotonic like every read, or the replica `url`'s as it is (a look at that replica: it neither checks nor raises highestHeight). It must serve this genesis. */
   getStatus(url?: string): Promise<StatusResponse>;
   waitForFinality(hash: string, options?: WaitForFinalityOptions): Promise<FinalTx>;
   /** Fills in the chain id and signs with `signers` (the sender, or every member of a channel.open, in order). */
@@ -109,6 +121,9 @@ export function createClient(options: ClientOptions): WedgeClient {
   const expectedGenesisHash = genesisHash(options.genesis);
   const pool = createReplicaPool(urls);
   const provenBlocks = createProvenBlocks();
+  const floor = new HeightFloor();
+  /** A read over the replicas that refuses answers older than the floor (failing over, then waiting a little). */
+  const freshRead = <T>(attempt: (url: string) => Promise<T>): Promise<T> => withFreshReads(() => pool.withFailover(attempt), (ms) => sleep(ms));
 
   const get = <T>(url: string, path: string, schema: Schema<T>, requestTimeoutMs = timeoutMs) =>
     requestJson({ baseUrl: url, path, method: 'GET', timeoutMs: requestTimeoutMs, schema });
@@ -134,6 +149,9 @@ export function createClient(options: ClientOptions): WedgeClient {
   const client: WedgeClient = {
     chainId,
     genesisHash: expectedGenesisHash,
+    get highestHeight() {
+      return floor.height;
+    },
 
     async submit(txs) {
       const batch = Array.isArray(txs) ? txs : [txs];
@@ -169,20 +187,23 @@ export function createClient(options: ClientOptions): WedgeClient {
       pool.withFailover(async (url) => {
         const answer = await fetchStatus(url, hash);
         if (answer.hash !== hash) throw invalidAnswer(url, `answered about transaction ${answer.hash}`);
+        if (answer.status !== 'pending') floor.saw(answer.height);
         return answer;
       }),
 
     getAccount: (address) =>
-      pool.withFailover(async (url) => {
+      freshRead(async (url) => {
         const answer = await get(url, apiPaths.account(address), AccountResponse);
         if (answer.address !== address) throw invalidAnswer(url, `answered about account ${answer.address}`);
+        floor.check(url, answer.height);
         return accountFromWire(answer);
       }),
 
     getChannel: (id) =>
-      pool.withFailover(async (url) => {
+      freshRead(async (url) => {
         const answer = await get(url, apiPaths.channel(id), ChannelResponse);
         if (answer.id !== id) throw invalidAnswer(url, `answered about channel ${answer.id}`);
+        floor.check(url, answer.height);
         return channelFromWire(answer);
       }),
 
@@ -193,6 +214,7 @@ export function createClient(options: ClientOptions): WedgeClient {
         const proof = checkCommittedBlock(context, view);
         if (typeof proof === 'string') throw new ApiError('UNVERIFIABLE_PROOF', `${url}: block ${height}: ${proof}`, 200);
         provenBlocks.add(proof);
+        floor.saw(height);
         return view;
       }),
 
@@ -202,6 +224,7 @@ export function createClient(options: ClientOptions): WedgeClient {
         if (view.height !== height) throw invalidAnswer(url, `answered with block ${view.height}`);
         const reason = checkBlockResults(context, view);
         if (reason !== null) throw new ApiError('UNVERIFIABLE_PROOF', `${url}: block ${height}: ${reason}`, 200);
+        floor.saw(height);
         return view;
       }),
 
@@ -213,11 +236,16 @@ export function createClient(options: ClientOptions): WedgeClient {
         }
         return status;
       };
-      return url === undefined ? pool.withFailover(ask) : ask(url);
+      if (url !== undefined) return ask(url);
+      return freshRead(async (target) => {
+        const status = await ask(target);
+        floor.check(target, status.height);
+        return status;
+      });
     },
 
-    waitForFinality: (hash, waitOptions) =>
-      waitForFinality(
+    waitForFinality: async (hash, waitOptions) => {
+      const final = await waitForFinality(
         {
           urls,
           nextOrder: pool.nextOrder,
@@ -232,7 +260,11 @@ export function createClient(options: ClientOptions): WedgeClient {
         },
         hash,
         waitOptions,
-      ),
+      );
+      // Read your writes: what is read after this is at least as new as the block that holds it.
+      floor.saw(final.height);
+      return final;
+    },
 
     buildTx: (body, signers) => signTx(scheme, { ...body, chainId } as TxBody, signers),
 

@@ -20,6 +20,8 @@ export const CLIENT_ERROR_CODES = [
   'NOT_FINAL',
   /** The client was created with options it cannot work with. */
   'INVALID_OPTIONS',
+  /** An answer as of a lower height than one this client saw before (monotonic-reads.ts); every replica was behind. */
+  'STALE_READ',
 ] as const;
 
 export type ClientErrorCode = (typeof CLIENT_ERROR_CODES)[number];
@@ -38,7 +40,7 @@ export function isApiError(value: unknown): value is ApiError {
 }
 
 /** Failures that say something about one replica, not about the request: another replica may do better. */
-const FAILOVER_CODES: ReadonlySet<string> = new Set(['UNREACHABLE', 'TIMEOUT', 'INVALID_RESPONSE', 'WRONG_GENESIS', 'UNVERIFIABLE_PROOF']);
+const FAILOVER_CODES: ReadonlySet<string> = new Set(['UNREACHABLE', 'TIMEOUT', 'INVALID_RESPONSE', 'WRONG_GENESIS', 'UNVERIFIABLE_PROOF', 'STALE_READ']);
 
 /**
  * True when the next replica should be tried. A 4xx answer is about the

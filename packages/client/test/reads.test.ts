@@ -74,7 +74,7 @@ describe('conveniences', () => {
     expect(final.code).toBe('OK');
     for (const server of network.servers) {
       server.override = (request) =>
-        request.path === `/v1/channels/${channelId}` ? { status: 200, json: channelToWire(network.chain.ledger.channels.get(channelId)!) } : undefined;
+        request.path === `/v1/channels/${channelId}` ? { status: 200, json: channelToWire(network.chain.ledger.channels.get(channelId)!, network.chain.ledger.height) } : undefined;
     }
     const channel = await client.getChannel(channelId);
     expect(channel).toEqual(network.chain.ledger.channels.get(channelId));
