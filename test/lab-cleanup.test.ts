@@ -4,8 +4,8 @@
 // that is stopped by SIGTERM tears it down on the way out; one killed by
 // SIGKILL (no chance to clean up) leaves a stale lab that `lab down` finds by
 // its prefix and removes. And where the user is not root the lab says so and
-// exits 2. Root-only tests are skipped where the machine is not root, with
-// the reason in their names.
+// exits 2, from `npm run lab` and from `wedge lab` alike. Root-only tests are
+// skipped where the machine is not root, with the reason in their names.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,12 +16,14 @@ import { labSupport, leftoversWithPrefix } from '../apps/lab/src/index.ts';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const CLI = join(ROOT, 'apps/lab/src/cli.ts');
 const OWNER = join(ROOT, 'test/support/lab-owner.ts');
+const WEDGE = join(ROOT, 'apps/cli/src/main.ts');
 const support = labSupport();
 const needsLab = support.ok ? '' : ` (skipped: ${support.reason})`;
 const isRoot = process.getuid?.() === 0;
 
-function lab(args: readonly string[], user?: string): { code: number | null; stdout: string; stderr: string } {
-  const command = user === undefined ? [process.execPath, '--import', 'tsx', CLI, ...args] : ['runuser', '-u', user, '--', process.execPath, '--import', 'tsx', CLI, ...args];
+function lab(args: readonly string[], user?: string, entry: readonly string[] = [CLI]): { code: number | null; stdout: string; stderr: string } {
+  const node = [process.execPath, '--import', 'tsx', ...entry, ...args];
+  const command = user === undefined ? node : ['runuser', '-u', user, '--', ...node];
   const result = spawnSync(command[0]!, command.slice(1), { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
@@ -101,9 +103,11 @@ describe('the lab cleans up', () => {
     expect(owner.pids.filter(alive)).toEqual([]);
   });
 
-  it('where the user is not root, the lab says so and exits 2', () => {
-    const result = isRoot ? lab(['status'], 'nobody') : lab(['status']);
-    expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/needs root|cannot create a network namespace/);
+  it('where the user is not root, the lab says so and exits 2 (npm run lab and wedge lab)', () => {
+    for (const entry of [[CLI], [WEDGE, 'lab']]) {
+      const result = isRoot ? lab(['status'], 'nobody', entry) : lab(['status'], undefined, entry);
+      expect(result.code, entry.join(' ')).toBe(2);
+      expect(result.stderr).toMatch(/needs root|cannot create a network namespace/);
+    }
   });
 });

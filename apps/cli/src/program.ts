@@ -15,6 +15,7 @@ import { registerChannelSettle } from './commands/channel-settle.ts';
 import { registerChannelStatus } from './commands/channel-status.ts';
 import { registerChannelTerminate } from './commands/channel-terminate.ts';
 import { registerDashboardStart } from './commands/dashboard-start.ts';
+import { registerLab } from './commands/lab.ts';
 import { registerNetworkDown } from './commands/network-down.ts';
 import { registerNetworkStatus } from './commands/network-status.ts';
 import { registerNetworkUp } from './commands/network-up.ts';
@@ -76,6 +77,8 @@ export function createProgram(output: ProgramOutput): Command {
   addExamples(scenario, ['wedge scenario list', 'wedge scenario run stale-terminate-challenged']);
   registerScenarioList(scenario);
   registerScenarioRun(scenario);
+
+  registerLab(program);
 
   return program;
 }

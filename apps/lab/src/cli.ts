@@ -3,8 +3,9 @@
 //   npm run lab -- partition 'r0,r1|r2,r3'     (or: partition r0,r1 r2,r3)
 //   npm run lab -- isolate r0                  (a replica also by its id: isolate 0)
 //   npm run lab -- heal
-//   npm run lab -- status [--json]
+//   npm run lab -- status
 //   npm run lab -- down                        (also removes labs whose owner died)
+// Every command takes --json.
 // One lab from the command line at a time; it lives until `down` (tests and
 // the soak driver start labs of their own through the library, index.ts).
 // Exits 2 when the machine cannot run the lab (not root) or on a usage
@@ -20,8 +21,9 @@ const USAGE = `usage: npm run lab -- <command>
   partition 'A,B|C,D'      cut every link between the groups (node names: r0.., star2-m0.., tower)
   isolate N                cut node N (a name, or a replica id) off from every other node
   heal                     remove every cut
-  status [--json]          every node: address, process, height, view; the cuts in force
-  down                     stop every process, remove every namespace, link and the bridge`;
+  status                   every node: address, process, height, view; the cuts in force
+  down                     stop every process, remove every namespace, link and the bridge
+every command takes --json (one JSON object on stdout)`;
 
 class UsageError extends Error {}
 
@@ -89,15 +91,10 @@ async function up(argv: readonly string[]): Promise<void> {
   if (running !== undefined) throw new LabError(LAB_ERROR.ALREADY_UP, `a lab is already up (${running.prefix}, ${running.dir}); \`npm run lab -- down\` first`);
   const channels = (flags.values.get('--channel') ?? '').split(',').filter((kind) => kind !== '');
   const json = flags.switches.has('--json');
-  if (!json) process.stderr.write('lab: starting (namespaces, bridge, replicas');
-  if (!json) process.stderr.write(`${channels.length > 0 ? ', channels' : ''}${flags.switches.has('--watchtower') ? ', watchtower' : ''})...\n`);
-  const lab = await WedgeLab.start({
-    replicas: integer(flags, '--replicas', 4, 4, 64),
-    accounts: integer(flags, '--accounts', 8, 0, 10_000),
-    channels,
-    watchtower: flags.switches.has('--watchtower'),
-    persistent: true,
-  });
+  const replicas = integer(flags, '--replicas', 4, 4, 64);
+  const accounts = integer(flags, '--accounts', 8, 0, 10_000);
+  if (!json) process.stderr.write(`lab: starting (namespaces, bridge, replicas${channels.length > 0 ? ', channels' : ''}${flags.switches.has('--watchtower') ? ', watchtower' : ''})...\n`);
+  const lab = await WedgeLab.start({ replicas, accounts, channels, watchtower: flags.switches.has('--watchtower'), persistent: true });
   const result = {
     ok: true,
     prefix: lab.prefix,
@@ -126,7 +123,9 @@ async function status(argv: readonly string[]): Promise<void> {
   );
 }
 
-async function down(): Promise<void> {
+async function down(argv: readonly string[]): Promise<void> {
+  const flags = parseFlags(argv, [], ['--json']);
+  if (flags.positional.length > 0) throw new UsageError(`down takes no ${flags.positional.join(' ')}`);
   const records = readLabs().filter((record) => record.ownerPid === null);
   for (const record of records) {
     if (record.meta.layout === undefined) continue;
@@ -134,7 +133,37 @@ async function down(): Promise<void> {
   }
   const stale = cleanStaleLabs();
   const removed = [...records.map((record) => record.prefix), ...stale];
-  process.stdout.write(removed.length === 0 ? 'lab: nothing to remove\n' : `lab: removed ${removed.join(', ')} (every namespace, link, bridge and process)\n`);
+  print(flags.switches.has('--json'), { ok: true, removed }, () =>
+    removed.length === 0 ? 'lab: nothing to remove' : `lab: removed ${removed.join(', ')} (every namespace, link, bridge and process)`,
+  );
+}
+
+function heal(argv: readonly string[]): void {
+  const flags = parseFlags(argv, [], ['--json']);
+  if (flags.positional.length > 0) throw new UsageError(`heal takes no ${flags.positional.join(' ')}`);
+  const lab = cliLab();
+  lab.heal();
+  print(flags.switches.has('--json'), { ok: true, cuts: lab.cuts }, () => 'lab: healed, every node reaches every other');
+}
+
+function isolate(argv: readonly string[]): void {
+  const flags = parseFlags(argv, [], ['--json']);
+  if (flags.positional.length !== 1) throw new UsageError('isolate takes one node');
+  const lab = cliLab();
+  const name = nodeName(lab, flags.positional[0]!);
+  lab.isolate(name);
+  print(flags.switches.has('--json'), { ok: true, isolated: name, cuts: lab.cuts }, () => `lab: ${name} cut off from every other node`);
+}
+
+function partition(argv: readonly string[]): void {
+  const flags = parseFlags(argv, [], ['--json']);
+  const lab = cliLab();
+  const groups = flags.positional
+    .join('|')
+    .split('|')
+    .map((group) => group.split(',').filter((name) => name !== '').map((name) => nodeName(lab, name)));
+  lab.partition(groups);
+  print(flags.switches.has('--json'), { ok: true, groups, cuts: lab.cuts }, () => `lab: partitioned ${groups.map((group) => group.join(',')).join(' | ')}`);
 }
 
 async function run(argv: readonly string[]): Promise<void> {
@@ -147,21 +176,11 @@ async function run(argv: readonly string[]): Promise<void> {
   if (!support.ok) throw new LabError(support.code, support.reason);
   if (command === 'up') return up(rest);
   if (command === 'status') return status(rest);
-  if (command === 'down') return down();
-  const lab = cliLab();
-  if (command === 'heal') {
-    lab.heal();
-    process.stdout.write('lab: healed, every node reaches every other\n');
-  } else if (command === 'isolate') {
-    if (rest.length !== 1) throw new UsageError('isolate takes one node');
-    const name = nodeName(lab, rest[0]!);
-    lab.isolate(name);
-    process.stdout.write(`lab: ${name} cut off from every other node\n`);
-  } else if (command === 'partition') {
-    const groups = rest.join('|').split('|').map((group) => group.split(',').filter((name) => name !== '').map((name) => nodeName(lab, name)));
-    lab.partition(groups);
-    process.stdout.write(`lab: partitioned ${groups.map((group) => group.join(',')).join(' | ')}\n`);
-  } else throw new UsageError(`unknown command ${command}`);
+  if (command === 'down') return down(rest);
+  if (command === 'heal') return heal(rest);
+  if (command === 'isolate') return isolate(rest);
+  if (command === 'partition') return partition(rest);
+  throw new UsageError(`unknown command ${command}`);
 }
 
 /** Runs the lab CLI with `argv` (the arguments after `lab`) and returns the exit code; also what `wedge lab` calls. */
