@@ -106,7 +106,7 @@ async function checkEveryBlockAndFinalTx({ observer, senders, violations }: Fina
 
 /** Every account the soak knows (the genesis ones and the watchtower's) plus the deposits locked in open channels equal the genesis supply. */
 async function checkConservation({ cluster, violations }: FinalCheckDeps, when: string): Promise<void> {
-  const genesis = cluster.network.genesis;
+  const genesis = cluster.genesis;
   const supply = genesis.accounts.reduce((sum, account) => sum + BigInt(account.balance), 0n);
   const addresses = [...genesis.accounts.map((account) => account.address), cluster.watchtower.account.address];
   for (const url of cluster.urls) {
@@ -194,7 +194,7 @@ async function checkCooperativeClose({ cluster, violations }: FinalCheckDeps, na
     return false;
   }
   const balances = channelStateFromWire(final).balances;
-  const replica = createClient({ genesis: cluster.network.genesis, urls: [cluster.urls[0]!], resultConfirmations: 1 });
+  const replica = createClient({ genesis: cluster.genesis, urls: [cluster.urls[0]!], resultConfirmations: 1 });
   const before = await Promise.all(channel.keys.map((key) => replica.getAccount(key.address)));
   await channel.client(channel.keys.length - 1).close();
   const deadline = Date.now() + CLOSE_BOUND_MS;

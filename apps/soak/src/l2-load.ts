@@ -79,6 +79,11 @@ export class ChannelPayers {
             record.outcome = 'duplicate';
             break;
           }
+          // A member refuses a wedged or closed channel's payments before it looks for a duplicate: those say nothing of the payment.
+          if (code === 'WEDGED' || code === 'CHANNEL_CLOSED') {
+            stillUnknown += 1;
+            break;
+          }
           if (error instanceof L2Error && error.httpStatus !== null && error.httpStatus < 500 && code !== 'PAYMENT_TIMEOUT' && code !== 'BUSY') {
             record.outcome = 'refused';
             break;

@@ -43,6 +43,7 @@ export class L2Observer {
   /** Per channel: the highest version each member holds, as last seen. */
   readonly latestVersion: Record<ChannelName, number[]> = { star: [0, 0], chain: [0, 0, 0] };
   watchtowerBest: Record<ChannelName, number> = { star: 0, chain: 0 };
+  private readonly wedgeReported = new Set<string>();
   private stopping = false;
   private loop: Promise<void> | null = null;
 
@@ -98,6 +99,11 @@ export class L2Observer {
             this.record(name, certificateFromWire(view.latest), member.name);
             this.recordSigned(name, view.signed.version, view.signed.stateHash, member.name);
             this.latestVersion[name][index] = view.latest.state.version;
+            // The soak's faults are shorter than the members' progress timeout: a wedge is a finding (reported once per member).
+            if (view.wedged !== null && !this.wedgeReported.has(member.name)) {
+              this.wedgeReported.add(member.name);
+              this.violations.add('channel-wedged', { channel: name, member: member.name, reason: view.wedged, version: view.latest.state.version });
+            }
           }),
         );
         // Down, paused, or not told about the channel yet: asked again next round.

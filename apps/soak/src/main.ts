@@ -3,7 +3,6 @@
 // bad arguments or when the network lab is asked for but not available.
 import { randomInt } from 'node:crypto';
 import { parseSoakArgs, USAGE } from './args.ts';
-import { loadLabPartitions } from './lab-partitions.ts';
 import { formatReport } from './report.ts';
 import { runSoak } from './soak.ts';
 
@@ -12,12 +11,11 @@ if (typeof args === 'string') {
   process.stderr.write(`${args}\n${USAGE}\n`);
   process.exit(2);
 }
-const partitions = args.lab ? await loadLabPartitions() : null;
-if (typeof partitions === 'string') {
-  process.stderr.write(`soak --lab: ${partitions}\n`);
+const report = await runSoak({ minutes: args.minutes, seed: args.seed, lab: args.lab, progress: (line) => process.stderr.write(`${line}\n`) });
+if (typeof report === 'string') {
+  process.stderr.write(`soak --lab: ${report}\n`);
   process.exit(2);
 }
-const report = await runSoak({ minutes: args.minutes, seed: args.seed, partitions, progress: (line) => process.stderr.write(`${line}\n`) });
 process.stdout.write(args.json ? `${JSON.stringify(report)}\n` : `${formatReport(report)}\n`);
 if (report.violations.length > 0) {
   // The seed and the fault log on failure, also next to JSON output, so a person sees how to replay it.

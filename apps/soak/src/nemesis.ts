@@ -18,8 +18,8 @@ import type { Violations } from './violations.ts';
 
 /** From a heal until commits resume and every faulted replica is back. */
 export const RECOVERY_BOUND_MS = 60_000;
-/** From a member's or the watchtower's restart until it holds what its peers held at the restart. */
-export const L2_RECOVERY_BOUND_MS = 60_000;
+/** From a member's or the watchtower's restart until it holds what its peers held at the restart (and, for a member, a payment commits again). */
+export const L2_RECOVERY_BOUND_MS = 90_000;
 const POLL_MS = 100;
 /** How many recent final transactions a recovered replica is asked about. */
 const PENDING_SAMPLE = 20;
@@ -109,7 +109,10 @@ export class Nemesis {
         const [id] = await this.resolve([fault.target]);
         const failover = fault.target.offset === 0 ? await this.watchFailover(id!) : null;
         this.note('replicas', index, what, 'kill', [id!]);
+        const killedAt = this.deps.clock();
         await cluster.killReplica(id!);
+        // Watched from the kill on, while the replica is down and restarting.
+        const failoverMs = failover?.firstCommitInNewView(killedAt) ?? null;
         this.counts.kills.replica += 1;
         if (fault.target.offset === 0) this.counts.kills.primary += 1;
         await sleep(fault.downMs);
@@ -117,8 +120,8 @@ export class Nemesis {
         this.note('replicas', index, what, 'restarted', [id!]);
         const healedAt = this.deps.clock();
         await this.awaitRecovery(index, what, [id!], healedAt, 'replicaKill');
-        if (failover !== null) {
-          const ms = await failover;
+        if (failoverMs !== null) {
+          const ms = await failoverMs;
           if (ms !== null) this.deps.recovery.add('primaryKill', ms);
           this.note('replicas', index, what, ms === null ? 'no failover seen' : `failover: first block in a new view ${ms} ms after the kill`, [id!]);
         }
@@ -158,9 +161,11 @@ export class Nemesis {
         if (driver === null) throw new Error('a partition was scheduled without the network lab');
         const primary = await cluster.primary();
         const groups = partitionGroups(fault.shape, primary);
-        this.note('replicas', index, what, `partition ${groups.map((group) => group.join(',')).join('|')}`, groups.flat());
+        const label = fault.shape === 'split' ? ' — no-quorum window opens' : '';
+        this.note('replicas', index, what, `partition ${groups.map((group) => group.join(',')).join('|')}${label}`, groups.flat());
         await driver.partition(groups);
         this.counts.partitions += 1;
+        if (fault.shape === 'split') this.counts.noQuorumWindows += 1;
         await sleep(fault.durationMs);
         await driver.heal();
         this.note('replicas', index, what, 'healed');
@@ -170,48 +175,42 @@ export class Nemesis {
     }
   }
 
-  /** Restarts a killed replica; a failing start is retried (a port still held for a moment), three times at most. */
   private async restartReplica(id: number): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await this.deps.cluster.restartReplica(id);
-        return;
-      } catch (error) {
-        if (attempt >= 3) throw error;
-        await sleep(500);
-      }
-    }
+    await this.deps.cluster.restartReplica(id);
   }
 
   /**
-   * Starts watching the survivors for the first block certified in a view
-   * above the current one; resolves with the milliseconds from now (the kill)
-   * until then, or null if it did not happen within the bound.
+   * Reads a survivor's position before the primary is killed, and returns
+   * how to wait, after the kill at `killedAt`, for the first block certified
+   * in a view above the one of the kill: the milliseconds from the kill, or
+   * null if it did not come within the bound. (Wrapped in an object: an
+   * async function returning the waiting promise itself would wait for it.)
    */
-  private async watchFailover(primary: number): Promise<Promise<number | null>> {
+  private async watchFailover(primary: number): Promise<{ firstCommitInNewView(killedAt: number): Promise<number | null> } | null> {
     const survivor = (primary + 1) % REPLICAS;
     const before = await this.deps.cluster.status(survivor);
-    if (before === null) return Promise.resolve(null);
-    const start = this.deps.clock();
+    if (before === null) return null;
     const url = this.deps.cluster.urls[survivor]!;
-    return (async () => {
-      for (let height = before.height + 1; this.deps.clock() - start < RECOVERY_BOUND_MS; ) {
-        try {
-          const answer = await fetch(`${url}${apiPaths.blockResults(height, 1_000)}`, { signal: AbortSignal.timeout(5_000) });
-          if (answer.status !== 200) {
-            await answer.body?.cancel();
+    return {
+      firstCommitInNewView: async (killedAt) => {
+        for (let height = before.height + 1; this.deps.clock() - killedAt < RECOVERY_BOUND_MS; ) {
+          try {
+            const answer = await fetch(`${url}${apiPaths.blockResults(height, 1_000)}`, { signal: AbortSignal.timeout(5_000) });
+            if (answer.status !== 200) {
+              await answer.body?.cancel();
+              await sleep(POLL_MS);
+              continue;
+            }
+            const results = BlockResultsResponse.parse(await answer.json());
+            if (results.certificate.view > before.view) return this.deps.clock() - killedAt;
+            height += 1;
+          } catch {
             await sleep(POLL_MS);
-            continue;
           }
-          const results = BlockResultsResponse.parse(await answer.json());
-          if (results.certificate.view > before.view) return this.deps.clock() - start;
-          height += 1;
-        } catch {
-          await sleep(POLL_MS);
         }
-      }
-      return null;
-    })();
+        return null;
+      },
+    };
   }
 
   /**
@@ -289,15 +288,7 @@ export class Nemesis {
       if (fault.kind === 'member-kill') this.counts.kills.member += 1;
       else this.counts.kills.watchtower += 1;
       await sleep(fault.downMs);
-      for (let attempt = 1; ; attempt++) {
-        try {
-          await cluster.restartL2(process);
-          break;
-        } catch (error) {
-          if (attempt >= 3) throw error;
-          await sleep(500);
-        }
-      }
+      await cluster.restartL2(process);
     } else {
       process.process?.kill('SIGSTOP');
       this.counts.pauses += 1;

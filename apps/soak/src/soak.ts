@@ -20,8 +20,8 @@ import { Violations } from './violations.ts';
 export type SoakOptions = {
   minutes: number;
   seed: number;
-  /** Cuts links between replicas; null runs without partitions. */
-  partitions: PartitionDriver | null;
+  /** Runs the replicas in the network lab, with partitions among the faults. */
+  lab: boolean;
   /** Progress lines for a person watching (stderr); none when null. */
   progress: ((line: string) => void) | null;
 };
@@ -29,15 +29,18 @@ export type SoakOptions = {
 const RSS_SAMPLE_MS = 2_000;
 const STOP_BOUND_MS = 120_000;
 
-export async function runSoak(options: SoakOptions): Promise<SoakReport> {
+/** Runs a soak; a string says why it could not start (the lab asked for where it cannot run). */
+export async function runSoak(options: SoakOptions): Promise<SoakReport | string> {
   const startedAt = Date.now();
   const clock = () => Date.now() - startedAt;
   const violations = new Violations(clock);
   const recovery = new RecoveryStats();
-  const schedule = new FaultSchedule(options.seed, options.partitions !== null);
+  const schedule = new FaultSchedule(options.seed, options.lab);
   const progress = options.progress ?? (() => {});
-  progress(`soak: seed ${options.seed}, ${options.minutes} min; starting 4 replicas, 5 members and a watchtower`);
-  const cluster = await Cluster.start();
+  progress(`soak: seed ${options.seed}, ${options.minutes} min; starting 4 replicas${options.lab ? ' in the network lab' : ''}, 5 members and a watchtower`);
+  const cluster = await Cluster.start(options.lab);
+  if (typeof cluster === 'string') return cluster;
+  const partitions: PartitionDriver | null = cluster.l1.partitions === null ? null : labPartitionDriver(cluster.l1.partitions);
   const rssMax: Record<ProcessKind, number> = { replica: 0, member: 0, watchtower: 0 };
   let nemesis: Nemesis | null = null;
   let observer: L1Observer | null = null;
@@ -61,7 +64,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   try {
     observer = new L1Observer(cluster, violations, clock, () => nemesis?.replicaFaultActive ?? false);
     l2Observer = new L2Observer(cluster, violations);
-    nemesis = new Nemesis({ cluster, schedule, observer, l2Observer, senders, payers, violations, recovery, partitions: options.partitions, clock });
+    nemesis = new Nemesis({ cluster, schedule, observer, l2Observer, senders, payers, violations, recovery, partitions, clock });
     observer.start();
     l2Observer.start();
     for (const sender of senders) sender.start();
@@ -78,6 +81,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     await bounded(nemesis.stop(), 'the nemesis to finish its last faults', violations);
     await bounded(Promise.all([...senders.map((sender) => sender.stop()), payers.star.stop(), payers.chain.stop()]), 'the load to stop', violations);
     progress('soak: final checks');
+    // The final checks close the channels: from here on members are asked directly, not polled.
+    await l2Observer.stop();
     const facts = await runFinalChecks({ cluster, observer, l2Observer, senders, payers, violations });
     finalHeight = facts.height;
     unknownResolved = facts.unknownPaymentsResolved;
@@ -106,7 +111,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     kills: counts.kills,
     pauses: counts.pauses,
     partitions: counts.partitions,
-    partitionsEnabled: options.partitions !== null,
+    partitionsEnabled: partitions !== null,
     noQuorumWindows: counts.noQuorumWindows,
     committedTxs: observer?.committed.size ?? 0,
     payments: payers.star.acknowledged + payers.chain.acknowledged,
@@ -135,4 +140,12 @@ async function bounded(work: Promise<unknown>, what: string, violations: Violati
   const outcome = await Promise.race([work.then(() => 'done' as const), timeout]);
   clearTimeout(timer);
   if (outcome === 'timeout') violations.add('soak-error', { what: `waited ${STOP_BOUND_MS} ms for ${what}` });
+}
+
+/** The lab's cuts as the nemesis' driver. */
+function labPartitionDriver(cuts: NonNullable<Cluster['l1']['partitions']>): PartitionDriver {
+  return {
+    partition: async (groups) => cuts.partition(groups),
+    heal: async () => cuts.heal(),
+  };
 }

@@ -16,6 +16,7 @@ export type ViolationName =
   | 'payments-not-resumed'
   | 'member-not-recovered'
   | 'watchtower-behind'
+  | 'channel-wedged'
   | 'executed-tx-pending'
   | 'process-crashed'
   | 'soak-error';
