@@ -19,8 +19,8 @@ import { fromHex } from '@wedge/common';
 import { createClient, type WedgeClient } from '@wedge/client';
 import { keyPairFromSecret, type KeyPair } from '@wedge/crypto';
 import { fastSecp256k1 } from '@wedge/crypto/node';
-import { txHash, type SignedTx } from '@wedge/ledger';
 import { L1Network } from './support/l1-network.ts';
+import { TransferWorker } from './support/transfer-worker.ts';
 
 const KILLS = 5;
 const WORKERS = 6;
@@ -40,65 +40,6 @@ async function status(url: string): Promise<StatusResponse | null> {
     return StatusResponse.parse(await answer.json());
   } catch {
     return null;
-  }
-}
-
-/** Transfers from one account with consecutive nonces, each batch resubmitted until it is final; the batches seen final are recorded. */
-class Worker {
-  readonly final: string[] = [];
-  private nonce = 0;
-  private stopping = false;
-  private done: Promise<void> | null = null;
-
-  constructor(
-    private readonly from: KeyPair,
-    private readonly to: string,
-  ) {}
-
-  start(): void {
-    this.stopping = false;
-    this.done = this.run();
-  }
-
-  /** Lets the batch in flight become final, then stops. */
-  async stop(): Promise<void> {
-    this.stopping = true;
-    await this.done;
-  }
-
-  private async run(): Promise<void> {
-    while (!this.stopping) {
-      const batch: SignedTx[] = Array.from({ length: BATCH }, (_, index) =>
-        client.buildTx({ type: 'transfer', from: this.from.address, nonce: this.nonce + index, to: this.to, amount: 1n }, [this.from]),
-      );
-      await this.untilFinal(batch);
-      this.nonce += BATCH;
-      this.final.push(...batch.map((tx) => txHash(tx)));
-    }
-  }
-
-  /** Submits what the ledger has not executed yet until the batch's last transaction is proven final. */
-  private async untilFinal(batch: SignedTx[]): Promise<void> {
-    const last = txHash(batch.at(-1)!);
-    for (let attempt = 0; ; attempt++) {
-      let executedNonce = this.nonce;
-      try {
-        executedNonce = (await client.getAccount(this.from.address)).nonce;
-      } catch {
-        // every replica busy or down for a moment: submit the whole batch
-      }
-      const open = batch.filter((tx) => tx.body.nonce >= executedNonce);
-      try {
-        if (open.length > 0) await client.submit(open);
-        const final = await client.waitForFinality(last, { timeoutMs: 15_000 });
-        expect(final.code).toBe('OK');
-        return;
-      } catch (error) {
-        // A replica killed with the batch in its mempool lost it; a replica behind answered an old nonce: try again.
-        if (attempt > 40) throw error;
-        await new Promise((resolve) => setTimeout(resolve, 200));
-      }
-    }
   }
 }
 
@@ -130,10 +71,10 @@ afterAll(async () => {
 
 describe('a primary killed under load and restarted, five times', () => {
   it('comes back each time: one view, normal, nothing pending, every final transaction answered', async () => {
-    const workers = Array.from({ length: WORKERS }, (_, index) => new Worker(accounts[index]!, accounts[WORKERS]!.address));
+    const workers = Array.from({ length: WORKERS }, (_, index) => new TransferWorker(client, accounts[index]!, accounts[WORKERS]!.address, { batch: BATCH }));
     const failoverMs: number[] = [];
     const killed: number[] = [];
-    const checkedUpTo = new Map<Worker, number>();
+    const checkedUpTo = new Map<TransferWorker, number>();
     let historyIncomplete = 0;
     for (let round = 0; round < KILLS; round++) {
       for (const worker of workers) worker.start();

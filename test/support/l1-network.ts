@@ -64,11 +64,16 @@ export class L1Network {
     await Promise.all(this.replicas.map((replica) => this.start(replica.id)));
   }
 
-  /** Starts replica `id` and resolves when it listens. */
-  start(id: number): Promise<void> {
+  /**
+   * Starts replica `id` and resolves when it listens. `as`: another program
+   * that takes the replica's arguments (the Byzantine replica harness), with
+   * arguments of its own.
+   */
+  start(id: number, as?: { readonly main: string; readonly args: readonly string[] }): Promise<void> {
     const replica = this.replicas[id]!;
     const spec = this.layout.replicas[id]!;
-    const child = spawn(process.execPath, [...this.nodeArgs, '--import', 'tsx', MAIN, '--genesis', this.layout.genesisPath, '--key', spec.keyPath, '--data', spec.dataDir], {
+    const main = as?.main ?? MAIN;
+    const child = spawn(process.execPath, [...this.nodeArgs, '--import', 'tsx', main, '--genesis', this.layout.genesisPath, '--key', spec.keyPath, '--data', spec.dataDir, ...(as?.args ?? [])], {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
     });

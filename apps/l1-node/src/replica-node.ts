@@ -21,7 +21,7 @@ import {
   type ReplicaState,
   type TimerName,
 } from '@wedge/consensus';
-import { WedgeError } from '@wedge/common';
+import { WedgeError, toHex } from '@wedge/common';
 import type { Canonical } from '@wedge/crypto';
 import { fastSecp256k1 } from '@wedge/crypto/node';
 import {
@@ -32,7 +32,7 @@ import {
   type SignedTx,
   type TxResult,
 } from '@wedge/ledger';
-import { DropLog, StepLoop, TokenTimers, countVerifications, type PeerLinks } from '@wedge/shell';
+import { DropLog, StepLoop, TokenTimers, countVerifications, createProcessLog, type PeerLinks, type ProcessLog } from '@wedge/shell';
 import { REPLICA_DB_PAGE_SIZE, createReplicaStore, openDatabase, type PersistBatch, type ReplicaStore } from '@wedge/store';
 import { CompactRelay, type RelayMessage } from './compact-relay.ts';
 import { derivePeerKeys, type PeerKeys } from './peer-auth.ts';
@@ -53,6 +53,25 @@ export type ReplicaNodeOptions = {
   readonly dataDir: string;
   /** fsync every batch (survives power loss); default survives a killed process. */
   readonly durable?: boolean;
+  /** Where the replica's events go (recovery, view changes, checkpoints, drops); default a process log on stdout without its secret key. */
+  readonly log?: ProcessLog;
+  /**
+   * Test harnesses only — the Byzantine replica process
+   * (test/support/byzantine-replica-main.ts); main.ts never sets it. Built
+   * over this replica's context, it sees every message the core steps and
+   * decides what is really sent in place of the core's sends and broadcasts.
+   */
+  readonly adversary?: (ctx: ReplicaContext<SignedTx, LedgerState>) => ReplicaAdversary;
+};
+
+/** A message as an adversary sends it: to one replica. */
+export type AdversarySend = { readonly to: number; readonly message: Message<SignedTx> };
+
+export type ReplicaAdversary = {
+  /** A message about to be stepped; the adversary may answer it (votes of its own). */
+  observe(message: Message<SignedTx>): readonly AdversarySend[];
+  /** The core's effects of one step: what is sent instead of their sends and broadcasts. */
+  rewrite(effects: readonly ConsensusEffect<SignedTx>[]): readonly AdversarySend[];
 };
 
 type State = ReplicaState<SignedTx, LedgerState>;
@@ -91,9 +110,11 @@ export class ReplicaNode {
   private persistedProtocol: Uint8Array | null = null;
   private readonly commitListeners = new Set<CommitListener>();
   private readonly installListeners = new Set<(seq: number) => void>();
-  /** What the core dropped and why, logged as counts once a minute (stderr, one JSON line). */
+  /** What the core dropped and why, logged as counts once a minute (one `dropped` line). */
   readonly drops: DropLog;
+  readonly log: ProcessLog;
   private readonly codec: ProtocolCodec;
+  private readonly adversary: ReplicaAdversary | null;
   private readonly txs = new TxInterner();
   readonly relay: CompactRelay;
   /** Peer messages validated with this replica's memo of transaction shapes, so the core does not check them again. */
@@ -104,7 +125,8 @@ export class ReplicaNode {
 
   constructor(readonly options: ReplicaNodeOptions) {
     mkdirSync(options.dataDir, { recursive: true });
-    this.drops = new DropLog((line) => process.stderr.write(`${JSON.stringify({ event: 'dropped', replica: options.id, ...line })}\n`));
+    this.log = options.log ?? createProcessLog({ base: { replica: options.id }, secrets: [toHex(options.secretKey)] });
+    this.drops = new DropLog((line) => this.log.info('dropped', { ...line }));
     this.metrics = new ReplicaMetrics(
       { replica: options.id, chainId: options.chainId },
       {
@@ -122,6 +144,7 @@ export class ReplicaNode {
     this.store = createReplicaStore(openDatabase(join(options.dataDir, 'replica.sqlite'), { durable: options.durable ?? false, pageSize: REPLICA_DB_PAGE_SIZE }));
     const app = createLedgerApp(scheme, options.chainId);
     this.ctx = { config: options.config, id: options.id, scheme, secretKey: options.secretKey, app, rules: HONEST_RULES };
+    this.adversary = options.adversary?.(this.ctx) ?? null;
     this.parsePeerMessages = createPeerMessageParser(app.isWellFormed);
     const publicKeys = options.config.replicas.map((replica) => replica.publicKey);
     this.peerKeys = derivePeerKeys(options.chainId, options.id, options.secretKey, publicKeys);
@@ -139,6 +162,7 @@ export class ReplicaNode {
     this.relay = new CompactRelay(this.ctx.app.txHash, (hash) => this.state.pending.get(hash));
     this.state = this.recover();
     this.persistedStableSeq = this.state.stable.seq;
+    this.log.info('recovered', { height: this.state.executed, view: this.state.view, stableCheckpoint: this.state.stable.seq });
   }
 
   // ------------------------------------------------------------------ queries
@@ -262,15 +286,24 @@ export class ReplicaNode {
 
   private stepEvent(event: InboxEvent, effects: Effect[]): void {
     if (event.type !== 'relay') {
-      effects.push(...step(this.ctx, this.state, event).effects);
+      effects.push(...this.stepCore(event));
       return;
     }
     // Relay messages are handled here, between the core's steps, so a
     // compact proposal is expanded against a mempool that holds every
     // request that arrived before it.
     for (const ready of this.relayed(event.from, event.message, this.relaySends)) {
-      effects.push(...step(this.ctx, this.state, { type: 'message', from: ready.from, message: ready.message }).effects);
+      effects.push(...this.stepCore({ type: 'message', from: ready.from, message: ready.message }));
     }
+  }
+
+  private stepCore(event: Event): readonly Effect[] {
+    if (this.adversary === null) return step(this.ctx, this.state, event).effects;
+    // The Byzantine harness: what the adversary sends replaces the core's sends.
+    const answers = event.type === 'message' ? this.adversary.observe(event.message) : [];
+    const effects = step(this.ctx, this.state, event).effects;
+    const sends = [...answers, ...this.adversary.rewrite(effects)].map(({ to, message }): Effect => ({ type: 'send', to, message }));
+    return [...effects.filter((effect) => effect.type !== 'send' && effect.type !== 'broadcast'), ...sends];
   }
 
   /** The batch's one write: the protocol state, new proposals and blocks, a new stable snapshot. */
@@ -374,6 +407,7 @@ export class ReplicaNode {
         return;
       case 'state-installed':
         this.metrics.stateInstalled();
+        this.log.info('state-installed', { seq: effect.seq, root: effect.root });
         for (const listener of this.installListeners) listener(effect.seq);
         return;
       case 'dropped':
@@ -382,9 +416,11 @@ export class ReplicaNode {
         return;
       case 'view-entered':
         this.metrics.viewEntered();
+        this.log.info('view-change', { view: effect.view, primary: primaryOf(this.ctx.config, effect.view) });
         return;
       case 'checkpoint-stable':
         this.metrics.checkpointStable();
+        this.log.info('checkpoint', { seq: effect.checkpoint.seq, root: effect.checkpoint.root });
         return;
       case 'request-rejected':
         this.metrics.requestRejected(effect.hash, effect.code);

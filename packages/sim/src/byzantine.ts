@@ -56,7 +56,19 @@ export function randomProfile(rng: Prng): ByzantineProfile {
 
 const REPLAY_MEMORY = 256;
 
+/** What an adversary did, for reports (counting changes nothing it does). */
+export type AdversaryCounts = {
+  equivocations: number;
+  doubleVotes: number;
+  tamperedNewViews: number;
+  replays: number;
+  forgeries: number;
+  complaints: number;
+  withheld: number;
+};
+
 export class Adversary<Tx> {
+  readonly counts: AdversaryCounts = { equivocations: 0, doubleVotes: 0, tamperedNewViews: 0, replays: 0, forgeries: 0, complaints: 0, withheld: 0 };
   private readonly signer: Signer;
   private readonly seen: Message<Tx>[] = [];
   private readonly others: number[];
@@ -80,6 +92,7 @@ export class Adversary<Tx> {
       if (this.seen.length > REPLAY_MEMORY) this.seen.shift();
     }
     if (this.profile.doubleVote && message.type === 'pre-prepare-block') {
+      this.counts.doubleVotes += 1;
       return this.votesFor(message.prePrepare.view, message.prePrepare.seq, message.prePrepare.digest, this.others);
     }
     return [];
@@ -93,14 +106,23 @@ export class Adversary<Tx> {
       else if (effect.type === 'broadcast') out.push(...this.rewriteBroadcast(effect.message));
     }
     if (this.profile.replay && this.seen.length > 0 && this.rng.chance(0.2)) {
+      this.counts.replays += 1;
       out.push({ to: this.rng.pick(this.others), message: this.rng.pick(this.seen) });
     }
-    if (this.profile.forge && this.rng.chance(0.1)) out.push(this.forgery());
+    if (this.profile.forge && this.rng.chance(0.1)) {
+      this.counts.forgeries += 1;
+      out.push(this.forgery());
+    }
     if (this.profile.complain && this.rng.chance(0.2)) {
+      this.counts.complaints += 1;
       const complaint = this.sign<Complaint>({ type: 'complaint', view: this.highestView, replica: this.ctx.id });
       out.push(...this.others.map((to) => ({ to, message: complaint as Message<Tx> })));
     }
-    return out.filter(() => !this.rng.chance(this.profile.withholdProbability));
+    return out.filter(() => {
+      const withheld = this.rng.chance(this.profile.withholdProbability);
+      if (withheld) this.counts.withheld += 1;
+      return !withheld;
+    });
   }
 
   private rewriteBroadcast(message: Message<Tx>): Outgoing<Tx>[] {
@@ -124,6 +146,7 @@ export class Adversary<Tx> {
     const groupB = shuffled.slice(split);
     const alternative = this.alternativeBlock(block);
     if (alternative === null) return this.others.map((to) => ({ to, message: { type: 'pre-prepare-block', prePrepare, block } as Message<Tx> }));
+    this.counts.equivocations += 1;
     const altPrePrepare = this.sign<PrePrepare>({ ...unsign(prePrepare), digest: this.digest(alternative) });
     const out: Outgoing<Tx>[] = [
       ...groupA.map((to) => ({ to, message: { type: 'pre-prepare-block', prePrepare, block } as Message<Tx> })),
@@ -143,6 +166,7 @@ export class Adversary<Tx> {
       return { prePrepare: this.sign<PrePrepare>({ ...unsign(prePrepare), digest: this.digest(alternative) }), block: alternative };
     });
     const tampered = this.sign<NewView<Tx>>({ ...unsign(newView), prePrepares });
+    this.counts.tamperedNewViews += 1;
     // Some replicas see the honest new view, the others the tampered one.
     const out = this.others.map((to) => ({ to, message: (this.rng.chance(0.5) ? tampered : newView) as Message<Tx> }));
     if (this.profile.doubleVote) {
