@@ -1,6 +1,7 @@
 // Proves that every HTTP endpoint of the real processes — an L1 replica, a
 // channel member (the sequencer and the other member of a 2-member star), the
-// watchtower and the dashboard — answers hostile input with a 2xx or a 4xx
+// watchtower and the dashboard, their operator endpoints (health, readiness,
+// metrics, OpenAPI) and unknown paths included — answers hostile input with a 2xx or a 4xx
 // carrying the error body of DESIGN §6 (a registered code with its status),
 // never a 5xx, never no answer, never a secret key; that no process dies; and
 // that the state of every replica, member and watchtower (balances, nonces,

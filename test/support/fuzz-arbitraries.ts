@@ -221,6 +221,13 @@ export function getRequest(template: string, parameters: Record<string, fc.Arbit
   });
 }
 
+export type EndpointCases = { readonly name: string; readonly cases: fc.Arbitrary<RawRequest> };
+
+/** The operator endpoints every replica, member and watchtower serves: health, readiness, Prometheus metrics, the OpenAPI description. */
+export function operatorEndpoints(): EndpointCases[] {
+  return ['/healthz', '/readyz', '/metrics', '/v1/openapi.json'].map((path) => ({ name: `GET ${path}`, cases: getRequest(path) }));
+}
+
 /**
  * Variants of a valid object with exactly one field changed: dropped, set to
  * a hostile value, retyped, or a field added (a prototype key among them).

@@ -12,7 +12,7 @@ import { fastSecp256k1 } from '@wedge/crypto/node';
 import { MAX_NONCE_AHEAD, signTx, type SignedTx, type TxBody } from '@wedge/ledger';
 import { derivePeerKeys, macOf } from '../../apps/l1-node/src/peer-auth.ts';
 import { PEER_BODY_LIMIT_BYTES } from '../../apps/l1-node/src/peer-endpoint.ts';
-import { escapeForUrl, getRequest, hostileBody, jsonText, numberToken, oddString, oneFieldOff, oversized, pathParameter, postRequest, queryString } from './fuzz-arbitraries.ts';
+import { escapeForUrl, getRequest, operatorEndpoints, type EndpointCases, hostileBody, jsonText, numberToken, oddString, oneFieldOff, oversized, pathParameter, postRequest, queryString } from './fuzz-arbitraries.ts';
 import type { RawRequest } from './raw-http.ts';
 
 export type L1FuzzContext = {
@@ -129,7 +129,7 @@ function peerEnvelopes(context: L1FuzzContext, target: number): fc.Arbitrary<{ b
   }));
 }
 
-export type EndpointCases = { readonly name: string; readonly cases: fc.Arbitrary<RawRequest> };
+export type { EndpointCases };
 
 export function l1Endpoints(context: L1FuzzContext, target: number): EndpointCases[] {
   const limits = { bodyLimitBytes: MAX_REQUEST_BODY_BYTES };
@@ -157,5 +157,6 @@ export function l1Endpoints(context: L1FuzzContext, target: number): EndpointCas
     { name: 'GET /v1/status', cases: getRequest('/v1/status') },
     { name: 'POST /v1/peer/messages', cases: peerRequests },
     { name: 'unknown paths', cases: getRequest('/:a/:b', { a: fc.constantFrom('v1', 'v2', 'api', '', '..'), b: pathParameter }) },
+    ...operatorEndpoints(),
   ];
 }

@@ -14,7 +14,7 @@ import { fastSecp256k1 } from '@wedge/crypto/node';
 import { MAX_API_BODY_BYTES, MAX_PEER_BODY_BYTES } from '../../apps/l2-node/src/l2-api.ts';
 import { deriveChannelPeerKeys, macOf } from '../../apps/l2-node/src/peer-auth.ts';
 import { certificateToWire, paymentToWire } from '../../apps/l2-node/src/wire.ts';
-import { JSON_TYPE, escapeForUrl, getRequest, hostileBody, jsonText, numberToken, oddString, oneFieldOff, oversized, pathParameter, postRequest, scalarText } from './fuzz-arbitraries.ts';
+import { JSON_TYPE, escapeForUrl, getRequest, operatorEndpoints, hostileBody, jsonText, numberToken, oddString, oneFieldOff, oversized, pathParameter, postRequest, scalarText } from './fuzz-arbitraries.ts';
 import type { EndpointCases } from './fuzz-l1-cases.ts';
 import type { RawRequest } from './raw-http.ts';
 
@@ -168,6 +168,7 @@ export function memberEndpoints(context: L2FuzzContext, target: number): Endpoin
     { name: 'POST /v1/wedge (refused bodies)', cases: refusedBeforeHandler('/v1/wedge') },
     { name: 'POST /v1/close (refused bodies)', cases: refusedBeforeHandler('/v1/close') },
     { name: 'unknown paths', cases: getRequest('/:a/:b', { a: fc.constantFrom('v1', 'v2', 'api', ''), b: pathParameter }) },
+    ...operatorEndpoints(),
   ];
 }
 
@@ -211,5 +212,6 @@ export function watchtowerEndpoints(context: L2FuzzContext): EndpointCases[] {
     { name: 'POST /v1/states', cases: postRequest('/v1/states', fc.oneof({ weight: 3, arbitrary: pushes }, { weight: 2, arbitrary: hostileBody(['channelId', 'certificate', 'state', 'signatures', 'version', 'balances']) }), limits) },
     { name: 'GET /v1/channels/:id', cases: getRequest('/v1/channels/:id', { id: fc.oneof(fc.constant(context.channelId), fc.stringMatching(/^[0-9a-f]{64}$/)) }) },
     { name: 'unknown paths', cases: getRequest('/:a/:b', { a: fc.constantFrom('v1', 'v2', ''), b: pathParameter }) },
+    ...operatorEndpoints(),
   ];
 }
