@@ -115,6 +115,11 @@ export function saveLab(record: LabRecord): void {
   renameSync(temporary, labPath(record.prefix));
 }
 
+/** Whether a lab with this prefix is recorded (now: a lab records itself before it makes anything). */
+export function labRecorded(prefix: string): boolean {
+  return existsSync(labPath(prefix));
+}
+
 /** Forgets the lab: its file and its subnet claim. */
 export function forgetLab(record: LabRecord): void {
   if (record.subnet !== null && existsSync(subnetPath(record.subnet))) {

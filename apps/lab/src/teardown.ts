@@ -7,7 +7,7 @@
 // or link that carries a lab prefix but has no lab record at all.
 import { rmSync } from 'node:fs';
 import { ipQuietly, linkNames, namespaceNames, namespacePids } from './ip-command.ts';
-import { forgetLab, isAlive, LAB_NAME_PATTERN, orphanSubnetClaims, readLabs, type LabRecord } from './lab-registry.ts';
+import { forgetLab, isAlive, LAB_NAME_PATTERN, labRecorded, orphanSubnetClaims, readLabs, type LabRecord } from './lab-registry.ts';
 import { killNamespaceProcesses, removeTopology } from './net-topology.ts';
 
 /** How long teardown waits for killed processes to be gone before deleting their namespaces. */
@@ -50,11 +50,13 @@ export function cleanStaleLabs(): string[] {
     teardownLab(record, { removeDir: record.meta.madeDir === true });
     cleaned.push(record.prefix);
   }
-  const known = new Set(records.map((record) => record.prefix));
+  // A lab records itself before it makes its first namespace or link, so a
+  // name is an orphan only if no record holds its prefix at the moment we
+  // look — asked again per name, since a lab may have started meanwhile.
   const orphanPrefixes = new Set<string>();
   for (const name of namespaceNames()) {
     const prefix = LAB_NAME_PATTERN.exec(name)?.[0];
-    if (prefix === undefined || known.has(prefix)) continue;
+    if (prefix === undefined || labRecorded(prefix)) continue;
     for (const pid of namespacePids(name)) {
       try {
         process.kill(pid, 'SIGKILL');
@@ -67,7 +69,7 @@ export function cleanStaleLabs(): string[] {
   }
   for (const name of linkNames()) {
     const prefix = LAB_NAME_PATTERN.exec(name)?.[0];
-    if (prefix === undefined || known.has(prefix)) continue;
+    if (prefix === undefined || labRecorded(prefix)) continue;
     ipQuietly('link', 'del', name);
     orphanPrefixes.add(prefix);
   }
