@@ -6,22 +6,24 @@ import type { RecoveryKind, Summary } from './recovery-stats.ts';
 import type { ViewChange } from './l1-observer.ts';
 import type { Violation } from './violations.ts';
 
+/** The keys issue 14 gives come first, in its order; what follows them adds to it. */
 export type SoakReport = {
   minutes: number;
   seed: number;
   kills: FaultCounts['kills'];
   pauses: number;
   partitions: number;
-  /** Without the network lab (--lab) no partitions are injected; this says which it was. */
-  partitionsEnabled: boolean;
-  noQuorumWindows: number;
   committedTxs: number;
   payments: number;
   recoveryMs: Partial<Record<RecoveryKind, Pick<Summary, 'p50' | 'max' | 'count'>>>;
+  rssMbMax: { replica: number; member: number; watchtower: number };
+  violations: Violation[];
+  /** Without the network lab (--lab) no partitions are injected; this says which it was. */
+  partitionsEnabled: boolean;
+  noQuorumWindows: number;
   viewChanges: number;
   /** View changes seen while no replica fault was active or being recovered from (target 0). */
   spuriousViewChanges: number;
-  rssMbMax: { replica: number; member: number; watchtower: number };
   details: {
     finalHeight: number;
     finalTxsChecked: number;
@@ -33,7 +35,6 @@ export type SoakReport = {
     /** Where every process's output was written, when the run found a violation. */
     logDir: string | null;
   };
-  violations: Violation[];
   faultLog: FaultLogEntry[];
 };
 

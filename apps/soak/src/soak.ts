@@ -111,14 +111,15 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport | string
     kills: counts.kills,
     pauses: counts.pauses,
     partitions: counts.partitions,
-    partitionsEnabled: partitions !== null,
-    noQuorumWindows: counts.noQuorumWindows,
     committedTxs: observer?.committed.size ?? 0,
     payments: payers.star.acknowledged + payers.chain.acknowledged,
     recoveryMs: recovery.summary(),
+    rssMbMax: { replica: Math.round(rssMax.replica), member: Math.round(rssMax.member), watchtower: Math.round(rssMax.watchtower) },
+    violations: violations.list(),
+    partitionsEnabled: partitions !== null,
+    noQuorumWindows: counts.noQuorumWindows,
     viewChanges: viewChanges.length,
     spuriousViewChanges: spurious.length,
-    rssMbMax: { replica: Math.round(rssMax.replica), member: Math.round(rssMax.member), watchtower: Math.round(rssMax.watchtower) },
     details: {
       finalHeight,
       finalTxsChecked: finalTxs,
@@ -129,7 +130,6 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport | string
       durationMs: clock(),
       logDir,
     },
-    violations: violations.list(),
     faultLog: nemesis?.log ?? [],
   };
 }
