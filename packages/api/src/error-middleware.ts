@@ -114,16 +114,22 @@ export type ClientErrorSocket = { readonly writable: boolean; end(data: string):
 
 /**
  * A server's `clientError` listener: a request node:http cannot parse (a
- * head over its 16 KB limit, a malformed request line or header) is answered
- * like any other bad request — 400 INVALID_BODY with the error body — where
- * node would write a bare 400 or 431. A socket that is gone is let go.
+ * head over its 16 KB limit, a malformed request line or header), or one that
+ * did not arrive within the server's request timeout, is answered like any
+ * other bad request — 400 INVALID_BODY with the error body — where node would
+ * write a bare 400, 408 or 431. A socket that is gone is let go.
  */
 export function answerClientError(error: { readonly code?: string; readonly rawPacket?: Uint8Array }, socket: ClientErrorSocket): void {
   if (!socket.writable || error.code === 'ECONNRESET') {
     socket.destroy();
     return;
   }
-  const reason = error.code === 'HPE_HEADER_OVERFLOW' ? 'the request head is larger than the server reads' : 'the request is not valid HTTP';
+  const reason =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? 'the request head is larger than the server reads'
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? 'the request did not arrive in time'
+        : 'the request is not valid HTTP';
   const body = JSON.stringify(apiErrorBody('INVALID_BODY', reason));
   // The answer to a HEAD request has no body (a client would read one as the start of a next answer).
   const head = error.rawPacket !== undefined && new TextDecoder().decode(error.rawPacket.subarray(0, 5)) === 'HEAD ';
