@@ -17,6 +17,8 @@ import {
   parseListenAddress,
   type ListenAddress,
 } from '@wedge/api';
+import { toHex } from '@wedge/common';
+import { createProcessLog } from '@wedge/shell';
 import { HistoryBackfill } from './history-backfill.ts';
 import { createRequestListener } from './http-api.ts';
 import { readKeyFile } from './key-file.ts';
@@ -56,6 +58,8 @@ function main(): void {
   const { id, secretKey } = readKeyFile(args.key);
   const self = genesis.replicas[id];
   if (self === undefined) usage(`key file is for replica ${id}, which the genesis does not have`);
+  // Every line this process logs is scrubbed of its secret key (process-log.ts).
+  const log = createProcessLog({ base: { replica: id }, secrets: [toHex(secretKey)] });
   const node = new ReplicaNode({
     chainId: genesis.chainId,
     genesisHash: genesisHash(genesis),
@@ -66,6 +70,7 @@ function main(): void {
     secretKey,
     dataDir: args.data,
     durable: args.durable,
+    log,
   });
   const history = HistoryBackfill.forReplica(node, genesis);
   const server: Server = createServer(createRequestListener(node, { chainId: genesis.chainId, genesisHash: genesisHash(genesis), history }));
@@ -78,7 +83,7 @@ function main(): void {
   server.listen(bind.port, bind.host, () => {
     const address = server.address();
     const actualPort = typeof address === 'object' && address !== null ? address.port : bind.port;
-    process.stdout.write(`${JSON.stringify({ event: 'listening', replica: id, host: bind.host, port: actualPort, pid: process.pid })}\n`);
+    log.info('listening', { host: bind.host, port: actualPort, pid: process.pid });
     node.start();
     history.start(); // blocks a previous run skipped and did not fill
   });
@@ -86,7 +91,7 @@ function main(): void {
   // A request node:http cannot parse gets the API's error body too, not a bare 400 or 431.
   server.on('clientError', answerClientError);
   const shutdown = () => {
-    process.stdout.write(`${JSON.stringify({ event: 'stopping', replica: id, batches: node.stats, relay: node.relay.stats })}\n`);
+    log.info('stopping', { batches: node.stats, relay: node.relay.stats });
     server.close();
     server.closeAllConnections();
     history.stop();

@@ -10,8 +10,12 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 /** SQLite commit buckets, 0.1 ms to 1 s (an fsync on a slow disk). */
 export const SQLITE_BUCKETS_SECONDS = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1];
 
-/** The L1 actions that dispute a channel's state, and those that pay it out. */
+/** The L1 actions that dispute a channel's state (terminate, challenge); the others pay it out (settle, close). */
 const DISPUTE_ACTIONS: ReadonlySet<string> = new Set(['terminate', 'challenge']);
+
+export function isDispute(action: string): boolean {
+  return DISPUTE_ACTIONS.has(action);
+}
 
 export class L2Metrics {
   readonly registry = new Registry();
@@ -78,7 +82,7 @@ export class L2Metrics {
 
   /** An L1 job queued (a resubmission of one already waiting is not counted). */
   l1ActionQueued(channel: string, action: string): void {
-    if (DISPUTE_ACTIONS.has(action)) this.disputes.inc({ channel, action });
+    if (isDispute(action)) this.disputes.inc({ channel, action });
     else this.settlements.inc({ channel, action });
   }
 

@@ -17,7 +17,7 @@ import { fastSecp256k1, withVerifyCache } from '@wedge/crypto/node';
 import { readKeyFile } from '../../l1-node/src/key-file.ts';
 import { parseArgs, USAGE, type MemberArgs, type WatchtowerArgs } from './args.ts';
 import { L1Reader, type VerifiedChannel } from './l1-reader.ts';
-import { createLogger } from './logger.ts';
+import { createLogger, type Logger } from './logger.ts';
 import { createMemberApi } from './member-api.ts';
 import { MemberNode } from './member-node.ts';
 import { createWatchtowerApi } from './watchtower-api.ts';
@@ -54,11 +54,11 @@ function bindAddress(args: { listen?: ListenAddress; port?: number }, ownUrl: st
   return { host: own?.host ?? DEFAULT_HOST, port: args.port ?? own!.port };
 }
 
-function listen(app: { listen: (port: number, host: string, callback: () => void) => Server }, bind: ListenAddress, fields: Record<string, unknown>, onListening: () => void, onStop: () => void): void {
+function listen(app: { listen: (port: number, host: string, callback: () => void) => Server }, bind: ListenAddress, log: Logger, fields: Record<string, unknown>, onListening: () => void, onStop: () => void): void {
   const server: Server = app.listen(bind.port, bind.host, () => {
     const address = server.address();
     const actualPort = typeof address === 'object' && address !== null ? address.port : bind.port;
-    process.stdout.write(`${JSON.stringify({ event: 'listening', ...fields, host: bind.host, port: actualPort, pid: process.pid })}\n`);
+    log.info('listening', { ...fields, host: bind.host, port: actualPort, pid: process.pid });
     onListening();
   });
   server.once('error', (error) => {
@@ -86,7 +86,7 @@ async function runMember(args: MemberArgs): Promise<void> {
   const self = record.members.findIndex((member) => member.publicKey === toHex(account.publicKey));
   if (self === -1) exitWith(`the key in ${args.key} is not a member of channel ${record.id}`);
   if (args.peers.length !== record.members.length) exitWith(`--peers needs ${record.members.length} urls, one per member in member order`);
-  const log = createLogger({ role: 'member', member: self });
+  const log = createLogger({ role: 'member', member: self }, [toHex(account.secretKey)]);
   const crash = process.env.WEDGE_CRASH_AFTER_PERSIST;
   const node = new MemberNode({
     chainId: genesis.chainId,
@@ -108,14 +108,14 @@ async function runMember(args: MemberArgs): Promise<void> {
     log,
   });
   const app = createMemberApi(node, { paymentWaitMs: args.paymentWaitMs });
-  listen(app, bindAddress(args, args.peers[self]!), { role: 'member', member: self, channelId: record.id }, () => node.start(), () => node.stop());
+  listen(app, bindAddress(args, args.peers[self]!), log, { channelId: record.id }, () => node.start(), () => node.stop());
 }
 
 async function runWatchtower(args: WatchtowerArgs): Promise<void> {
   const genesis = readGenesis(args.genesis);
   const account = keyPairFromSecret(fastSecp256k1, readKeyFile(args.key).secretKey);
   const reader = new L1Reader(genesis);
-  const log = createLogger({ role: 'watchtower' });
+  const log = createLogger({ role: 'watchtower' }, [toHex(account.secretKey)]);
   const node = new WatchtowerNode({
     chainId: genesis.chainId,
     account,
@@ -126,7 +126,7 @@ async function runWatchtower(args: WatchtowerArgs): Promise<void> {
     log,
   });
   const app = createWatchtowerApi(node, reader);
-  listen(app, bindAddress(args, args.url), { role: 'watchtower', address: account.address }, () => node.start(), () => node.stop());
+  listen(app, bindAddress(args, args.url), log, { address: account.address }, () => node.start(), () => node.stop());
 }
 
 async function main(): Promise<void> {

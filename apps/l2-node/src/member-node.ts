@@ -28,6 +28,7 @@ import type { L1Reader } from './l1-reader.ts';
 import { L1Submitter, type L1Job } from './l1-submitter.ts';
 import type { Logger } from './logger.ts';
 import { MemberCodec } from './member-codec.ts';
+import { isDispute } from './l2-metrics.ts';
 import { MemberMetrics } from './member-metrics.ts';
 import { createMemberStore, type MemberStore } from './member-store.ts';
 import { deriveChannelPeerKeys, type ChannelPeerKeys } from './peer-auth.ts';
@@ -304,6 +305,7 @@ export class MemberNode {
       const job = receipt.jobs[receipt.jobIndex++]!;
       if (job !== null) {
         this.metrics.l1ActionQueued(job.channelId, job.action);
+        this.options.log.info(isDispute(job.action) ? 'dispute' : 'settlement', { channelId: job.channelId, action: job.action, version: job.certificate?.state.version ?? 0 });
         this.submitter.add(job);
       }
       return;

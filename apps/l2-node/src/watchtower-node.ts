@@ -26,6 +26,7 @@ import { L1Follower } from './l1-follower.ts';
 import type { L1Reader } from './l1-reader.ts';
 import { L1Submitter, type L1Job } from './l1-submitter.ts';
 import type { Logger } from './logger.ts';
+import { isDispute } from './l2-metrics.ts';
 import { WatchtowerMetrics } from './watchtower-metrics.ts';
 import { createWatchtowerStore, type WatchtowerStore } from './watchtower-store.ts';
 import { WireCertificate, certificateFromWire, certificateToWire } from './wire.ts';
@@ -176,6 +177,7 @@ export class WatchtowerNode {
       const job = jobs.get(effect);
       if (job === undefined) continue;
       this.metrics.l1ActionQueued(job.channelId, job.action);
+      this.options.log.info(isDispute(job.action) ? 'dispute' : 'settlement', { channelId: job.channelId, action: job.action, version: job.certificate?.state.version ?? 0 });
       this.submitter.add(job);
     }
     if (entry.event.type === 'push' && !effects.some((effect) => effect.type === 'push-rejected')) this.metrics.certified(entry.event.channelId);
