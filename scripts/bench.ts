@@ -1,4 +1,4 @@
-// Benchmark entry point: `npm run bench -- [--crypto] [--l1] [--l2] [--quick] [--json]`.
+// Benchmark entry point: `npm run bench -- [--crypto] [--l1] [--l2] [--byzantine] [--recovery] [--quick] [--json]`.
 //
 // Each suite flag selects a suite; with none, every suite runs. `--quick`
 // shortens every measurement (for CI and smoke runs). By default each suite
@@ -7,9 +7,11 @@
 // goes to stderr. An unknown flag is a usage error: exit status 2.
 //
 // A suite lives in scripts/bench/<name>.ts and is registered in SUITES below.
+import { formatByzantineReport, runByzantineBench } from './bench/byzantine.ts';
 import { formatCryptoReport, runCryptoBench } from './bench/crypto.ts';
 import { formatL1Report, runL1Bench } from './bench/l1.ts';
 import { formatL2Report, runL2Bench } from './bench/l2.ts';
+import { formatRecoveryReport, runRecoveryBench } from './bench/recovery.ts';
 
 type SuiteOptions = { quick: boolean; progress: (line: string) => void };
 /** A suite's figures: numbers, possibly grouped (e.g. per network size). */
@@ -40,6 +42,22 @@ const SUITES: Readonly<Record<string, Suite>> = {
     async run(options) {
       const report = await runL2Bench(options);
       return { json: report.result, text: formatL2Report(report) };
+    },
+  },
+  byzantine: {
+    flag: '--byzantine',
+    description: 'L1 transfers/s with replica 0 (the first primary) Byzantine — every attack of the simulator, plus envelope floods — as a share of the same network honest',
+    async run(options) {
+      const report = await runByzantineBench(options);
+      return { json: report.result, text: formatByzantineReport(report) };
+    },
+  },
+  recovery: {
+    flag: '--recovery',
+    description: 'kill -9 of the primary -> first commit in the new view (5 kills), spurious view changes under L1 load, terminate -> settle, catch-up from 10,000 blocks behind',
+    async run(options) {
+      const report = await runRecoveryBench(options);
+      return { json: report.result, text: formatRecoveryReport(report) };
     },
   },
 };

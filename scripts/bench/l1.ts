@@ -71,6 +71,8 @@ type L1RunDetails = {
   replicaCpuShare: number;
   clientCpuShare: number;
   otherCpuShare: number;
+  /** Views the replicas moved on during the run: no fault is injected, so every one is spurious. */
+  viewChanges: number;
 };
 
 const ACCOUNTS = 64;
@@ -454,7 +456,7 @@ export async function runL1Network(
     await observer.stop();
     check(observer.rejected.length === 0, `${observer.rejected.length} transactions were rejected, e.g. ${JSON.stringify(observer.rejected.slice(0, 3))}`);
     for (const hash of submittedAtMs.keys()) check(observer.committedAtMs.has(hash), `submitted transaction ${hash} was never seen committed`);
-    await checkConverged(network.urls, keys, lanes, submittedAtMs, progress, tag);
+    const viewChanges = await checkConverged(network.urls, keys, lanes, submittedAtMs, progress, tag);
 
     const result: L1NetworkResult = {
       txPerSec: Math.round(txPerSec),
@@ -473,6 +475,7 @@ export async function runL1Network(
       replicaCpuShare,
       clientCpuShare,
       otherCpuShare,
+      viewChanges,
     };
     started = performance.now();
     await network.stopAll();
@@ -506,6 +509,7 @@ function relaySummary(logs: readonly string[]): string {
 /**
  * After the drain: every replica at the same height and state root, and each
  * account's nonce and balance exactly what the submitted transfers imply.
+ * Returns the view the replicas are in (how many times they changed views).
  */
 async function checkConverged(
   urls: readonly string[],
@@ -514,7 +518,7 @@ async function checkConverged(
   submittedAtMs: ReadonlyMap<string, number>,
   progress: (line: string) => void,
   tag: string,
-): Promise<void> {
+): Promise<number> {
   const deadline = performance.now() + CONVERGE_TIMEOUT_MS;
   let statuses: Status[];
   for (;;) {
@@ -561,6 +565,7 @@ async function checkConverged(
   // Not a failure (the network recovered), but the figures then include a view change.
   const view = Math.max(...statuses.map((status) => status.view));
   if (view > 0) progress(`${tag}:   warning: the replicas changed views during the run (now in view ${view}); a backup suspected the primary`);
+  return view;
 }
 
 // ------------------------------------------------------------------- suite

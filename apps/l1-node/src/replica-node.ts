@@ -90,6 +90,17 @@ const MAX_BATCH_EVENTS = 2_000;
 export const MAX_INBOX_EVENTS = 50_000;
 /** Client requests are taken only while fewer events than this wait, so that a flood of them never crowds out peers' messages. */
 const MAX_INBOX_EVENTS_FOR_REQUESTS = 40_000;
+/**
+ * The inbox's lanes: peers' protocol messages and the shell's own events
+ * (timers, start) first, then requests (a client's, or one a peer
+ * forwarded), which cost a signature check each and come by the thousand.
+ * So a primary's heartbeat, and the votes that commit blocks, never wait
+ * behind a backlog of requests (a busy primary is not a silent one); within
+ * a lane the order of arrival is kept. Relay messages (compact proposals and
+ * the transactions they name) go with the requests, whose order they rely on.
+ */
+const PROTOCOL_LANE = 0;
+const REQUEST_LANE = 1;
 
 type ProtocolBlob = { genesisHash: string; state: Uint8Array };
 
@@ -150,7 +161,7 @@ export class ReplicaNode {
     this.peerKeys = derivePeerKeys(options.chainId, options.id, options.secretKey, publicKeys);
     this.transport = createReplicaLinks(options.id, options.replicaUrls.map((url, id) => ({ id, url })), this.peerKeys);
     this.loop = new StepLoop<InboxEvent, Effect>(
-      { maxQueuedEvents: MAX_INBOX_EVENTS, lanes: [{ maxPerBatch: MAX_BATCH_EVENTS }] },
+      { maxQueuedEvents: MAX_INBOX_EVENTS, lanes: [{ maxPerBatch: MAX_BATCH_EVENTS }, { maxPerBatch: MAX_BATCH_EVENTS }] },
       {
         step: (event, effects) => this.stepEvent(event, effects),
         persist: (effects) => this.persist(effects),
@@ -239,22 +250,23 @@ export class ReplicaNode {
   enqueue(incoming: Event): void {
     switch (incoming.type) {
       case 'request':
-        if (this.loop.queued >= MAX_INBOX_EVENTS_FOR_REQUESTS || !this.loop.offer(this.interned(incoming))) {
+        if (this.loop.queued >= MAX_INBOX_EVENTS_FOR_REQUESTS || !this.loop.offer(this.interned(incoming), REQUEST_LANE)) {
           throw new WedgeError('BUSY', `${this.loop.queued} events are waiting at this replica; retry later`);
         }
         return;
       case 'message':
-        this.loop.offer(this.interned(incoming));
+        this.loop.offer(this.interned(incoming), incoming.message.type === 'request' ? REQUEST_LANE : PROTOCOL_LANE);
         return;
       default:
-        this.loop.admit(incoming);
+        this.loop.admit(incoming, PROTOCOL_LANE);
     }
   }
 
   /** A message from peer `from`, already validated (peer-schema.ts); dropped when the inbox is full. */
   receive(from: number, message: WireMessage): void {
     if (message.type === 'compact-pre-prepare' || message.type === 'fetch-txs' || message.type === 'txs') {
-      this.loop.offer({ type: 'relay', from, message });
+      // In the request lane: a compact proposal is expanded against the requests that arrived before it.
+      this.loop.offer({ type: 'relay', from, message }, REQUEST_LANE);
       return;
     }
     this.enqueue({ type: 'message', from, message });

@@ -5,6 +5,7 @@
 import { assert, deleteOldest } from '@wedge/common';
 import { takeCheckpoint } from './checkpoints.ts';
 import { writable, type StepContext } from './context.ts';
+import { sampleCommitLatency } from './liveness.ts';
 import { armProgressTimer } from './progress-watch.ts';
 import { armIdleTimer, propose } from './propose.ts';
 import { RECENTLY_EXECUTED_LIMIT } from './restore.ts';
@@ -43,8 +44,10 @@ export function executeBlock<Tx>(c: StepContext<Tx, unknown>, committed: Committ
   assert(block.height === s.executed + 1, 'blocks execute in height order');
   const results = c.app.execute(s.app, block.height, block.txs);
   s.executed = block.height;
+  const watched = c.state.progressWatch;
   for (const tx of block.txs) {
     const hash = c.app.txHash(tx);
+    if (hash === watched.txHash) sampleCommitLatency(c, c.state.livenessClock - watched.sinceClock);
     s.pending.delete(hash);
     s.proposed.delete(hash);
     s.recentlyExecuted.add(hash);

@@ -34,8 +34,36 @@ export function backoffFactor(c: StepContext<unknown, unknown>): number {
   return 2 ** Math.min(c.state.failedViews, MAX_BACKOFF_DOUBLINGS);
 }
 
+/** A failover timeout stretches to this many times the observed commit latency... */
+export const LATENCY_MARGIN = 2;
+/** ...but never beyond this many times its configured value, so a slow primary cannot stretch it without end. */
+export const MAX_STRETCH = 8;
+
+/** The observed commit latency (LivenessState.commitLatency) in milliseconds. */
+export function commitLatencyMs(c: StepContext<unknown, unknown>): number {
+  return c.state.commitLatency * c.config.heartbeatMs;
+}
+
+/**
+ * `baseMs`, or LATENCY_MARGIN times the observed commit latency when that
+ * is longer, up to MAX_STRETCH times `baseMs`: under load, requests take
+ * longer to commit and heartbeats wait longer behind them, and a primary
+ * that is merely busy is not to be replaced.
+ */
+export function stretchedToLatency(c: StepContext<unknown, unknown>, baseMs: number): number {
+  return Math.min(Math.max(baseMs, LATENCY_MARGIN * commitLatencyMs(c)), MAX_STRETCH * baseMs);
+}
+
+/** A silence window: two heartbeats; under load, half the observed commit latency (two windows: about one latency); backed off. */
 export function silenceWindowMs(c: StepContext<unknown, unknown>): number {
-  return HEARTBEATS_PER_WINDOW * c.config.heartbeatMs * backoffFactor(c);
+  const baseMs = HEARTBEATS_PER_WINDOW * c.config.heartbeatMs;
+  return Math.min(Math.max(baseMs, commitLatencyMs(c) / 2), MAX_STRETCH * baseMs) * backoffFactor(c);
+}
+
+/** The watched request committed after waiting `ticks` heartbeat intervals: the latency estimate takes it in. */
+export function sampleCommitLatency(c: StepContext<unknown, unknown>, ticks: number): void {
+  const s = writable<Writes>(c);
+  s.commitLatency = Math.max(ticks, s.commitLatency - s.commitLatency / 8);
 }
 
 /**

@@ -6,7 +6,7 @@ import { send } from './emit.ts';
 import { isReady, isSpent } from './mempool.ts';
 import { primaryOf } from './rules.ts';
 import type { MempoolState, ProgressWatchState } from './state.ts';
-import { backoffFactor } from './liveness.ts';
+import { backoffFactor, stretchedToLatency } from './liveness.ts';
 import { setTimer } from './timers.ts';
 import { isPrimary } from './windows.ts';
 
@@ -34,13 +34,13 @@ export function armProgressTimer<Tx>(c: StepContext<Tx, unknown>): void {
     }
   }
   if (!hasWork(c)) return;
-  s.progressWatch = { txHash: watched, executed: c.state.executed };
+  s.progressWatch = { txHash: watched, executed: c.state.executed, sinceClock: c.state.livenessClock };
   setTimer(c, 'progress', progressTimeoutMs(c));
 }
 
-/** The progress timeout, backed off after view changes that committed nothing (liveness.ts). */
+/** The progress timeout: stretched to the observed commit latency, backed off after view changes that committed nothing (liveness.ts). */
 export function progressTimeoutMs(c: StepContext<unknown, unknown>): number {
-  return c.config.progressTimeoutMs * backoffFactor(c);
+  return stretchedToLatency(c, c.config.progressTimeoutMs) * backoffFactor(c);
 }
 
 /** Our requests may never have reached the primary (lost messages): resend a bounded number. */

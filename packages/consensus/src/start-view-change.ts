@@ -6,7 +6,7 @@ import { writable, type StepContext } from './context.ts';
 import { broadcast } from './emit.ts';
 import { signMessage } from './messages.ts';
 import { sendNewViewWhenReady } from './send-new-view.ts';
-import { resetPrimaryWatch } from './liveness.ts';
+import { resetPrimaryWatch, stretchedToLatency } from './liveness.ts';
 import type { LivenessState, ProgressWatchState, ViewChangeState } from './state.ts';
 import { startFetch } from './state-transfer.ts';
 import { clearTimer, setTimer } from './timers.ts';
@@ -16,9 +16,9 @@ import { storeViewChange } from './votes/view-changes.ts';
 
 type Writes<Tx> = ViewChangeState<Tx> & Pick<ProgressWatchState, 'progressStrikes'> & Pick<LivenessState, 'failedViews'>;
 
-/** How long to wait for a new view: doubles with each attempt, up to 64 times the base. */
+/** How long to wait for a new view: the base stretched to the observed commit latency, doubling with each attempt up to 64 times. */
 export function viewChangeTimeoutMs(c: StepContext<unknown, unknown>): number {
-  return c.config.viewChangeTimeoutMs * 2 ** Math.min(c.state.viewChangeAttempts, 6);
+  return stretchedToLatency(c, c.config.viewChangeTimeoutMs) * 2 ** Math.min(c.state.viewChangeAttempts, 6);
 }
 
 export function startViewChange<Tx>(c: StepContext<Tx, unknown>, view: number): void {

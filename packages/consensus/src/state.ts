@@ -88,7 +88,7 @@ export type ProgressWatchState = {
    * primary cannot censor it behind other blocks), or with nothing pending,
    * the height (idle blocks must advance it).
    */
-  progressWatch: { txHash: string | null; executed: number };
+  progressWatch: { txHash: string | null; executed: number; sinceClock: number };
 };
 
 /**
@@ -117,6 +117,13 @@ export type LivenessState = {
    * advance it): how old a complaint is (complaintHeardAt).
    */
   livenessClock: number;
+  /**
+   * How long requests take to commit here, in heartbeat intervals on the
+   * liveness clock: the watched request's wait, a maximum that decays by an
+   * eighth with every new sample. The failover timers stretch to it (a
+   * loaded network is slow, not faulty), within a bound (liveness.ts).
+   */
+  commitLatency: number;
 };
 
 /** State transfer: catching up with blocks and snapshots from peers. */

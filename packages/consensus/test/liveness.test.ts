@@ -8,10 +8,14 @@
 // replayed, forged, not the primary's, or of a view we left are dropped with
 // their reason, and one of a view we have not entered makes us ask for it;
 // after a view change the silence window and the progress timeout back off
-// (double) until a block commits in the new view.
+// (double) until a block commits in the new view. A complaint about the view
+// we are normal in expires unless its own replica repeats it (a relay does not
+// keep it alive); a request that took long to commit stretches the progress
+// timeout, the silence window and the view-change timeout, up to 8 times
+// their configured values, and the estimate decays with faster commits.
 import { describe, expect, it } from 'vitest';
 import type { ConsensusEffect, Heartbeat } from '../src/index.ts';
-import { createGroup, deliver, dropped, fire, flush, request, run, sentOfType, signAs, startAll, transfer, type Effect, type Group } from './group.ts';
+import { complaintOf, createGroup, deliver, dropped, fire, flush, request, run, sentOfType, signAs, startAll, transfer, type Effect, type Group } from './group.ts';
 
 type SetTimer = Extract<ConsensusEffect<unknown>, { type: 'set-timer' }>;
 const timersSet = (effects: Effect[], timer: SetTimer['timer']) =>
@@ -160,5 +164,83 @@ describe('liveness of the primary', () => {
       [1, 0],
     ]);
     expect(timersSet(fire(g, 2, 'silence'), 'silence')).toEqual([expect.objectContaining({ afterMs: base })]);
+  });
+});
+
+describe('complaints expire, timeouts stretch to the commit latency', () => {
+  /** Ages replica 1's complaints by `windows` silence windows in which the primary is heard (so it complains about nothing itself). */
+  function passWindows(g: Group, windows: number, beat: { next: number }): void {
+    for (let window = 0; window < windows; window++) {
+      deliver(g, 1, 0, heartbeatOf(g, 0, 0, beat.next++));
+      fire(g, 1, 'silence');
+    }
+  }
+
+  it('a complaint about the view we are normal in expires unless its replica repeats it', () => {
+    const g = createGroup();
+    startAll(g);
+    const beat = { next: 1 };
+    // Lifetime: two progress timeouts, in heartbeat intervals; a silence window is two of them.
+    const windows = Math.ceil((2 * g.config.progressTimeoutMs) / g.config.heartbeatMs / 2) + 1;
+    deliver(g, 1, 2, complaintOf(g, 2, 0)); // replica 2 was cut off for a moment, and complained
+    passWindows(g, windows, beat);
+    expect(g.states[1]!.complaints.has(2)).toBe(false);
+    deliver(g, 1, 3, complaintOf(g, 3, 0)); // much later, replica 3 has a slow moment: one complaint, no view change
+    expect(g.states[1]).toMatchObject({ view: 0, status: 'normal' });
+
+    // Repeated by its own replica within the lifetime, a complaint lives on, and f+1 of them move the view.
+    passWindows(g, windows - 2, beat);
+    deliver(g, 1, 3, complaintOf(g, 3, 0));
+    passWindows(g, windows - 2, beat);
+    expect(g.states[1]!.complaints.has(3)).toBe(true);
+    // Another replica relaying it does not keep it alive (a Byzantine one could replay it for ever).
+    deliver(g, 1, 2, complaintOf(g, 3, 0));
+    passWindows(g, 3, beat);
+    expect(g.states[1]!.complaints.has(3)).toBe(false);
+    deliver(g, 1, 3, complaintOf(g, 3, 0));
+    deliver(g, 1, 2, complaintOf(g, 2, 0));
+    expect(g.states[1]).toMatchObject({ view: 1, status: 'view-change' });
+  });
+
+  it('a request that took long to commit stretches the progress timeout, the silence window and the view-change timeout, within a bound', () => {
+    const g = createGroup();
+    startAll(g);
+    const base = { progress: g.config.progressTimeoutMs, window: 2 * g.config.heartbeatMs };
+    // Replica 1 watches a request that commits only after 12 silence windows (24 heartbeat intervals) of a busy but live primary.
+    const tx = transfer(g, 0, 0);
+    g.block = (envelope) => envelope.to === 0;
+    request(g, 1, tx);
+    g.queue.length = 0;
+    for (let window = 0; window < 12; window++) {
+      deliver(g, 1, 0, heartbeatOf(g, 0, 0, window + 1));
+      fire(g, 1, 'silence');
+    }
+    g.block = () => false;
+    request(g, 0, tx);
+    flush(g);
+    expect(g.states[1]!.executed).toBe(1);
+    expect(g.states[1]!.commitLatency).toBe(24);
+    const latencyMs = 24 * g.config.heartbeatMs;
+    // The next watch on a new request, and the next silence window, are stretched.
+    request(g, 1, transfer(g, 0, 1));
+    const progress = fire(g, 1, 'progress'); // the old timer fires; the watch re-arms on the new request
+    expect(timersSet(progress, 'progress').map((timer) => timer.afterMs)).toEqual([Math.min(2 * latencyMs, 8 * base.progress)]);
+    const window = fire(g, 1, 'silence');
+    expect(timersSet(window, 'silence').map((timer) => timer.afterMs)).toEqual([latencyMs / 2]);
+    // Samples decay: fast commits bring the estimate down by an eighth each.
+    for (let nonce = 1; nonce < 6; nonce++) {
+      request(g, 0, transfer(g, 0, nonce));
+      flush(g);
+      fire(g, 1, 'progress');
+    }
+    expect(g.states[1]!.commitLatency).toBeLessThan(24 * (7 / 8) ** 3);
+    // A far slower commit is capped: never more than 8 times the configured timeout.
+    g.states[1]!.commitLatency = 10_000;
+    request(g, 1, transfer(g, 0, 6));
+    expect(timersSet(fire(g, 1, 'progress'), 'progress').map((timer) => timer.afterMs)).toEqual([8 * base.progress]);
+    expect(timersSet(fire(g, 1, 'silence'), 'silence').map((timer) => timer.afterMs)).toEqual([8 * base.window]);
+    deliver(g, 1, 2, complaintOf(g, 2, 0));
+    const viewChange = deliver(g, 1, 3, complaintOf(g, 3, 0));
+    expect(timersSet(viewChange, 'view-change').map((timer) => timer.afterMs)).toEqual([8 * g.config.viewChangeTimeoutMs]);
   });
 });
