@@ -10,8 +10,12 @@
 // secrets (its key's hex, given at creation) before it is written — so even
 // a secret inside an error message or a nested object comes out as
 // [secret]. Strings are cut at MAX_LOG_STRING_CHARS: a log line is bounded.
+import { createRequire } from 'node:module';
 import { pino, stdTimeFunctions, type DestinationStream, type Logger } from 'pino';
-import pretty from 'pino-pretty';
+import type { PrettyOptions } from 'pino-pretty';
+
+/** pino-pretty is loaded only for a terminal: a process under a supervisor never pays its start-up cost. */
+const requireModule = createRequire(import.meta.url);
 
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -94,6 +98,7 @@ export function createProcessLog(options: ProcessLogOptions = {}): ProcessLog {
 function destinationOf(given: ProcessLogOptions['destination']): DestinationStream {
   if (given !== undefined) return { write: (line: string) => given.write(line) };
   if (process.stdout.isTTY === true && process.env.WEDGE_LOG_PRETTY !== '0') {
+    const pretty = requireModule('pino-pretty') as (options: PrettyOptions) => DestinationStream;
     return pretty({ sync: true, colorize: true, destination: 1, messageFormat: '{event}', ignore: 'event', singleLine: true });
   }
   return pino.destination({ fd: 1, sync: true });
