@@ -20,6 +20,8 @@ const PAYERS_PER_CHANNEL = 2;
 const PAYMENT_TIMEOUT_MS = 12_000;
 const PAUSE_AFTER_FAILURE_MS = 200;
 const MAX_AMOUNT = 100;
+/** All resubmissions of unknown payments at the end together, at most. */
+const RESOLVE_BOUND_MS = 120_000;
 
 export type PaymentRecord = {
   readonly payment: Payment;
@@ -66,7 +68,13 @@ export class ChannelPayers {
   async resolveUnknown(): Promise<{ resolved: number; stillUnknown: number }> {
     const unknown = this.records.filter((record) => record.outcome === 'unknown');
     let stillUnknown = 0;
+    // Bounded as a whole: a channel that stopped answering must not hold the soak's end for a timeout per payment.
+    const deadline = Date.now() + RESOLVE_BOUND_MS;
     for (const record of unknown) {
+      if (Date.now() > deadline) {
+        stillUnknown += 1;
+        continue;
+      }
       for (let attempt = 0; ; attempt++) {
         try {
           record.version = (await this.channel.client(0).pay(record.payment, PAYMENT_TIMEOUT_MS)).version;
