@@ -134,18 +134,35 @@ export function verifyCommitCertificate(verifier: Verifier, certificate: CommitC
   );
 }
 
-export function verifyCheckpointProof(verifier: Verifier, seq: number, root: string, proof: readonly Checkpoint[], f: number): boolean {
+/** `isVerified`: checkpoints the caller verified before (verified-votes.ts), whose signatures are not checked again. */
+export function verifyCheckpointProof(
+  verifier: Verifier,
+  seq: number,
+  root: string,
+  proof: readonly Checkpoint[],
+  f: number,
+  isVerified: (checkpoint: Checkpoint) => boolean = () => false,
+): boolean {
   if (seq === 0) return true; // genesis: every replica starts from the same state
   if (proof.length < verifier.rules.quorum(f) || proof.length > verifier.config.replicas.length) return false;
   if (!distinctReplicas(proof)) return false;
   return proof.every(
     (checkpoint) =>
-      checkpoint.type === 'checkpoint' && checkpoint.seq === seq && checkpoint.root === root && verifyMessage(verifier, checkpoint),
+      checkpoint.type === 'checkpoint' && checkpoint.seq === seq && checkpoint.root === root && (isVerified(checkpoint) || verifyMessage(verifier, checkpoint)),
   );
 }
 
-/** A prepared certificate: a signed pre-prepare of the view's primary, its block, and 2f matching prepares from others. */
-export function verifyPreparedCertificate(verifier: Verifier, certificate: PreparedCertificate<unknown>, f: number): boolean {
+/**
+ * A prepared certificate: a signed pre-prepare of the view's primary, its
+ * block, and 2f matching prepares from others. `isVerified`: prepares the
+ * caller verified before (verified-votes.ts), whose signatures are not checked again.
+ */
+export function verifyPreparedCertificate(
+  verifier: Verifier,
+  certificate: PreparedCertificate<unknown>,
+  f: number,
+  isVerified: (prepare: Prepare) => boolean = () => false,
+): boolean {
   const { prePrepare, block, prepares } = certificate;
   const n = verifier.config.replicas.length;
   if (prePrepare.type !== 'pre-prepare' || prePrepare.replica !== prePrepare.view % n) return false;
@@ -157,5 +174,5 @@ export function verifyPreparedCertificate(verifier: Verifier, certificate: Prepa
       prepare.type === 'prepare' && prepare.replica !== prePrepare.replica && verifier.rules.prepareMatches(prePrepare, prepare),
   );
   if (supporting.length < verifier.rules.quorum(f) - 1 || !distinctReplicas(supporting)) return false;
-  return supporting.every((prepare) => verifyMessage(verifier, prepare));
+  return supporting.every((prepare) => isVerified(prepare) || verifyMessage(verifier, prepare));
 }
