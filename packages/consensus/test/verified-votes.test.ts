@@ -6,8 +6,9 @@
 // the one it holds in any field — its signature or its digest — or that it
 // does not hold at all and does not verify.
 import { describe, expect, it } from 'vitest';
+import type { SignatureScheme } from '@wedge/crypto';
 import type { SignedTx } from '@wedge/ledger';
-import type { PreparedCertificate, Prepare, SignatureScheme, ViewChange } from '../src/index.ts';
+import type { PreparedCertificate, Prepare, ViewChange } from '../src/index.ts';
 import { complainAboutViewZero, createGroup, deliver, dropped, flush, request, sentOfType, signAs, startAll, transfer, type Effect, type Group } from './group.ts';
 
 const reasons = (effects: Effect[]) => dropped(effects).map((effect) => effect.reason);
