@@ -28,6 +28,7 @@ export function createReplicaState<Tx, AppState>(ctx: ReplicaContext<Tx, AppStat
     newView: null,
     newViewRequested: new Set(),
     viewChangeAttempts: 0,
+    viewChangeTimeouts: 0,
     progressStrikes: 0,
     progressWatch: { txHash: null, executed: 0, sinceClock: 0 },
     heartbeatsSent: 0,

@@ -28,6 +28,7 @@ export function enterView<Tx>(c: StepContext<Tx, unknown>, newView: NewView<Tx>,
   s.status = 'normal';
   s.newView = newView;
   s.viewChangeAttempts = 0;
+  s.viewChangeTimeouts = 0;
   s.progressStrikes = 0;
   clearTimer(c, 'view-change');
   for (const key of s.viewChanges.keys()) if (key <= view) s.viewChanges.delete(key);

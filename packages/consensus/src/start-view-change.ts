@@ -28,6 +28,7 @@ export function startViewChange<Tx>(c: StepContext<Tx, unknown>, view: number): 
   s.status = 'view-change';
   s.newView = null;
   s.progressStrikes = 0;
+  s.viewChangeTimeouts = 0;
   // Kept until the view starts: the complaints about the view we leave are
   // why we left, and are sent again while the new view is late.
   forgetComplaintsBelow(s.complaints, view - 1);

@@ -153,6 +153,13 @@ export type ViewChangeState<Tx> = {
   /** Views for which this replica already asked for the new-view message. */
   newViewRequested: Set<number>;
   viewChangeAttempts: number;
+  /**
+   * View-change timeouts while waiting for the current view's new view: the
+   * first only asks for it again (the new primary may just be slow to
+   * assemble or deliver it, and f+1 complaints would move even the replicas
+   * already in the view on); from the second on, we complain.
+   */
+  viewChangeTimeouts: number;
 };
 
 /** Timers: the token of each running timer (0 when none runs). */

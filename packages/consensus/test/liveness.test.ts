@@ -244,3 +244,22 @@ describe('complaints expire, timeouts stretch to the commit latency', () => {
     expect(timersSet(viewChange, 'view-change').map((timer) => timer.afterMs)).toEqual([8 * g.config.viewChangeTimeoutMs]);
   });
 });
+
+describe('waiting for a new view', () => {
+  it('the first view-change timeout asks for the new view again without complaining; the second complains', () => {
+    const g = createGroup();
+    startAll(g);
+    g.block = (envelope) => envelope.to === 0 || envelope.from === 0 || envelope.message.type === 'new-view';
+    for (const id of [1, 2, 3]) {
+      for (const from of [1, 2, 3].filter((other) => other !== id)) deliver(g, id, from, complaintOf(g, from, 0));
+    }
+    flush(g);
+    expect(g.states[2]).toMatchObject({ view: 1, status: 'view-change' });
+    const first = fire(g, 2, 'view-change');
+    expect(sentOfType(first, 'complaint').filter((complaint) => complaint.replica === 2)).toEqual([]);
+    expect(sentOfType(first, 'new-view-request')).toContainEqual({ type: 'new-view-request', view: 1 });
+    expect(sentOfType(first, 'view-change')).toEqual([expect.objectContaining({ view: 1, replica: 2 })]);
+    const second = fire(g, 2, 'view-change');
+    expect(sentOfType(second, 'complaint').filter((complaint) => complaint.replica === 2)).toEqual([expect.objectContaining({ view: 1 })]);
+  });
+});
