@@ -29,7 +29,8 @@ describe('a one-minute soak', () => {
     expect(report.kills.primary).toBeGreaterThanOrEqual(1);
     expect(report.kills.member + report.kills.watchtower).toBeGreaterThanOrEqual(1);
     expect(report.pauses).toBeGreaterThanOrEqual(1);
-    expect(report.recoveryMs.primaryKill?.count).toBe(1);
+    // Failover after each primary kill is measured (kill -> first block in a higher view).
+    expect(report.recoveryMs.primaryKill?.count).toBeGreaterThanOrEqual(1);
     expect(report.partitionsEnabled).toBe(false);
     expect(report.partitions).toBe(0);
     // Load really ran, through the faults.
