@@ -248,11 +248,11 @@ async function measureCatchUp(options: RecoveryBenchOptions): Promise<{ catchUpM
     const client = createClient({ genesis: network.genesis });
     const [alice, bob] = network.layout.accounts.map((account) => keyPairFromSecret(fastSecp256k1, fromHex(account.secretKey))) as [KeyPair, KeyPair];
     const channelId = toHex(crypto.getRandomValues(new Uint8Array(32)));
-    const open = { type: 'channel.open' as const, from: alice.address, nonce: 0, channelId, members: [alice, bob].map((key) => ({ publicKey: toHex(key.publicKey), deposit: 1_000n })), challengeBlocks: 1_000_000, topology: 'star' as const };
+    const open = { type: 'channel.open' as const, from: alice.address, nonce: 0, channelId, members: [alice, bob].map((key) => ({ publicKey: toHex(key.publicKey), deposit: 1_000n })), challengeBlocks: 50_000, topology: 'star' as const };
     check((await client.sendTx(open, [alice, bob], { timeoutMs: 30_000 })).code === 'OK', 'channel.open');
     const lagging = 3;
     await network.kill(lagging);
-    // Frozen for a million blocks: the primary now proposes an empty block whenever nothing is in flight.
+    // Frozen for 50,000 blocks: the primary now proposes an empty block whenever nothing is in flight.
     const terminated = await client.sendTx({ type: 'channel.terminate', from: alice.address, nonce: 1, channelId, state: null, stateSignatures: [] }, [alice], { timeoutMs: 30_000 });
     check(terminated.code === 'OK', `channel.terminate: ${terminated.code}`);
     const producing = performance.now();
