@@ -31,6 +31,8 @@ export function createProgram(output: ProgramOutput): Command {
   const program = new Command('wedge')
     .description('Run a local Wedge network: L1 replicas, payment channels, disputes and scenarios.')
     .version(CLI_VERSION, '-V, --version', 'print the version of wedge')
+    // wedge's own options only before a command: `channel terminate --version 3` is the state version, not wedge's.
+    .enablePositionalOptions()
     .exitOverride()
     .configureOutput({ writeOut: output.writeOut, writeErr: output.writeErr })
     .showHelpAfterError('(add --help for usage and examples)')
