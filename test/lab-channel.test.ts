@@ -7,7 +7,7 @@
 // machine is not root.
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signPayment } from '@wedge/channel';
+import { SeqCounter, signPayment } from '@wedge/channel';
 import { fromHex } from '@wedge/common';
 import { fastSecp256k1 } from '@wedge/crypto/node';
 import { createMemberClient, createWatchtowerClient } from '../apps/l2-node/src/l2-client.ts';
@@ -22,9 +22,13 @@ const WATCHTOWER_CATCH_UP_MS = 20_000;
 let lab: WedgeLab | null = null;
 let channel: LabChannel;
 
+/** Per payer, the seqs of its payments. */
+const seqs = [new SeqCounter(), new SeqCounter()];
+
 async function pay(from: number, to: number, amount: bigint): Promise<number> {
   const secret = fromHex(lab!.layout.accounts[channel.accountIndexes[from]!]!.secretKey);
-  const payment = signPayment(fastSecp256k1, { chainId: lab!.genesis.chainId, channelId: channel.id }, { from, to, amount, paymentId: randomBytes(32).toString('hex') }, secret);
+  const seq = seqs[from]!.next();
+  const payment = signPayment(fastSecp256k1, { chainId: lab!.genesis.chainId, channelId: channel.id }, { from, to, amount, seq, paymentId: randomBytes(32).toString('hex') }, secret);
   return (await createMemberClient(lab!.url(channel.memberNodes[from]!)).pay(payment, 10_000)).version;
 }
 

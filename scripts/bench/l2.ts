@@ -279,6 +279,8 @@ function seconds(sinceMs: number): string {
  */
 class PaymentPool {
   private readonly bodies: string[] = [];
+  /** Per payer, the seq of its last payment signed. */
+  private readonly seqs: number[] = [];
   sent = 0;
 
   constructor(private readonly channel: L2Channel) {}
@@ -293,9 +295,11 @@ class PaymentPool {
     const config = { chainId: this.channel.chainId, channelId: this.channel.id };
     while (this.unsent < count) {
       const from = this.bodies.length % n;
-      const unsigned = { from, to: (from + 1) % n, amount: 1n, paymentId: toHex(randomBytes(32)) };
+      const seq = (this.seqs[from] ?? 0) + 1;
+      this.seqs[from] = seq;
+      const unsigned = { from, to: (from + 1) % n, amount: 1n, seq, paymentId: toHex(randomBytes(32)) };
       const payment = signPayment(fastSecp256k1, config, unsigned, this.channel.keys[from]!.secretKey);
-      this.bodies.push(JSON.stringify({ from: payment.from, to: payment.to, amount: '1', paymentId: payment.paymentId, signature: payment.signature }));
+      this.bodies.push(JSON.stringify({ from: payment.from, to: payment.to, amount: '1', seq, paymentId: payment.paymentId, signature: payment.signature }));
     }
   }
 
@@ -338,7 +342,7 @@ function measurePaymentVerifyPerSec(quick: boolean, progress: (line: string) => 
     progressTimeoutMs: 3_000,
   };
   const payments: Payment[] = Array.from({ length: 512 }, (_, index) =>
-    signPayment(fastSecp256k1, config, { from: index % 2, to: (index + 1) % 2, amount: 1n, paymentId: toHex(randomBytes(32)) }, keys[index % 2]!.secretKey),
+    signPayment(fastSecp256k1, config, { from: index % 2, to: (index + 1) % 2, amount: 1n, seq: index + 1, paymentId: toHex(randomBytes(32)) }, keys[index % 2]!.secretKey),
   );
   const timing = quick ? { roundMs: 300, rounds: 3, warmupMs: 100, batch: 1 } : { roundMs: 1_000, rounds: 5, warmupMs: 300, batch: 1 };
   const { perSec, roundsPerSec } = measure((index) => {

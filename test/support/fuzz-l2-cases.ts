@@ -24,14 +24,14 @@ export type L2FuzzContext = {
   /** The members' account keys, in member order. */
   readonly keys: readonly KeyPair[];
   readonly deposits: readonly bigint[];
-  /** A payment that is already committed (its id replayed must be DUPLICATE_PAYMENT). */
+  /** A payment that is already committed (replayed, or its payer's seq taken again, must be DUPLICATE_PAYMENT). */
   readonly committed: Payment;
   /** The latest certificate and an older one. */
   readonly latest: Certificate;
   readonly older: Certificate;
 };
 
-const PAYMENT_KEYS = ['from', 'to', 'amount', 'paymentId', 'signature'];
+const PAYMENT_KEYS = ['from', 'to', 'amount', 'seq', 'paymentId', 'signature'];
 const limits = { bodyLimitBytes: MAX_API_BODY_BYTES };
 
 function sign(context: L2FuzzContext, fields: Omit<Payment, 'signature'>, key = context.keys[fields.from]!, chainId = context.chainId, channelId = context.channelId): Payment {
@@ -45,6 +45,7 @@ function isSamePayment(text: string, payment: Payment): boolean {
     return (
       value.from === payment.from &&
       value.to === payment.to &&
+      value.seq === payment.seq &&
       value.paymentId === payment.paymentId &&
       value.signature === payment.signature &&
       typeof value.amount === 'string' &&
@@ -58,12 +59,16 @@ function isSamePayment(text: string, payment: Payment): boolean {
 
 /** Payments a member must refuse, one at a time or in arrays. */
 export function badPayments(context: L2FuzzContext): fc.Arbitrary<string> {
-  const fresh = (amount = 5n, from = 0, to = 1) => ({ from, to, amount, paymentId: toHex(fromHex('ab'.repeat(32))) });
+  // A seq far above anything the fuzz run applies: these payments are refused for another reason.
+  const fresh = (amount = 5n, from = 0, to = 1, seq = 1_000_000) => ({ from, to, amount, seq, paymentId: toHex(fromHex('ab'.repeat(32))) });
   const good = sign(context, fresh());
   const goodWire = paymentToWire(good) as unknown as Record<string, unknown>;
   const total = context.deposits.reduce((sum, deposit) => sum + deposit, 0n);
   const refused: Payment[] = [
-    context.committed, // replayed: its id is applied already
+    context.committed, // replayed: its seq is applied already
+    sign(context, { ...context.committed, paymentId: 'cd'.repeat(32) }), // another payment at an applied seq
+    sign(context, fresh(5n, 0, 1, 0)), // seq 0: not a seq
+    sign(context, fresh(5n, 0, 1, -3)),
     { ...sign(context, fresh(5n, 0, 1), context.keys[1]!) }, // signed by the payee, not the payer
     sign(context, fresh(total + 1n)),
     sign(context, fresh(0n)),

@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { signPayment, type Payment } from '@wedge/channel';
+import { SeqCounter, signPayment, type Payment } from '@wedge/channel';
 import type { WedgeClient } from '@wedge/client';
 import { fromHex, toHex } from '@wedge/common';
 import { keyPairFromSecret, type KeyPair } from '@wedge/crypto';
@@ -128,6 +128,7 @@ export type ChannelOptions = {
 /** A channel opened on L1 and one member process per member (not started until asked). */
 export class L2Channel {
   readonly members: L2Process[];
+  private readonly seqs = new Map<number, SeqCounter>();
 
   private constructor(
     readonly network: L1Network,
@@ -189,9 +190,18 @@ export class L2Channel {
     return createMemberClient(this.members[member]!.url);
   }
 
-  /** A payment signed by its payer's key, with a fresh random id. */
-  payment(from: number, to: number, amount: bigint, paymentId = toHex(randomBytes(32))): Payment {
-    return signPayment(fastSecp256k1, { chainId: this.chainId, channelId: this.id }, { from, to, amount, paymentId }, this.keys[from]!.secretKey);
+  /** A payment signed by its payer's key, with a fresh random id, at the payer's next seq unless told. */
+  payment(from: number, to: number, amount: bigint, paymentId = toHex(randomBytes(32)), seq = this.seqOf(from).next()): Payment {
+    return signPayment(fastSecp256k1, { chainId: this.chainId, channelId: this.id }, { from, to, amount, seq, paymentId }, this.keys[from]!.secretKey);
+  }
+
+  private seqOf(from: number): SeqCounter {
+    let counter = this.seqs.get(from);
+    if (counter === undefined) {
+      counter = new SeqCounter();
+      this.seqs.set(from, counter);
+    }
+    return counter;
   }
 
   async startAll(): Promise<void> {

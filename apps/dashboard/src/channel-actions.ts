@@ -8,7 +8,7 @@
 // watched. The member API has no endpoint for terminating with an old version,
 // which is why the dashboard builds that transaction itself.
 import { randomBytes } from 'node:crypto';
-import { channelActionBody, signPayment } from '@wedge/channel';
+import { SeqCounter, channelActionBody, signPayment } from '@wedge/channel';
 import { ApiError, type WedgeClient } from '@wedge/client';
 import { toHex } from '@wedge/common';
 import { fastSecp256k1 } from '@wedge/crypto/node';
@@ -17,7 +17,7 @@ import type { ChannelConfig, DashboardConfig } from './config.ts';
 import { DashboardError, statusOf, upstreamError } from './errors.ts';
 import type { CloseForm, PayForm, TerminateForm } from './forms.ts';
 import type { MemberKey } from './member-key.ts';
-import { getMemberCertificate, postClose, postPayment, postWedge, type StoredCertificate } from './member-client.ts';
+import { getMemberCertificate, getMemberChannel, postClose, postPayment, postWedge, type StoredCertificate } from './member-client.ts';
 
 export type ActionDeps = { readonly config: DashboardConfig; readonly client: WedgeClient };
 
@@ -71,6 +71,9 @@ function checkOpen(record: ChannelRecord): void {
   if (record.status === 'closed') throw new DashboardError('CHANNEL_CLOSED', 'the channel is closed on L1');
 }
 
+/** Per channel and payer, the seqs this dashboard signed (two quick payments never share one). */
+const seqCounters = new Map<string, SeqCounter>();
+
 export async function pay({ config, client }: ActionDeps, form: PayForm): Promise<PayResult> {
   const channel = channelOf(config, form.channelId);
   const url = memberUrl(channel, form.from, 'from');
@@ -79,10 +82,18 @@ export async function pay({ config, client }: ActionDeps, form: PayForm): Promis
   const record = await channelRecord(client, channel.id);
   checkKeyIsMember(record, form.from, key);
   checkOpen(record);
+  // The payer's next seq: above what its member applied or holds, and above what this dashboard signed for it.
+  const hint = (await getMemberChannel(url)).nextSeqs[form.from] ?? 1;
+  const counterKey = `${channel.id}/${form.from}`;
+  let counter = seqCounters.get(counterKey);
+  if (counter === undefined) {
+    counter = new SeqCounter();
+    seqCounters.set(counterKey, counter);
+  }
   const payment = signPayment(
     fastSecp256k1,
     { chainId: config.genesis.chainId, channelId: channel.id },
-    { from: form.from, to: form.to, amount: BigInt(form.amount), paymentId: toHex(randomBytes(32)) },
+    { from: form.from, to: form.to, amount: BigInt(form.amount), seq: counter.next(hint), paymentId: toHex(randomBytes(32)) },
     key.secretKey,
   );
   const answer = await postPayment(url, { ...payment, amount: payment.amount.toString() });

@@ -24,6 +24,7 @@ export const MemberChannelView = z.object({
   closeRequested: z.boolean(),
   closed: z.boolean(),
   pendingPayments: WireCount,
+  nextSeqs: z.array(WireCount).max(16),
   l1: L1View.nullable(),
 });
 export type MemberChannelView = z.infer<typeof MemberChannelView>;
@@ -35,7 +36,7 @@ const PaymentAnswer = z.object({ paymentId: WireHash, version: WireCount });
 const WedgeAnswer = z.object({ wedged: z.string().max(64).nullable(), version: WireCount });
 const CloseAnswer = z.object({ closeRequested: z.boolean(), version: WireCount });
 
-export type WirePaymentBody = { from: number; to: number; amount: string; paymentId: string; signature: string };
+export type WirePaymentBody = { from: number; to: number; amount: string; seq: number; paymentId: string; signature: string };
 export type StoredCertificate = { state: ChannelState; signatures: string[] };
 
 async function readBounded(response: Response): Promise<string> {

@@ -23,6 +23,8 @@ export const PaymentRequest = z.strictObject({
   from: z.int(),
   to: z.int(),
   amount: z.string().regex(/^-?[0-9]{1,100}$/, 'expected a decimal string'),
+  /** The payer's sequence number; zero or negative is well formed here and refused by the core as INVALID_PAYMENT_SEQ. */
+  seq: z.int(),
   paymentId: z.string().max(256),
   signature: z.string().max(512).default(''),
 });
@@ -72,6 +74,8 @@ export const ChannelViewResponse = z.strictObject({
   closeRequested: z.boolean(),
   closed: z.boolean(),
   pendingPayments: WireCount,
+  /** Per member as payer: a seq its next payment can take (one above the highest applied or waiting at this member). */
+  nextSeqs: z.array(WireCount.min(1)).max(MAX_CHANNEL_MEMBERS),
   l1: L1ViewWire.nullable(),
 });
 export type ChannelViewResponse = z.infer<typeof ChannelViewResponse>;

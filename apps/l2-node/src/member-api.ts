@@ -18,7 +18,7 @@ import {
   sendError,
   type WedgeCode,
 } from '@wedge/api';
-import type { MemberMessage, Payment } from '@wedge/channel';
+import { nextSeqs, type MemberMessage, type Payment } from '@wedge/channel';
 import { WedgeError, isHex } from '@wedge/common';
 import { openingState } from '@wedge/ledger';
 import { z } from 'zod';
@@ -155,6 +155,7 @@ export function createMemberApi(node: MemberNode, options: MemberApiOptions): ex
       closeRequested: state.closeRequested,
       closed: state.closed,
       pendingPayments: state.pending.size,
+      nextSeqs: nextSeqs(state.payerSeqs, [...state.pending.values()].map((entry) => entry.payment)),
       l1: state.l1,
     };
     response.json(view);
@@ -188,7 +189,7 @@ export function createMemberApi(node: MemberNode, options: MemberApiOptions): ex
 }
 
 function paymentOf(wire: PaymentRequest): Payment {
-  return { from: wire.from, to: wire.to, amount: BigInt(wire.amount), paymentId: wire.paymentId, signature: wire.signature };
+  return { from: wire.from, to: wire.to, amount: BigInt(wire.amount), seq: wire.seq, paymentId: wire.paymentId, signature: wire.signature };
 }
 
 /** Resolves once the event's step is persisted and its effects performed. */

@@ -1,11 +1,10 @@
 // Turns the member core's durable state (durableMemberState in
 // @wedge/channel, which also decides what survives a crash) into what the
 // store writes, and back into a DurableMemberState for restoreMemberState.
-// The small scalar part is serialized whole each batch; the rest is written
-// as differences (see member-store.ts):
-// - `applied` only grows, and only through certificates, so the ids a batch
-//   adds are those of its `certified` effects, stored with each certificate
-//   (an invariant checked on every batch);
+// The small scalar part is serialized whole each batch (the payers' seq
+// windows included: a number and PAYER_SEQ_WINDOW bits per member, whatever
+// the traffic); the rest is written as differences (see member-store.ts):
+// - certificates, once each;
 // - the signed proposal's payments are written when the signed state changes
 //   (the durable state keeps the sequencer's in-flight proposal without them:
 //   it is that same proposal);
@@ -18,45 +17,25 @@ import { channelStateToWire } from '@wedge/api';
 import type { CertificateRow, LoadedMember, MemberPersistBatch } from './member-store.ts';
 
 /** The durable state without what is written as differences. */
-type ScalarState = Omit<DurableMemberState, 'applied' | 'pending' | 'signedPayments'>;
+type ScalarState = Omit<DurableMemberState, 'pending' | 'signedPayments'>;
 
-const PAYMENT_ID_BYTES = 32;
-
-export function certificateRow(certificate: Certificate, paymentIds: readonly string[]): CertificateRow {
+export function certificateRow(certificate: Certificate): CertificateRow {
   return {
     version: certificate.state.version,
     state: JSON.stringify(channelStateToWire(certificate.state)),
     signatures: JSON.stringify(certificate.signatures),
-    paymentIds: Buffer.from(paymentIds.join(''), 'hex'),
   };
-}
-
-function paymentIdsOf(blob: Uint8Array): string[] {
-  assert(blob.length % PAYMENT_ID_BYTES === 0, 'a payment-id blob holds whole 32-byte ids');
-  const hex = Buffer.from(blob.buffer, blob.byteOffset, blob.byteLength).toString('hex');
-  const ids: string[] = [];
-  for (let offset = 0; offset < hex.length; offset += PAYMENT_ID_BYTES * 2) ids.push(hex.slice(offset, offset + PAYMENT_ID_BYTES * 2));
-  return ids;
 }
 
 export class MemberCodec {
   private persistedPending = new Set<string>();
   private persistedSignedHash: string | null = null;
-  private persistedApplied = 0;
 
   /** The batch for `state` after steps that produced `effects`. The outbox and L1 jobs are added by the caller. */
   batchOf(state: MemberState, effects: readonly MemberEffect[]): Omit<MemberPersistBatch, 'outbox' | 'l1Jobs'> {
     const durable = durableMemberState(state);
-    let applied = 0;
     const certificates: CertificateRow[] = [];
-    for (const effect of effects) {
-      if (effect.type !== 'certified') continue;
-      applied += effect.paymentIds.length;
-      certificates.push(certificateRow(effect.certificate, effect.paymentIds));
-    }
-    // A repeated id may make the rows longer than the growth; fewer would lose an id on restart.
-    assert(this.persistedApplied + applied >= durable.applied.size, 'applied payment ids grow only through certified effects');
-    this.persistedApplied = durable.applied.size;
+    for (const effect of effects) if (effect.type === 'certified') certificates.push(certificateRow(effect.certificate));
 
     const pendingAdded: { paymentId: string; payment: Uint8Array }[] = [];
     for (const [paymentId, entry] of durable.pending) {
@@ -74,7 +53,7 @@ export class MemberCodec {
       this.persistedSignedHash = durable.signedHash;
     }
 
-    const { applied: _applied, pending: _pending, signedPayments: _signedPayments, ...scalar } = durable;
+    const { pending: _pending, signedPayments: _signedPayments, ...scalar } = durable;
     return { state: serialize(scalar satisfies ScalarState), signedPayments, pendingAdded, pendingRemoved, certificates };
   }
 
@@ -88,11 +67,8 @@ export class MemberCodec {
     }
     const pending = new Map<string, PendingPayment>();
     for (const row of loaded.pending) pending.set(row.paymentId, deserialize(row.payment) as PendingPayment);
-    const applied = new Set<string>();
-    for (const blob of loaded.appliedIds) for (const id of paymentIdsOf(blob)) applied.add(id);
     this.persistedPending = new Set(pending.keys());
     this.persistedSignedHash = scalar.signedHash;
-    this.persistedApplied = applied.size;
-    return { ...scalar, signedPayments, pending, applied };
+    return { ...scalar, signedPayments, pending };
   }
 }

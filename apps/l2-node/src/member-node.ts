@@ -410,7 +410,7 @@ export class MemberNode {
       signedVersion: state.signedVersion,
       wedged: state.wedged,
       pending: state.pending.size,
-      applied: state.applied.size,
+      highestSeqs: state.payerSeqs.map((window) => window.highest),
       publicKey: toHex(this.options.account.publicKey),
     });
     return state;

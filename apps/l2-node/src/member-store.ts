@@ -5,17 +5,16 @@
 // a crash (messages to peers, L1 transactions) — before any effect is carried
 // out ("persist, then act", DESIGN §1).
 //
-// What a row per payment would cost is kept off the hot path: a certificate's
-// payment ids are one blob in its row (the set of applied ids is rebuilt from
-// them on start), and the signed proposal's payments are one blob written
-// once per signature.
+// What a row per payment would cost is kept off the hot path: the signed
+// proposal's payments are one blob written once per signature, and which
+// payments are applied is the core's bounded seq windows, in the state blob.
+// Certificates are kept (the member's record of every state it certified).
 import type { SqliteDatabase } from '@wedge/store';
 
 export type StoredL1Job = { id: number; channelId: string; action: string; certificate: string | null };
 export type StoredOutboxMessage = { id: number; peer: number; message: string };
 export type StoredCertificate = { version: number; state: string; signatures: string };
-/** A certificate as written: `paymentIds` holds the 32-byte ids of the payments it applied, back to back. */
-export type CertificateRow = StoredCertificate & { paymentIds: Uint8Array };
+export type CertificateRow = StoredCertificate;
 
 export type MemberPersistBatch = {
   /** The core state without its payment sets and the signed proposal's payments. */
@@ -35,8 +34,6 @@ export type LoadedMember = {
   state: Uint8Array;
   signedPayments: { hash: string; payments: Uint8Array } | null;
   pending: { paymentId: string; payment: Uint8Array }[];
-  /** Every certificate's payment-id blob, oldest first. */
-  appliedIds: Uint8Array[];
 };
 
 export interface MemberStore {
@@ -57,14 +54,14 @@ export interface MemberStore {
 }
 
 /** Bumped whenever a table changes meaning; a data directory of another version is refused, not misread. */
-const SCHEMA_VERSION = '3';
+const SCHEMA_VERSION = '4';
 
 const SCHEMA = `
   CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
   CREATE TABLE IF NOT EXISTS member_state (id INTEGER PRIMARY KEY CHECK (id = 1), state BLOB NOT NULL);
   CREATE TABLE IF NOT EXISTS signed_payments (id INTEGER PRIMARY KEY CHECK (id = 1), hash TEXT NOT NULL, payments BLOB NOT NULL);
   CREATE TABLE IF NOT EXISTS pending (seq INTEGER PRIMARY KEY AUTOINCREMENT, payment_id TEXT NOT NULL UNIQUE, payment BLOB NOT NULL);
-  CREATE TABLE IF NOT EXISTS certificates (version INTEGER PRIMARY KEY, state TEXT NOT NULL, signatures TEXT NOT NULL, payment_ids BLOB NOT NULL);
+  CREATE TABLE IF NOT EXISTS certificates (version INTEGER PRIMARY KEY, state TEXT NOT NULL, signatures TEXT NOT NULL);
   CREATE TABLE IF NOT EXISTS outbox (id INTEGER PRIMARY KEY AUTOINCREMENT, peer INTEGER NOT NULL, message TEXT NOT NULL);
   CREATE TABLE IF NOT EXISTS l1_jobs (id INTEGER PRIMARY KEY AUTOINCREMENT, channel_id TEXT NOT NULL, action TEXT NOT NULL, certificate TEXT);
 `;
@@ -93,8 +90,7 @@ export function createMemberStore(db: SqliteDatabase): MemberStore {
   const deletePending = db.prepare('DELETE FROM pending WHERE payment_id = ?');
   const selectPending = db.prepare('SELECT payment_id AS paymentId, payment FROM pending ORDER BY seq');
   // A certificate is final: writing one twice (a resent certificate) keeps the first.
-  const insertCertificate = db.prepare('INSERT OR IGNORE INTO certificates (version, state, signatures, payment_ids) VALUES (?, ?, ?, ?)');
-  const selectAppliedIds = db.prepare('SELECT payment_ids FROM certificates ORDER BY version').pluck();
+  const insertCertificate = db.prepare('INSERT OR IGNORE INTO certificates (version, state, signatures) VALUES (?, ?, ?)');
   const selectCertificate = db.prepare('SELECT version, state, signatures FROM certificates WHERE version = ?');
   const selectCertificates = db.prepare('SELECT version, state, signatures FROM certificates WHERE version >= ? ORDER BY version LIMIT ?');
   const insertOutbox = db.prepare('INSERT INTO outbox (peer, message) VALUES (?, ?)');
@@ -109,7 +105,7 @@ export function createMemberStore(db: SqliteDatabase): MemberStore {
     if (batch.signedPayments !== undefined) putSigned.run(batch.signedPayments.hash, batch.signedPayments.payments);
     for (const id of batch.pendingRemoved) deletePending.run(id);
     for (const { paymentId, payment } of batch.pendingAdded) insertPending.run(paymentId, payment);
-    for (const row of batch.certificates) insertCertificate.run(row.version, row.state, row.signatures, row.paymentIds);
+    for (const row of batch.certificates) insertCertificate.run(row.version, row.state, row.signatures);
     const outboxIds = batch.outbox.map((entry) => Number(insertOutbox.run(entry.peer, entry.message).lastInsertRowid));
     const l1JobIds = batch.l1Jobs.map((job) => Number(insertJob.run(job.channelId, job.action, job.certificate).lastInsertRowid));
     return { outboxIds, l1JobIds };
@@ -128,7 +124,6 @@ export function createMemberStore(db: SqliteDatabase): MemberStore {
         state,
         signedPayments: (selectSigned.get() as { hash: string; payments: Buffer } | undefined) ?? null,
         pending: selectPending.all() as { paymentId: string; payment: Buffer }[],
-        appliedIds: selectAppliedIds.all() as Buffer[],
       };
     },
     persist: (batch) => persist(batch),

@@ -18,17 +18,18 @@ export const WirePayment = z.strictObject({
   from: MemberIndex,
   to: MemberIndex,
   amount: PeerAmount,
+  seq: z.int().min(1),
   paymentId: WireHash,
   signature: WireSignature,
 });
 export type WirePayment = z.infer<typeof WirePayment>;
 
 export function paymentFromWire(wire: WirePayment): Payment {
-  return { from: wire.from, to: wire.to, amount: BigInt(wire.amount), paymentId: wire.paymentId, signature: wire.signature };
+  return { from: wire.from, to: wire.to, amount: BigInt(wire.amount), seq: wire.seq, paymentId: wire.paymentId, signature: wire.signature };
 }
 
 export function paymentToWire(payment: Payment): WirePayment {
-  return { from: payment.from, to: payment.to, amount: payment.amount.toString(), paymentId: payment.paymentId, signature: payment.signature };
+  return { from: payment.from, to: payment.to, amount: payment.amount.toString(), seq: payment.seq, paymentId: payment.paymentId, signature: payment.signature };
 }
 
 export const WireCertificate = z.strictObject({

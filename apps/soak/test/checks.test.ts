@@ -62,7 +62,7 @@ describe('the channel checks', () => {
     const channel = { keys: [{}, {}], deposits: DEPOSITS } as unknown as L2Channel;
     const payers = new ChannelPayers('star', channel, new Prng(1));
     const record = (from: number, to: number, amount: bigint, outcome: PaymentRecord['outcome']): PaymentRecord => ({
-      payment: { from, to, amount, paymentId: '00'.repeat(32), signature: '' },
+      payment: { from, to, amount, seq: 1, paymentId: '00'.repeat(32), signature: '' },
       at: 0,
       outcome,
       version: null,

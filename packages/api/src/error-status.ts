@@ -18,6 +18,7 @@ export const STATUS_BY_CODE: StatusTable<WedgeCode> = Object.freeze({
   WRONG_CHAIN: 400,
   BAD_SIGNATURE: 400,
   INVALID_AMOUNT: 400,
+  INVALID_PAYMENT_SEQ: 400,
   INVALID_STATE: 400,
   NOT_FINAL: 400,
   SELF_TRANSFER: 400,
@@ -39,6 +40,7 @@ export const STATUS_BY_CODE: StatusTable<WedgeCode> = Object.freeze({
   DEADLINE_NOT_REACHED: 409,
   CHALLENGE_WINDOW_CLOSED: 409,
   DUPLICATE_PAYMENT: 409,
+  PAYMENT_SEQ_TOO_OLD: 409,
   WEDGED: 409,
   // Understood and in order, but not allowed for these accounts or keys.
   INSUFFICIENT_FUNDS: 422,

@@ -2,6 +2,7 @@
 // proposal this member signed) are applied, a final one ends the channel's
 // work and closes on L1, and the sequencer moves on to the next proposal.
 import { submit } from './l1-actions.ts';
+import { markApplied } from './payments.ts';
 import { armTimer, stopTimer } from './progress.ts';
 import { propose } from './proposing.ts';
 import type { AheadProposal } from './state.ts';
@@ -17,10 +18,8 @@ export function acceptCertificate(step: MemberStep, certificate: Certificate, pa
   const { state } = step;
   state.latest = certificate;
   const ids = payments.map((payment) => payment.paymentId);
-  for (const id of ids) {
-    state.applied.add(id);
-    state.pending.delete(id);
-  }
+  markApplied(state.payerSeqs, payments);
+  for (const id of ids) state.pending.delete(id);
   if (state.inFlight !== null && state.inFlight.proposal.state.version <= certificate.state.version) state.inFlight = null;
   step.effects.push({ type: 'certified', certificate, paymentIds: ids });
   if (certificate.state.final) {

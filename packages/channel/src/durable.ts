@@ -15,6 +15,7 @@
 //   payments are kept once, as `signedPayments`.
 import { assert } from '@wedge/common';
 import type { ChannelState } from '@wedge/ledger';
+import { copySeqWindow } from './payer-seqs.ts';
 import { createMemberState, type MemberState, type PendingPayment } from './state.ts';
 import type { MemberContext, Proposal } from './types.ts';
 
@@ -69,7 +70,7 @@ export function restoreMemberState(ctx: MemberContext, durable: DurableMemberSta
   }
   return {
     ...durable,
-    applied: new Set(durable.applied),
+    payerSeqs: durable.payerSeqs.map(copySeqWindow),
     pending: new Map(durable.pending),
     inFlight,
     aheadProposal: durable.aheadProposal,

@@ -5,6 +5,7 @@ export * from './l1-policy.ts';
 export * from './l1-tx.ts';
 export * from './member.ts';
 export * from './messages.ts';
+export * from './payer-seqs.ts';
 export * from './payments.ts';
 export * from './reasons.ts';
 export * from './rules.ts';

@@ -30,8 +30,8 @@ export function getProposalValidity(step: MemberStep, proposal: Proposal): Propo
   for (const payment of payments) {
     if (!isPendingHere(step, payment) && paymentValidity(step.ctx.scheme, step.config, payment) !== null) return 'BAD_PAYMENT';
   }
-  const result = balancesAfter(latest.balances, payments, member.applied);
-  if ('code' in result) return result.code === 'DUPLICATE_PAYMENT' ? 'DUPLICATE_PAYMENT' : 'INSUFFICIENT_FUNDS';
+  const result = balancesAfter(latest.balances, payments, member.payerSeqs);
+  if ('code' in result) return result.code === 'DUPLICATE_PAYMENT' || result.code === 'PAYMENT_SEQ_TOO_OLD' ? result.code : 'INSUFFICIENT_FUNDS';
   return result.balances.every((balance, index) => balance === state.balances[index]) ? null : 'WRONG_BALANCES';
 }
 

@@ -6,7 +6,7 @@
 import { assert } from '@wedge/common';
 import { channelStateHash } from '@wedge/ledger';
 import type { MemberMessage } from './messages.ts';
-import { balancesAfter, commandsHash } from './payments.ts';
+import { PaymentBatch, commandsHash } from './payments.ts';
 import { armTimer } from './progress.ts';
 import { isSilencedByWedge, sign } from './signing.ts';
 import { isLeader, reject, send, sendAll, type MemberStep } from './step.ts';
@@ -34,21 +34,21 @@ function nextProposal(step: MemberStep): Proposal | null {
   const { state } = step;
   const latest = state.latest.state;
   const batch: Payment[] = [];
-  let balances = [...latest.balances];
+  const applied = new PaymentBatch(latest.balances, state.payerSeqs);
   for (const { payment } of state.pending.values()) {
     if (batch.length >= step.config.maxBatchPayments) break;
-    const result = balancesAfter(balances, [payment], state.applied);
-    if ('code' in result) {
-      // The payer cannot cover it (or it is a duplicate): it will never commit.
-      // Whichever member forwarded it is waiting for it: tell them all.
+    const code = applied.take(payment);
+    if (code !== null) {
+      // The payer cannot cover it (or its seq is taken, or too old): it will
+      // never commit. Whichever member forwarded it is waiting for it: tell them all.
       state.pending.delete(payment.paymentId);
-      reject(step, payment.paymentId, result.code);
-      sendAll(step, { type: 'rejected', paymentId: payment.paymentId, code: result.code });
+      reject(step, payment.paymentId, code);
+      sendAll(step, { type: 'rejected', paymentId: payment.paymentId, code });
       continue;
     }
-    balances = result.balances;
     batch.push(payment);
   }
+  const balances = applied.balances;
   if (batch.length === 0) return null;
   return {
     state: {

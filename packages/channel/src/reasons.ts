@@ -45,8 +45,10 @@ export type ProposalDropReason =
   | 'WRONG_COMMANDS_HASH'
   /** A payment not validly signed by its payer, or with bad fields. */
   | 'BAD_PAYMENT'
-  /** A payment already certified, or twice in the batch. */
+  /** A payment whose payer's seq is already applied, or twice in the batch. */
   | 'DUPLICATE_PAYMENT'
+  /** A payment whose payer's seq is below the window every member remembers (payer-seqs.ts). */
+  | 'PAYMENT_SEQ_TOO_OLD'
   /** A payer's balance would go negative. */
   | 'INSUFFICIENT_FUNDS'
   /** The balances do not follow from the payments. */

@@ -2,6 +2,7 @@
 // (rule 2), whether it wedged (rule 3), the work waiting, and its L1 watch.
 // Written only by the core's handlers; the shell persists it after each batch
 // of steps (see durable.ts for what survives a crash).
+import { createSeqWindow, type SeqWindow } from './payer-seqs.ts';
 import { assert } from '@wedge/common';
 import { openingState, type ChannelState } from '@wedge/ledger';
 import type { WedgeReason } from './reasons.ts';
@@ -50,8 +51,8 @@ export type MemberState = {
   equivocation: EquivocationEvidence | null;
   closed: boolean;
   closeRequested: boolean;
-  /** Ids of payments in certified states. */
-  applied: Set<string>;
+  /** Per member (as payer): the seqs of its payments in certified states, a bounded window (payer-seqs.ts). */
+  payerSeqs: SeqWindow[];
   /** Payments waiting to be certified (at the sequencer: to be proposed), in arrival order. */
   pending: Map<string, PendingPayment>;
   inFlight: InFlightProposal | null;
@@ -86,7 +87,7 @@ export function createMemberState(ctx: MemberContext): MemberState {
     equivocation: null,
     closed: false,
     closeRequested: false,
-    applied: new Set(),
+    payerSeqs: config.members.map(() => createSeqWindow()),
     pending: new Map(),
     inFlight: null,
     aheadProposal: null,

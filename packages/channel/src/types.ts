@@ -10,7 +10,14 @@ export type Payment = {
   readonly from: number;
   readonly to: number;
   readonly amount: bigint;
-  /** 64 hex, unique per channel: a payment id is applied at most once. */
+  /**
+   * The payer's sequence number, a positive integer the payer signs: a payer
+   * applies each seq at most once (payer-seqs.ts), which is what makes a
+   * payment impossible to replay. A client gives its payments increasing seqs
+   * (gaps and reordering are fine within PAYER_SEQ_WINDOW).
+   */
+  readonly seq: number;
+  /** 64 hex: the client's handle on the payment (answers, waiting, rejections). */
   readonly paymentId: string;
   /** The payer's signature (hex) over the payment under `wedge/<chainId>/payment`. */
   readonly signature: string;
@@ -63,6 +70,10 @@ export const CHANNEL_ERROR_CODES = [
   'INVALID_AMOUNT',
   'INSUFFICIENT_FUNDS',
   'DUPLICATE_PAYMENT',
+  /** The payer's seq is not a positive safe integer. */
+  'INVALID_PAYMENT_SEQ',
+  /** The payer's seq is below the window of seqs a member remembers: it may have been applied, so it never will be now. */
+  'PAYMENT_SEQ_TOO_OLD',
   'WEDGED',
   'CHANNEL_CLOSED',
   'MEMPOOL_FULL',

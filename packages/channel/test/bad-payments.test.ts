@@ -13,7 +13,7 @@ import { toHex } from '@wedge/common';
 import type { ChannelTopology } from '@wedge/ledger';
 import { MAX_AMOUNT } from '@wedge/ledger';
 import { Cluster, hexOf } from './harness.ts';
-import { signPayment, type ChannelErrorCode, type Payment } from '../src/index.ts';
+import { PAYER_SEQ_WINDOW, signPayment, type ChannelErrorCode, type Payment } from '../src/index.ts';
 
 type Case = { name: string; code: ChannelErrorCode; build: (cluster: Cluster, at: number) => Payment };
 
@@ -30,19 +30,20 @@ const CASES: Case[] = [
   {
     name: 'a payment signed by its payee',
     code: 'BAD_SIGNATURE',
-    build: (c, at) => signedBy(c, other(at), { from: at, to: other(at), amount: 5n, paymentId: hexOf('by-payee') }),
+    build: (c, at) => signedBy(c, other(at), { from: at, to: other(at), amount: 5n, seq: 100, paymentId: hexOf('by-payee') }),
   },
   { name: 'an amount changed after signing', code: 'BAD_SIGNATURE', build: (c, at) => ({ ...c.payment(at, other(at), 5n), amount: 6n }) },
+  { name: 'a seq changed after signing', code: 'BAD_SIGNATURE', build: (c, at) => ({ ...c.payment(at, other(at), 5n), seq: 77 }) },
   { name: 'a payee changed after signing', code: 'BAD_SIGNATURE', build: (c, at) => ({ ...c.payment(at, other(at), 5n), to: other(other(at)) }) },
-  { name: 'a malformed payment id', code: 'BAD_SIGNATURE', build: (c, at) => signedBy(c, at, { from: at, to: other(at), amount: 5n, paymentId: 'abc' }) },
-  { name: 'a payee outside the group', code: 'NOT_A_MEMBER', build: (c, at) => signedBy(c, at, { from: at, to: 3, amount: 5n, paymentId: hexOf('to-3') }) },
-  { name: 'a negative payee index', code: 'NOT_A_MEMBER', build: (c, at) => signedBy(c, at, { from: at, to: -1, amount: 5n, paymentId: hexOf('to--1') }) },
+  { name: 'a malformed payment id', code: 'BAD_SIGNATURE', build: (c, at) => signedBy(c, at, { from: at, to: other(at), amount: 5n, seq: 100, paymentId: 'abc' }) },
+  { name: 'a payee outside the group', code: 'NOT_A_MEMBER', build: (c, at) => signedBy(c, at, { from: at, to: 3, amount: 5n, seq: 100, paymentId: hexOf('to-3') }) },
+  { name: 'a negative payee index', code: 'NOT_A_MEMBER', build: (c, at) => signedBy(c, at, { from: at, to: -1, amount: 5n, seq: 100, paymentId: hexOf('to--1') }) },
   { name: 'a fractional payer index', code: 'NOT_A_MEMBER', build: (c, at) => ({ ...c.payment(at, other(at), 5n), from: 0.5 }) },
   { name: 'a payer outside the group', code: 'NOT_A_MEMBER', build: (c, at) => ({ ...c.payment(at, other(at), 5n), from: 7 }) },
-  { name: 'a payment to oneself', code: 'NOT_A_MEMBER', build: (c, at) => signedBy(c, at, { from: at, to: at, amount: 5n, paymentId: hexOf('self') }) },
-  { name: 'a zero amount', code: 'INVALID_AMOUNT', build: (c, at) => signedBy(c, at, { from: at, to: other(at), amount: 0n, paymentId: hexOf('zero') }) },
-  { name: 'a negative amount', code: 'INVALID_AMOUNT', build: (c, at) => signedBy(c, at, { from: at, to: other(at), amount: -5n, paymentId: hexOf('negative') }) },
-  { name: 'a huge amount', code: 'INVALID_AMOUNT', build: (c, at) => signedBy(c, at, { from: at, to: other(at), amount: MAX_AMOUNT + 1n, paymentId: hexOf('huge') }) },
+  { name: 'a payment to oneself', code: 'NOT_A_MEMBER', build: (c, at) => signedBy(c, at, { from: at, to: at, amount: 5n, seq: 100, paymentId: hexOf('self') }) },
+  { name: 'a zero amount', code: 'INVALID_AMOUNT', build: (c, at) => signedBy(c, at, { from: at, to: other(at), amount: 0n, seq: 100, paymentId: hexOf('zero') }) },
+  { name: 'a negative amount', code: 'INVALID_AMOUNT', build: (c, at) => signedBy(c, at, { from: at, to: other(at), amount: -5n, seq: 100, paymentId: hexOf('negative') }) },
+  { name: 'a huge amount', code: 'INVALID_AMOUNT', build: (c, at) => signedBy(c, at, { from: at, to: other(at), amount: MAX_AMOUNT + 1n, seq: 100, paymentId: hexOf('huge') }) },
   { name: 'an amount that is not a bigint', code: 'INVALID_AMOUNT', build: (c, at) => ({ ...c.payment(at, other(at), 5n), amount: 5 as unknown as bigint }) },
 ];
 
@@ -86,17 +87,39 @@ describe.each<ChannelTopology>(['star', 'chain'])('bad payments (%s)', (topology
       expect(cluster.states[at]!.latest.state.balances[at]).toBe(0n);
     });
 
-    it('rejects a repeated payment id with DUPLICATE_PAYMENT, pending or certified', () => {
+    it('rejects a repeated payment with DUPLICATE_PAYMENT, pending or certified, and a seq below the window with PAYMENT_SEQ_TOO_OLD', () => {
       const cluster = idleAt(topology);
       const certified = cluster.pay(at, other(at), 3n);
       cluster.run();
       expect(cluster.committedIds().has(certified.paymentId)).toBe(true);
       expectRejected(cluster, at, certified, 'DUPLICATE_PAYMENT');
-      // Same id, different content, properly signed: still a duplicate.
-      expectRejected(cluster, at, cluster.payment(at, other(at), 4n, certified.paymentId), 'DUPLICATE_PAYMENT');
+      // The payer's seq taken again by another payment (other id, other content), properly signed: still a duplicate.
+      expectRejected(cluster, at, cluster.payment(at, other(at), 4n, hexOf('same-seq'), certified.seq), 'DUPLICATE_PAYMENT');
       // Pending (the network holds the proposal back).
       const pending = cluster.pay(at, other(at), 2n);
       expectRejected(cluster, at, pending, 'DUPLICATE_PAYMENT');
+      cluster.run();
+      // Seqs may leap: one far ahead applies, and the window slides past the seqs below it.
+      const ahead = cluster.payment(at, other(at), 1n, hexOf('ahead'), certified.seq + PAYER_SEQ_WINDOW + 10);
+      cluster.step(at, { type: 'payment', payment: ahead });
+      cluster.run();
+      expect(cluster.committedIds().has(ahead.paymentId)).toBe(true);
+      const forgotten = cluster.payment(at, other(at), 1n, hexOf('forgotten'), certified.seq + 5);
+      expectRejected(cluster, at, forgotten, 'PAYMENT_SEQ_TOO_OLD');
+      // Just inside the window: fresh, and it applies.
+      const inside = cluster.payment(at, other(at), 1n, hexOf('inside'), ahead.seq - PAYER_SEQ_WINDOW + 1);
+      cluster.step(at, { type: 'payment', payment: inside });
+      cluster.run();
+      expect(cluster.committedIds().has(inside.paymentId)).toBe(true);
+    });
+
+    it('rejects a seq that is not a positive safe integer with INVALID_PAYMENT_SEQ', () => {
+      const cluster = idleAt(topology);
+      for (const seq of [0, -1]) {
+        expectRejected(cluster, at, signedBy(cluster, at, { from: at, to: other(at), amount: 1n, seq, paymentId: hexOf(`seq-${seq}`) }), 'INVALID_PAYMENT_SEQ');
+      }
+      // Not even encodable, so not signable: refused before the signature is looked at.
+      for (const seq of [1.5, Number.MAX_SAFE_INTEGER + 1]) expectRejected(cluster, at, { ...cluster.payment(at, other(at), 1n), seq }, 'INVALID_PAYMENT_SEQ');
     });
 
     it('rejects payments after a wedge, or after a close request, with WEDGED', () => {

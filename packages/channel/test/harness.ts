@@ -14,6 +14,7 @@ import { toHex, utf8 } from '@wedge/common';
 import { createStandInScheme, keyPairFromSeed, sha256, type KeyPair, type SignatureScheme } from '@wedge/crypto';
 import { channelStateHash, isChannelStateCertified, signChannelState, type ChannelState, type ChannelTopology } from '@wedge/ledger';
 import {
+  SeqCounter,
   commandsHash,
   createMemberState,
   durableMemberState,
@@ -144,6 +145,7 @@ export class Cluster {
   readonly total: bigint;
   private readonly byzantine: ReadonlySet<number>;
   private paymentCounter = 0;
+  private readonly seqs = new Map<number, SeqCounter>();
   /** Test-driven (Byzantine) members: messages to them go to this callback instead of a core. */
   scripted: ((envelope: Envelope) => void) | null = null;
 
@@ -285,9 +287,18 @@ export class Cluster {
     for (let member = 0; member < this.n; member++) this.step(member, { type: 'start' });
   }
 
-  /** A payment signed by its payer's key. */
-  payment(from: number, to: number, amount: bigint, paymentId = hexOf(`payment/${this.rng.seed}/${this.paymentCounter++}`)): Payment {
-    return signPayment(this.scheme, this.ctxs[0]!.config, { from, to, amount, paymentId }, this.keys[from]!.secretKey);
+  /** A payment signed by its payer's key, at the payer's next seq unless told. */
+  payment(from: number, to: number, amount: bigint, paymentId = hexOf(`payment/${this.rng.seed}/${this.paymentCounter++}`), seq = this.seqOf(from).next()): Payment {
+    return signPayment(this.scheme, this.ctxs[0]!.config, { from, to, amount, seq, paymentId }, this.keys[from]!.secretKey);
+  }
+
+  private seqOf(from: number): SeqCounter {
+    let counter = this.seqs.get(from);
+    if (counter === undefined) {
+      counter = new SeqCounter();
+      this.seqs.set(from, counter);
+    }
+    return counter;
   }
 
   /** The payer's user submits a payment at its own member. */

@@ -13,7 +13,7 @@ import fc from 'fast-check';
 import { toHex } from '@wedge/common';
 import type { ChannelState, ChannelTopology } from '@wedge/ledger';
 import { Cluster, craftFinal, craftProposal, hexOf, signaturesBy } from './harness.ts';
-import { signPayment, type MemberEffect, type Payment, type Proposal, type ProposalDropReason } from '../src/index.ts';
+import { seqStatus, signPayment, type MemberEffect, type Payment, type Proposal, type ProposalDropReason } from '../src/index.ts';
 
 /** A cluster at certificate v1 (member 0 paid member 1 ten). */
 function atVersionOne(topology: ChannelTopology, n = 3): { cluster: Cluster; first: Payment } {
@@ -52,7 +52,7 @@ const BAD_CASES: BadCase[] = [
     reason: 'BAD_PAYMENT',
     build: (c, latest) => {
       // Member 0 (the Byzantine proposer) signs a payment out of member 1's balance with its own key.
-      const forged = signPayment(c.scheme, c.ctxs[0]!.config, { from: 1, to: 0, amount: 3n, paymentId: hexOf('forged') }, c.keys[0]!.secretKey);
+      const forged = signPayment(c.scheme, c.ctxs[0]!.config, { from: 1, to: 0, amount: 3n, seq: 100, paymentId: hexOf('forged') }, c.keys[0]!.secretKey);
       return craftProposal(latest, [forged]);
     },
   },
@@ -207,7 +207,7 @@ describe.each<ChannelTopology>(['star', 'chain'])('rule 1 and certificates, whic
     cluster.step(1, { type: 'message', from: certifier, message: { type: 'certificate', certificate } });
     expect(cluster.states[1]!.latest.state.version).toBe(1);
     expect(cluster.effectsOf(1, 'certified').map((effect) => effect.paymentIds)).toEqual([[payment.paymentId]]);
-    expect(cluster.states[1]!.applied.has(payment.paymentId)).toBe(true);
+    expect(seqStatus(cluster.states[1]!.payerSeqs[payment.from]!, payment.seq)).toBe('applied');
     expect(cluster.states[1]!.pending.has(payment.paymentId)).toBe(false);
     const replay = craftProposal(first.state, [payment]);
     expect(releasedSignature(offer(cluster, replay))).toBe(false);

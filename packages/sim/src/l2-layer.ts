@@ -15,6 +15,7 @@ import {
   durableMemberState,
   restoreMemberState,
   channelActionTx,
+  SeqCounter,
   signPayment,
   stepMember,
   stepWatchtower,
@@ -57,6 +58,8 @@ type SimMember = {
   readonly byzantine: boolean;
   /** Certificates this member ever saw (a Byzantine member keeps old ones to cheat with). */
   readonly history: Certificate[];
+  /** The seqs of the payments this member's user signed. */
+  readonly seqs: SeqCounter;
 };
 
 type SimChannel = {
@@ -159,7 +162,7 @@ export class L2Layer {
         // Broken rules (mutation tests) go to the members the checkers protect; a Byzantine one runs the honest core and cheats around it.
         ...(memberIndex !== byzantineIndex && this.options.memberRules !== undefined ? { rules: this.options.memberRules } : {}),
       };
-      return { index: memberIndex, account, keys, ctx, state: createMemberState(ctx), up: true, incarnation: 0, byzantine: memberIndex === byzantineIndex, history: [] };
+      return { index: memberIndex, account, keys, ctx, state: createMemberState(ctx), up: true, incarnation: 0, byzantine: memberIndex === byzantineIndex, history: [], seqs: new SeqCounter() };
     });
     const channel: SimChannel = { id, topology, members, fault, deposits, opened: false, closeRequested: false };
     this.channels.push(channel);
@@ -329,7 +332,9 @@ export class L2Layer {
       const payee = (sequencer.index + 1) % channel.members.length;
       if (balances[sequencer.index]! < 1n) return null;
       const paymentId = hashTaggedHex(`wedge/${chainId}/sim-equivocation`, { channel: channel.id, version: proposal.state.version });
-      const own = signPayment(this.world.scheme, sequencer.ctx.config, { from: sequencer.index, to: payee, amount: 1n, paymentId }, sequencer.keys.secretKey);
+      // A seq no certified payment of the sequencer's took: the conflicting state is valid to every follower.
+      const seq = sequencer.state.payerSeqs[sequencer.index]!.highest + 1;
+      const own = signPayment(this.world.scheme, sequencer.ctx.config, { from: sequencer.index, to: payee, amount: 1n, seq, paymentId }, sequencer.keys.secretKey);
       payments = [own];
       balances[sequencer.index] = balances[sequencer.index]! - 1n;
       balances[payee] = balances[payee]! + 1n;
@@ -428,7 +433,7 @@ export class L2Layer {
     const payment = signPayment(
       this.world.scheme,
       payer.ctx.config,
-      { from: payer.index, to: payee.index, amount: BigInt(this.rng.int(1, 400)), paymentId },
+      { from: payer.index, to: payee.index, amount: BigInt(this.rng.int(1, 400)), seq: payer.seqs.next(), paymentId },
       payer.keys.secretKey,
     );
     this.step(channel, payer, { type: 'payment', payment });

@@ -13,7 +13,7 @@ import { UsageError } from '../lib/cli-error.ts';
 import { findChannel, memberIndex } from '../lib/channel-registry.ts';
 import { addCommonOptions, addExamples, defineAction } from '../lib/command.ts';
 import { readGenesis } from '../lib/home.ts';
-import { createMemberClient } from '../lib/l2-http.ts';
+import { createMemberClient, memberView } from '../lib/l2-http.ts';
 import { fields } from '../lib/output.ts';
 
 const PAYMENT_TIMEOUT_MS = 30_000;
@@ -38,10 +38,12 @@ export function registerChannelPay(channel: Command): void {
     if (from === to) throw new UsageError('--from and --to must be different members');
     const via = input.via === undefined ? from : memberIndex(channel, input.via);
     const payer = resolveKey(home, input.from);
+    // The payer's next seq, as the member it pays through knows it (one above what it applied or holds).
+    const seq = (await memberView(channel.members[via]!.url)).nextSeqs[from]!;
     const payment = signPayment(
       fastSecp256k1,
       { chainId: readGenesis(home).chainId, channelId: channel.id },
-      { from, to, amount: input.amount, paymentId: toHex(randomBytes(32)) },
+      { from, to, amount: input.amount, seq, paymentId: toHex(randomBytes(32)) },
       payer.keyPair.secretKey,
     );
     const answer = await createMemberClient(channel.members[via]!.url).pay(payment, PAYMENT_TIMEOUT_MS);

@@ -5,7 +5,7 @@
 // context stops every process it started when the scenario ends.
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { signPayment, type Certificate, type Payment } from '@wedge/channel';
+import { SeqCounter, signPayment, type Certificate, type Payment } from '@wedge/channel';
 import { toHex } from '@wedge/common';
 import type { FinalTx, WedgeClient } from '@wedge/client';
 import { fastSecp256k1 } from '@wedge/crypto/node';
@@ -31,6 +31,8 @@ export class ScenarioContext {
   readonly checks: Check[] = [];
   readonly facts: Record<string, unknown> = {};
   private readonly channels: ChannelEntry[] = [];
+  /** Per channel and payer, the seqs its payments took. */
+  private readonly seqs = new Map<string, SeqCounter>();
   private startedWatchtower = false;
   private accounts = 0;
 
@@ -99,9 +101,16 @@ export class ScenarioContext {
     return resolveKey(this.home, channel.members[member]!.name);
   }
 
+  /** A payment signed by member `from`, at the next seq this scenario counts for it (payers start fresh with their channel). */
   payment(channel: ChannelEntry, from: number, to: number, amount: bigint): Payment {
     const payer = this.key(channel, from).keyPair;
-    return signPayment(fastSecp256k1, { chainId: this.chainId, channelId: channel.id }, { from, to, amount, paymentId: toHex(randomBytes(32)) }, payer.secretKey);
+    const key = `${channel.id}/${from}`;
+    let counter = this.seqs.get(key);
+    if (counter === undefined) {
+      counter = new SeqCounter();
+      this.seqs.set(key, counter);
+    }
+    return signPayment(fastSecp256k1, { chainId: this.chainId, channelId: channel.id }, { from, to, amount, seq: counter.next(), paymentId: toHex(randomBytes(32)) }, payer.secretKey);
   }
 
   /** Pays through member `via` (default the payer); returns the version that committed it. */

@@ -4,6 +4,7 @@
 // `payment-rejected` effect with its code; an accepted one waits in
 // `pending`, is forwarded to the sequencer if this member is not it, and the
 // sequencer proposes it when nothing is in flight.
+import { seqStatus } from '../payer-seqs.ts';
 import { paymentValidity } from '../payments.ts';
 import { armTimer, hasWork, stopTimer } from '../progress.ts';
 import { propose } from '../proposing.ts';
@@ -23,9 +24,11 @@ export function handlePayment(step: MemberStep, payment: Payment, forwardedBy: n
   if (state.wedged !== null || state.closeRequested) return refuse('WEDGED');
   const code = paymentValidity(step.ctx.scheme, step.config, payment);
   if (code !== null) return refuse(code);
+  const seq = seqStatus(state.payerSeqs[payment.from]!, payment.seq);
+  if (seq === 'too-old') return refuse('PAYMENT_SEQ_TOO_OLD');
   // A duplicated forward of a payment already here or committed is not news to anyone.
   const waiting = state.pending.get(payment.paymentId);
-  if (state.applied.has(payment.paymentId) || waiting !== undefined) {
+  if (seq === 'applied' || waiting !== undefined) {
     // Another member forwarded what a client also submitted here: that member
     // now counts on it being kept, so it survives a crash (durable.ts) like
     // any forwarded payment.
