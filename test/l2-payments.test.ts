@@ -146,10 +146,18 @@ describe('L2 channels as real processes', () => {
       const raw = await member.postRaw('/v1/payments', body);
       expect({ body: body.slice(0, 40), status: raw.status, code: errorCode(raw.json) }).toEqual({ body: body.slice(0, 40), status, code });
     }
-    // A valid payment commits once; replaying its id — at the same member or another — is refused.
+    // A seq that is not one, and one without a seq at all.
+    for (const seq of [0, -2]) {
+      const raw = await member.postRaw('/v1/payments', JSON.stringify({ ...paymentJson(good), seq }));
+      expect({ seq, status: raw.status, code: errorCode(raw.json) }).toEqual({ seq, status: 400, code: 'INVALID_PAYMENT_SEQ' });
+    }
+    const { seq: _seq, ...withoutSeq } = paymentJson(good);
+    expect(errorCode((await member.postRaw('/v1/payments', JSON.stringify(withoutSeq))).json)).toBe('INVALID_BODY');
+    // A valid payment commits once; replaying it — at the same member or another — is refused, and so is another payment at its seq.
     const committed = await member.pay(good);
     await expectCode(member.pay(good), 'DUPLICATE_PAYMENT', 409);
     await expectCode(star.client(0).pay(good), 'DUPLICATE_PAYMENT', 409);
+    await expectCode(member.pay(star.payment(1, 0, 2n, undefined, good.seq)), 'DUPLICATE_PAYMENT', 409);
     const after = await latestEverywhere(star, committed.version);
     // Only the one good payment moved money.
     const expected = balancesOf(before.latest.state);
@@ -187,8 +195,8 @@ describe('L2 channels as real processes', () => {
   });
 });
 
-function paymentJson(payment: { from: number; to: number; amount: bigint; paymentId: string; signature: string }) {
-  return { from: payment.from, to: payment.to, amount: payment.amount.toString(), paymentId: payment.paymentId, signature: payment.signature };
+function paymentJson(payment: { from: number; to: number; amount: bigint; seq: number; paymentId: string; signature: string }) {
+  return { from: payment.from, to: payment.to, amount: payment.amount.toString(), seq: payment.seq, paymentId: payment.paymentId, signature: payment.signature };
 }
 
 function errorCode(json: unknown): string | undefined {
