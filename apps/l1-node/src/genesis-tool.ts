@@ -20,12 +20,16 @@ export type NetworkLayout = {
 
 /**
  * The parameters a genesis gets unless told otherwise — also what the tests
- * run with. The progress and view-change timeouts: a backup complains after
- * two progress timeouts (2 s) in which its oldest request did not commit,
- * well above a loaded network's p99 commit latency (~0.7 s at n = 4), and a
- * view change that does not complete in 1 s (doubling per attempt) is
- * complained about in turn. Complaints move the view only when f+1 agree,
- * so a short timeout at one slow replica does not change views.
+ * run with. The primary sends a heartbeat every 50 ms; a backup with work
+ * that hears nothing from it for two windows of two heartbeats (200-300 ms)
+ * complains, and f+1 complaints change the view — so a crashed primary is
+ * replaced in well under a second. A primary that is alive but lets the
+ * oldest request stall is complained about after two progress timeouts (2 s),
+ * and a view change that does not complete in two view-change timeouts (1 s,
+ * doubling per attempt) in turn. Every one of these stretches (up to 4x) to
+ * the commit latency a replica observes and backs off after view changes
+ * that commit nothing (docs/l1-view-changes.md), so a loaded network is not
+ * mistaken for a faulty one; complaints move the view only when f+1 agree.
  */
 export const DEFAULT_PARAMS: Genesis['params'] = {
   checkpointBlocks: 32,
@@ -35,7 +39,7 @@ export const DEFAULT_PARAMS: Genesis['params'] = {
   maxPendingTxs: 50_000,
   progressTimeoutMs: 1_000,
   viewChangeTimeoutMs: 1_000,
-  heartbeatMs: 100,
+  heartbeatMs: 50,
   idleBlockMs: 300,
   fetchRetryMs: 1_000,
   maxFetchBlocks: 64,

@@ -20,7 +20,7 @@ import { isPrimary } from './windows.ts';
 type Writes = LivenessState;
 
 /** The heartbeat interval of a genesis that does not name one. */
-export const DEFAULT_HEARTBEAT_MS = 100;
+export const DEFAULT_HEARTBEAT_MS = 50;
 
 /** Consecutive silent windows after which a backup with work complains. */
 export const SILENT_WINDOWS = 2;
@@ -37,7 +37,7 @@ export function backoffFactor(c: StepContext<unknown, unknown>): number {
 /** A failover timeout stretches to this many times the observed commit latency... */
 export const LATENCY_MARGIN = 2;
 /** ...but never beyond this many times its configured value, so a slow primary cannot stretch it without end. */
-export const MAX_STRETCH = 8;
+export const MAX_STRETCH = 4;
 
 /** The observed commit latency (LivenessState.commitLatency) in milliseconds. */
 export function commitLatencyMs(c: StepContext<unknown, unknown>): number {

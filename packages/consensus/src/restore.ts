@@ -17,8 +17,11 @@ export const RECENTLY_EXECUTED_LIMIT = 200_000;
  * them: the application state and the stable snapshot (stored apart, once
  * per checkpoint), the blocks and executed ids (from the stored blocks), the
  * mempool (clients resubmit what a crash lost), and the timers (none runs
- * after a restart; the core re-arms them on `start`), and what the silence
- * watch heard since its timer was armed (it starts over). The own checkpoints
+ * after a restart; the core re-arms them on `start`), and the liveness watch:
+ * what it heard from the primary, its clock and when each complaint was
+ * heard on it (the clock starts over, and complaints not repeated since the
+ * restart expire at its first tick; none of these is then written each
+ * heartbeat). The own checkpoints
  * keep their roots; their states are replayed.
  */
 export const VOLATILE_FIELDS = [
@@ -33,6 +36,9 @@ export const VOLATILE_FIELDS = [
   'progressWatch',
   'heardFromPrimary',
   'silentWindows',
+  'primaryBeat',
+  'livenessClock',
+  'complaintHeardAt',
 ] as const;
 
 export type VolatileField = (typeof VOLATILE_FIELDS)[number];
@@ -124,6 +130,9 @@ export function restoreReplicaState<Tx, AppState>(
     progressWatch: { ...fresh.progressWatch },
     heardFromPrimary: fresh.heardFromPrimary,
     silentWindows: fresh.silentWindows,
+    primaryBeat: fresh.primaryBeat,
+    livenessClock: fresh.livenessClock,
+    complaintHeardAt: new Map(),
   };
 }
 

@@ -123,7 +123,7 @@ export const DEFAULT_CONSENSUS: Omit<ConsensusConfig, 'chainId' | 'replicas'> = 
   maxPendingTxs: 10_000,
   progressTimeoutMs: 800,
   viewChangeTimeoutMs: 1_000,
-  heartbeatMs: 80,
+  heartbeatMs: 50,
   idleBlockMs: 150,
   fetchRetryMs: 400,
   maxFetchBlocks: 32,
