@@ -195,6 +195,16 @@ export class L2Channel {
     return signPayment(fastSecp256k1, { chainId: this.chainId, channelId: this.id }, { from, to, amount, seq, paymentId }, this.keys[from]!.secretKey);
   }
 
+  /**
+   * Moves each payer's count past the seqs member `member` knows of: after
+   * payments this object did not sign (the dashboard's, the CLI's), so that
+   * its next ones take fresh seqs.
+   */
+  async syncSeqs(member = 0): Promise<void> {
+    const view = await this.client(member).channel();
+    view.nextSeqs.forEach((hint, payer) => this.seqOf(payer).atLeast(hint));
+  }
+
   private seqOf(from: number): SeqCounter {
     let counter = this.seqs.get(from);
     if (counter === undefined) {

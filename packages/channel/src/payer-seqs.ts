@@ -89,6 +89,11 @@ export class SeqCounter {
     this.last = Math.max(this.last + 1, hint);
     return this.last;
   }
+
+  /** Makes the next seq taken at least `hint` (a member's nextSeqs), without taking one. */
+  atLeast(hint: number): void {
+    this.last = Math.max(this.last, hint - 1);
+  }
 }
 
 /**

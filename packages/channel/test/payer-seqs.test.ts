@@ -75,5 +75,8 @@ describe('payer seq window', () => {
     expect(nextSeqs(windows, [{ from: 1, seq: 9 }, { from: 0, seq: 2 }])).toEqual([5, 10]);
     const counter = new SeqCounter();
     expect([counter.next(), counter.next(), counter.next(10), counter.next(3)]).toEqual([1, 2, 10, 11]);
+    counter.atLeast(20);
+    counter.atLeast(5);
+    expect(counter.next()).toBe(20);
   });
 });
