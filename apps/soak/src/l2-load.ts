@@ -87,8 +87,9 @@ export class ChannelPayers {
             record.outcome = 'duplicate';
             break;
           }
-          // A member refuses a wedged or closed channel's payments before it looks for a duplicate: those say nothing of the payment.
-          if (code === 'WEDGED' || code === 'CHANNEL_CLOSED') {
+          // A member refuses a wedged or closed channel's payments before it looks for a duplicate, and a seq below its
+          // payer's window may have applied and been forgotten: those refusals say nothing of the payment.
+          if (code === 'WEDGED' || code === 'CHANNEL_CLOSED' || code === 'PAYMENT_SEQ_TOO_OLD') {
             stillUnknown += 1;
             break;
           }
