@@ -101,6 +101,15 @@ const MAX_INBOX_EVENTS_FOR_REQUESTS = 40_000;
  */
 const PROTOCOL_LANE = 0;
 const REQUEST_LANE = 1;
+/**
+ * A batch takes requests for about this long (they cost a signature check
+ * each), then ends: the batch's effects go out and the next one starts with
+ * the protocol lane. So even a primary with tens of thousands of requests
+ * queued on a starved CPU steps its heartbeat timer within tens of
+ * milliseconds, not after a 2,000-request batch that can take seconds.
+ */
+const REQUEST_BUDGET_MS = 25;
+const MIN_BATCH_REQUESTS = 16;
 
 type ProtocolBlob = { genesisHash: string; state: Uint8Array };
 
@@ -161,7 +170,10 @@ export class ReplicaNode {
     this.peerKeys = derivePeerKeys(options.chainId, options.id, options.secretKey, publicKeys);
     this.transport = createReplicaLinks(options.id, options.replicaUrls.map((url, id) => ({ id, url })), this.peerKeys);
     this.loop = new StepLoop<InboxEvent, Effect>(
-      { maxQueuedEvents: MAX_INBOX_EVENTS, lanes: [{ maxPerBatch: MAX_BATCH_EVENTS }, { maxPerBatch: MAX_BATCH_EVENTS }] },
+      {
+        maxQueuedEvents: MAX_INBOX_EVENTS,
+        lanes: [{ maxPerBatch: MAX_BATCH_EVENTS }, { maxPerBatch: MAX_BATCH_EVENTS, budgetMs: REQUEST_BUDGET_MS, minPerBatch: MIN_BATCH_REQUESTS }],
+      },
       {
         step: (event, effects) => this.stepEvent(event, effects),
         persist: (effects) => this.persist(effects),
