@@ -53,7 +53,7 @@ describe('fast failover in the simulator', () => {
         }
       }
     }
-    expect(executed).toBeGreaterThan(runs * 500);
+    expect(executed).toBeGreaterThan(runs * 300); // real load: hundreds of transfers a run
   });
 
   it('a crashed primary is replaced within a second of virtual time: first block committed in the new view', () => {
