@@ -39,6 +39,14 @@ export const LATENCY_MARGIN = 2;
 /** ...but never beyond this many times its configured value, so a slow primary cannot stretch it without end. */
 export const MAX_STRETCH = 4;
 
+/**
+ * Stretch and backoff together never make a silence window or a progress
+ * timeout longer than this many times its configured value: a network
+ * whose views keep failing under load must still try the next primary
+ * within tens of seconds (the view-change timer alone doubles on, as PBFT's).
+ */
+export const MAX_TOTAL_FACTOR = 16;
+
 /** The observed commit latency (LivenessState.commitLatency) in milliseconds. */
 export function commitLatencyMs(c: StepContext<unknown, unknown>): number {
   return c.state.commitLatency * c.config.heartbeatMs;
@@ -54,10 +62,10 @@ export function stretchedToLatency(c: StepContext<unknown, unknown>, baseMs: num
   return Math.min(Math.max(baseMs, LATENCY_MARGIN * commitLatencyMs(c)), MAX_STRETCH * baseMs);
 }
 
-/** A silence window: two heartbeats; under load, half the observed commit latency (two windows: about one latency); backed off. */
+/** A silence window: two heartbeats; under load, half the observed commit latency (two windows: about one latency); backed off; at most MAX_TOTAL_FACTOR times two heartbeats. */
 export function silenceWindowMs(c: StepContext<unknown, unknown>): number {
   const baseMs = HEARTBEATS_PER_WINDOW * c.config.heartbeatMs;
-  return Math.min(Math.max(baseMs, commitLatencyMs(c) / 2), MAX_STRETCH * baseMs) * backoffFactor(c);
+  return Math.min(Math.min(Math.max(baseMs, commitLatencyMs(c) / 2), MAX_STRETCH * baseMs) * backoffFactor(c), MAX_TOTAL_FACTOR * baseMs);
 }
 
 /** The watched request committed after waiting `ticks` heartbeat intervals: the latency estimate takes it in. */

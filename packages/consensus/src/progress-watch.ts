@@ -6,7 +6,7 @@ import { send } from './emit.ts';
 import { isReady, isSpent } from './mempool.ts';
 import { primaryOf } from './rules.ts';
 import type { MempoolState, ProgressWatchState } from './state.ts';
-import { backoffFactor, stretchedToLatency } from './liveness.ts';
+import { MAX_TOTAL_FACTOR, backoffFactor, stretchedToLatency } from './liveness.ts';
 import { setTimer } from './timers.ts';
 import { isPrimary } from './windows.ts';
 
@@ -38,9 +38,9 @@ export function armProgressTimer<Tx>(c: StepContext<Tx, unknown>): void {
   setTimer(c, 'progress', progressTimeoutMs(c));
 }
 
-/** The progress timeout: stretched to the observed commit latency, backed off after view changes that committed nothing (liveness.ts). */
+/** The progress timeout: stretched to the observed commit latency, backed off after view changes that committed nothing, within a bound (liveness.ts). */
 export function progressTimeoutMs(c: StepContext<unknown, unknown>): number {
-  return stretchedToLatency(c, c.config.progressTimeoutMs) * backoffFactor(c);
+  return Math.min(stretchedToLatency(c, c.config.progressTimeoutMs) * backoffFactor(c), MAX_TOTAL_FACTOR * c.config.progressTimeoutMs);
 }
 
 /** Our requests may never have reached the primary (lost messages): resend a bounded number. */

@@ -245,6 +245,18 @@ describe('complaints expire, timeouts stretch to the commit latency', () => {
   });
 });
 
+describe('stretch and backoff together', () => {
+  it('stop at 16 times the configured progress timeout and silence window', () => {
+    const g = createGroup();
+    startAll(g);
+    g.states[1]!.commitLatency = 10_000; // far slower commits than any cap
+    g.states[1]!.failedViews = 6; // and six view changes in a row that committed nothing
+    const armed = request(g, 1, transfer(g, 0, 0));
+    expect(timersSet(armed, 'progress').map((timer) => timer.afterMs)).toEqual([16 * g.config.progressTimeoutMs]);
+    expect(timersSet(fire(g, 1, 'silence'), 'silence').map((timer) => timer.afterMs)).toEqual([16 * 2 * g.config.heartbeatMs]);
+  });
+});
+
 describe('waiting for a new view', () => {
   it('the first view-change timeout asks for the new view again without complaining; the second complains', () => {
     const g = createGroup();
