@@ -14,12 +14,13 @@
 // by snapshot, reports the blocks it skipped, fetches them all back from its
 // peers and answers for every transaction in them.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BlockResultsResponse, StatusResponse, TxStatusResponse, apiPaths } from '@wedge/api';
+import { TxStatusResponse, apiPaths } from '@wedge/api';
 import { fromHex } from '@wedge/common';
 import { createClient, type WedgeClient } from '@wedge/client';
 import { keyPairFromSecret, type KeyPair } from '@wedge/crypto';
 import { fastSecp256k1 } from '@wedge/crypto/node';
 import { L1Network } from './support/l1-network.ts';
+import { firstCommitAbove, replicaStatus } from './support/l1-watch.ts';
 import { TransferWorker } from './support/transfer-worker.ts';
 
 const KILLS = 5;
@@ -33,30 +34,6 @@ const RECOVERY_BOUND_MS = 60_000;
 let network: L1Network;
 let client: WedgeClient;
 let accounts: KeyPair[];
-
-async function status(url: string): Promise<StatusResponse | null> {
-  try {
-    const answer = await fetch(`${url}${apiPaths.status()}`, { signal: AbortSignal.timeout(2_000) });
-    return StatusResponse.parse(await answer.json());
-  } catch {
-    return null;
-  }
-}
-
-/** Follows the chain at `url` from `height` and resolves with the time the first block certified in a view above `view` executed there. */
-async function firstCommitAbove(url: string, height: number, view: number, deadline: number): Promise<number> {
-  for (let next = height + 1; Date.now() < deadline; ) {
-    const answer = await fetch(`${url}${apiPaths.blockResults(next)}?waitMs=10000`, { signal: AbortSignal.timeout(15_000) }).catch(() => null);
-    if (answer === null || answer.status !== 200) {
-      await answer?.body?.cancel();
-      continue;
-    }
-    const results = BlockResultsResponse.parse(await answer.json());
-    if (results.certificate.view > view) return Date.now();
-    next += 1;
-  }
-  throw new Error(`no block committed in a view above ${view} at ${url}`);
-}
 
 beforeAll(async () => {
   network = await L1Network.create({ replicas: 4, accounts: WORKERS + 1 });
@@ -79,11 +56,11 @@ describe('a primary killed under load and restarted, five times', () => {
     for (let round = 0; round < KILLS; round++) {
       for (const worker of workers) worker.start();
       await new Promise((resolve) => setTimeout(resolve, 3_000));
-      const views = (await Promise.all(network.urls.map(status))).filter((s) => s !== null && s.viewStatus === 'normal').map((s) => s!.view);
+      const views = (await Promise.all(network.urls.map(replicaStatus))).filter((s) => s !== null && s.viewStatus === 'normal').map((s) => s!.view);
       const view = Math.max(...views);
       const primary = view % 4;
       const survivor = network.urls[(primary + 1) % 4]!;
-      const before = (await status(survivor))!;
+      const before = (await replicaStatus(survivor))!;
       expect(before.view).toBe(view);
       const killedAt = Date.now();
       await network.kill(primary);
@@ -91,7 +68,9 @@ describe('a primary killed under load and restarted, five times', () => {
       const firstCommit = firstCommitAbove(survivor, before.height, before.view, killedAt + RECOVERY_BOUND_MS);
       await new Promise((resolve) => setTimeout(resolve, DOWN_MS));
       await network.start(primary);
-      failoverMs.push((await firstCommit) - killedAt);
+      const committedAt = await firstCommit;
+      if (committedAt === null) throw new Error(`no block committed in a view above ${before.view} at ${survivor}`);
+      failoverMs.push(committedAt - killedAt);
       for (const worker of workers) await worker.stop();
 
       // Within the bound: all four normal in one view, the same height and root, empty mempools.
@@ -148,7 +127,7 @@ describe('a primary killed under load and restarted, five times', () => {
   });
 
   it('a backup that missed several checkpoints fetches back the blocks it skipped and answers for them', async () => {
-    const view = Math.max(...(await Promise.all(network.urls.map(status))).map((s) => s?.view ?? 0));
+    const view = Math.max(...(await Promise.all(network.urls.map(replicaStatus))).map((s) => s?.view ?? 0));
     const backup = (view + 2) % 4;
     await network.kill(backup);
     // One transfer a block, more than three checkpoint intervals (32 blocks by default) past the backup.
@@ -163,12 +142,12 @@ describe('a primary killed under load and restarted, five times', () => {
     await network.converged(undefined, RECOVERY_BOUND_MS);
     const url = network.urls[backup]!;
     const deadline = Date.now() + RECOVERY_BOUND_MS;
-    let history = (await status(url))!.history;
+    let history = (await replicaStatus(url))!.history;
     expect(history.missingBlocks + history.backfilledBlocks, 'the backup caught up by snapshot, skipping blocks').toBeGreaterThan(0);
     while (history.missingBlocks > 0) {
       if (Date.now() > deadline) throw new Error(`${url} still misses ${history.missingBlocks} blocks`);
       await new Promise((resolve) => setTimeout(resolve, 200));
-      history = (await status(url))!.history;
+      history = (await replicaStatus(url))!.history;
     }
     for (const hash of hashes) {
       const answer = await fetch(`${url}${apiPaths.tx(hash)}`);

@@ -23,7 +23,7 @@
 //   a few dozen a second), the replica catches up from as many as were made,
 //   and the figures say how many (`catchUpBlocks`).
 import { availableParallelism } from 'node:os';
-import { BlockResultsResponse, StatusResponse, apiPaths, signedTxToWire } from '@wedge/api';
+import { StatusResponse, apiPaths, signedTxToWire } from '@wedge/api';
 import { createClient, type WedgeClient } from '@wedge/client';
 import { fromHex, toHex } from '@wedge/common';
 import { keyPairFromSecret, type KeyPair } from '@wedge/crypto';
@@ -31,6 +31,7 @@ import { fastSecp256k1 } from '@wedge/crypto/node';
 import { txHash } from '@wedge/ledger';
 import { DEFAULT_PARAMS } from '../../apps/l1-node/src/genesis-tool.ts';
 import { L1Network } from '../../test/support/l1-network.ts';
+import { firstCommitAbove, replicaStatus } from '../../test/support/l1-watch.ts';
 import { measureFastVerifyPerSec } from './crypto.ts';
 import { runL1Network, type Timing } from './l1.ts';
 import { formatTable } from './measure.ts';
@@ -79,30 +80,6 @@ function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
   return sorted.length % 2 === 1 ? sorted[middle]! : Math.round((sorted[middle - 1]! + sorted[middle]!) / 2);
-}
-
-async function status(url: string): Promise<StatusResponse | null> {
-  try {
-    const answer = await fetch(`${url}${apiPaths.status()}`, { signal: AbortSignal.timeout(2_000) });
-    return StatusResponse.parse(await answer.json());
-  } catch {
-    return null;
-  }
-}
-
-/** Follows the chain at `url` from `height` and resolves with the time the first block certified in a view above `view` executed there. */
-async function firstCommitAbove(url: string, height: number, view: number, deadline: number): Promise<number> {
-  for (let next = height + 1; performance.now() < deadline; ) {
-    const answer = await fetch(`${url}${apiPaths.blockResults(next, 5_000)}`, { signal: AbortSignal.timeout(10_000) }).catch(() => null);
-    if (answer === null || answer.status !== 200) {
-      await answer?.body?.cancel();
-      continue;
-    }
-    const results = BlockResultsResponse.parse(await answer.json());
-    if (results.certificate.view > view) return performance.now();
-    next += 1;
-  }
-  throw new BenchFailure(`bench --recovery: no block committed in a view above ${view} at ${url}`);
 }
 
 /**
@@ -162,16 +139,17 @@ async function measureFailover(options: RecoveryBenchOptions): Promise<number[]>
     for (let kill = 0; kill < KILLS; kill++) {
       load.start();
       await sleep(1_500);
-      const statuses = (await Promise.all(network.urls.map(status))).filter((entry): entry is StatusResponse => entry !== null && entry.viewStatus === 'normal');
+      const statuses = (await Promise.all(network.urls.map(replicaStatus))).filter((entry): entry is StatusResponse => entry !== null && entry.viewStatus === 'normal');
       const view = Math.max(...statuses.map((entry) => entry.view));
       const primary = view % 4;
       const survivor = network.urls[(primary + 1) % 4]!;
-      const before = await status(survivor);
+      const before = await replicaStatus(survivor);
       check(before !== null && before.view === view, `replica ${(primary + 1) % 4} is not in view ${view}`);
       const killedAt = performance.now();
       down.add(primary);
       await network.kill(primary);
-      const committedAt = await firstCommitAbove(survivor, before.height, view, killedAt + FAILOVER_TIMEOUT_MS);
+      const committedAt = await firstCommitAbove(survivor, before.height, view, killedAt + FAILOVER_TIMEOUT_MS, () => performance.now());
+      if (committedAt === null) throw new BenchFailure(`bench --recovery: no block committed in a view above ${view} at ${survivor}`);
       failoverMs.push(Math.round(committedAt - killedAt));
       progress(`recovery: kill ${kill + 1}/${KILLS}: primary ${primary} of view ${view} killed at height ${before.height}; first block of a higher view after ${failoverMs.at(-1)} ms`);
       await network.start(primary);
@@ -262,11 +240,11 @@ async function measureCatchUp(options: RecoveryBenchOptions): Promise<{ catchUpM
     const terminated = await client.sendTx({ type: 'channel.terminate', from: alice.address, nonce: 1, channelId, state: null, stateSignatures: [] }, [alice], { timeoutMs: 30_000 });
     check(terminated.code === 'OK', `channel.terminate: ${terminated.code}`);
     const producing = performance.now();
-    const from = (await status(network.urls[lagging - 1]!))!.height;
+    const from = (await replicaStatus(network.urls[lagging - 1]!))!.height;
     let height = from;
     for (let last = performance.now(); height < from + CATCH_UP_BLOCKS && performance.now() - producing < CATCH_UP_PRODUCE_MS; ) {
       await sleep(1_000);
-      height = (await status(network.urls[lagging - 1]!))?.height ?? height;
+      height = (await replicaStatus(network.urls[lagging - 1]!))?.height ?? height;
       if (performance.now() - last > 10_000) {
         progress(`recovery: catch-up: ${height - from}/${CATCH_UP_BLOCKS} blocks while replica ${lagging} is down`);
         last = performance.now();
@@ -275,11 +253,11 @@ async function measureCatchUp(options: RecoveryBenchOptions): Promise<{ catchUpM
     check(height > from + 2 * DEFAULT_PARAMS.checkpointBlocks, `only ${height - from} blocks in ${CATCH_UP_PRODUCE_MS} ms`);
     if (height < from + CATCH_UP_BLOCKS) progress(`recovery: catch-up: only ${height - from} blocks in ${CATCH_UP_PRODUCE_MS} ms on this machine; measuring the catch-up from those`);
     const producedInMs = Math.round(performance.now() - producing);
-    const target = (await status(network.urls[0]!))!.height;
+    const target = (await replicaStatus(network.urls[0]!))!.height;
     const restartedAt = performance.now();
     await network.start(lagging);
     for (;;) {
-      const entry = await status(network.urls[lagging]!);
+      const entry = await replicaStatus(network.urls[lagging]!);
       if (entry !== null && entry.height >= target) {
         const catchUpMs = Math.round(performance.now() - restartedAt);
         progress(`recovery: catch-up: replica ${lagging}, ${target - terminated.height + 1} blocks behind, reached height ${target} ${catchUpMs} ms after its restart`);
