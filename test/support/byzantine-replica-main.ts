@@ -19,11 +19,12 @@
 // the honest replicas answered, then exits.
 import { readFileSync } from 'node:fs';
 import { createServer, request as httpRequest } from 'node:http';
-import { GenesisFile, consensusConfigOf, genesisHash, ledgerGenesisOf, listenAddressOfUrl } from '@wedge/api';
+import { GenesisFile, genesisHash, listenAddressOfUrl } from '@wedge/api';
 import type { Message } from '@wedge/consensus';
 import type { SignedTx } from '@wedge/ledger';
 import { macOf } from '@wedge/shell';
 import { Adversary, Prng, type ByzantineProfile } from '@wedge/sim';
+import { networkOptionsOf } from '../../apps/l1-node/src/genesis-options.ts';
 import { HistoryBackfill } from '../../apps/l1-node/src/history-backfill.ts';
 import { createRequestListener } from '../../apps/l1-node/src/http-api.ts';
 import { readKeyFile } from '../../apps/l1-node/src/key-file.ts';
@@ -188,11 +189,7 @@ function main(): void {
   let adversary: Adversary<SignedTx> | null = null;
   let attacker: EnvelopeAttacker | null = null;
   const node = new ReplicaNode({
-    chainId: genesis.chainId,
-    genesisHash: genesisHash(genesis),
-    config: consensusConfigOf(genesis),
-    replicaUrls: genesis.replicas.map((replica) => replica.url),
-    ledgerGenesis: ledgerGenesisOf(genesis),
+    ...networkOptionsOf(genesis),
     id,
     secretKey,
     dataDir: args.data,

@@ -9,16 +9,15 @@ import { createServer, type Server } from 'node:http';
 import {
   GenesisFile,
   answerClientError,
-  consensusConfigOf,
   formatListenAddress,
   genesisHash,
-  ledgerGenesisOf,
   listenAddressOfUrl,
   parseListenAddress,
   type ListenAddress,
 } from '@wedge/api';
 import { toHex } from '@wedge/common';
 import { createProcessLog } from '@wedge/shell';
+import { networkOptionsOf } from './genesis-options.ts';
 import { HistoryBackfill } from './history-backfill.ts';
 import { createRequestListener } from './http-api.ts';
 import { readKeyFile } from './key-file.ts';
@@ -61,11 +60,7 @@ function main(): void {
   // Every line this process logs is scrubbed of its secret key (process-log.ts).
   const log = createProcessLog({ base: { replica: id }, secrets: [toHex(secretKey)] });
   const node = new ReplicaNode({
-    chainId: genesis.chainId,
-    genesisHash: genesisHash(genesis),
-    config: consensusConfigOf(genesis),
-    replicaUrls: genesis.replicas.map((replica) => replica.url),
-    ledgerGenesis: ledgerGenesisOf(genesis),
+    ...networkOptionsOf(genesis),
     id,
     secretKey,
     dataDir: args.data,
