@@ -11,10 +11,9 @@ import { isValidMac } from './peer-auth.ts';
 import { peerEnvelope } from './peer-schema.ts';
 import type { ReplicaNode } from './replica-node.ts';
 import { parseTagged } from './tagged-json.ts';
-import { PEER_PATH } from './transport.ts';
+import { PEER_BODY_LIMIT_BYTES, PEER_PATH } from './transport.ts';
 
-/** Bounds one envelope (a state transfer reply carries a snapshot and blocks). */
-export const PEER_BODY_LIMIT_BYTES = 64 * 1024 * 1024;
+export { PEER_BODY_LIMIT_BYTES };
 
 export type PeerOutcome = { readonly status: 204 } | { readonly status: number; readonly code: string; readonly message: string };
 

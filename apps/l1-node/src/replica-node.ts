@@ -168,7 +168,10 @@ export class ReplicaNode {
     this.parsePeerMessages = createPeerMessageParser(app.isWellFormed);
     const publicKeys = options.config.replicas.map((replica) => replica.publicKey);
     this.peerKeys = derivePeerKeys(options.chainId, options.id, options.secretKey, publicKeys);
-    this.transport = createReplicaLinks(options.id, options.replicaUrls.map((url, id) => ({ id, url })), this.peerKeys);
+    this.transport = createReplicaLinks(options.id, options.replicaUrls.map((url, id) => ({ id, url })), this.peerKeys, {
+      onOversized: (peer, type, bytes) => this.log.warn('peer-oversized', { peer, type, bytes }),
+      onRefused: (peer, messages, status, answer) => this.log.warn('peer-refused', { peer, messages, status, answer: answer.slice(0, 200) }),
+    });
     this.loop = new StepLoop<InboxEvent, Effect>(
       {
         maxQueuedEvents: MAX_INBOX_EVENTS,

@@ -9,12 +9,22 @@
 // (the peer will never take that envelope), and what the queue bound pushes
 // out is forgotten too (the protocol resends or supersedes what matters).
 import { PeerLinks } from '@wedge/shell';
+import { MAX_PEER_BODY_BYTES } from './l2-api.ts';
 import type { Logger } from './logger.ts';
 import type { ChannelPeerKeys } from './peer-auth.ts';
 
 export const PEER_PATH = '/v1/peer/messages';
 
-const LIMITS = { maxQueuedMessages: 10_000, maxBatchMessages: 64, backoffMsMin: 50, backoffMsMax: 1_000, requestTimeoutMs: 10_000 };
+const LIMITS = {
+  maxQueuedMessages: 10_000,
+  maxBatchMessages: 64,
+  maxBatchBytes: 4 * 1024 * 1024,
+  // The peer endpoint's body limit (member-api.ts) less room for the envelope.
+  maxMessageBytes: MAX_PEER_BODY_BYTES - 1_024,
+  backoffMsMin: 50,
+  backoffMsMax: 1_000,
+  requestTimeoutMs: 10_000,
+};
 
 /** A row of the outbox: its id, and the message as the JSON text it was stored as. */
 export type OutboundMessage = { readonly id: number; readonly text: string };
@@ -48,6 +58,11 @@ export function createMemberLinks(options: MemberLinksOptions): PeerLinks<Outbou
       forget(member, batch);
     },
     onDropped: forget,
+    sizeOf: (message) => Buffer.byteLength(message.text, 'utf8') + 1,
+    onOversized: (member, message, bytes) => {
+      options.log.info('peer-oversized', { member, bytes });
+      forget(member, [message]);
+    },
     onReachability: (member, reachable, error) => options.log.info(reachable ? 'peer-reachable' : 'peer-unreachable', reachable ? { member } : { member, error }),
   });
 }

@@ -4,7 +4,16 @@
 // the shell (`encode`), and those very bytes are MAC'd and written to the
 // socket (given text, each would encode it again).
 //
-// A failed request is retried with exponential backoff. A queue never holds
+// An envelope is bounded twice: by its number of messages and by its bytes
+// (each message's size as the shell tells it). A message too large for any
+// envelope can never be delivered; it is refused at `send` and reported, so
+// that it cannot sit at the head of the queue for ever.
+//
+// A failed request is retried with exponential backoff, and with half the
+// envelope of the failed one (down to a single message; back to the full
+// size after a success): a peer that is alive but starved, whose answers
+// time out, then receives envelopes it can take in time, rather than the
+// same large one again, and again. A queue never holds
 // more than its bound: when a send would exceed it, or a failed batch is put
 // back in front of what arrived meanwhile, the oldest messages go — the
 // protocols tolerate loss, and retransmit or supersede what matters — and the
@@ -21,6 +30,10 @@ export type PeerLinkLimits = {
   readonly maxQueuedMessages: number;
   /** Messages per envelope, at most. */
   readonly maxBatchMessages: number;
+  /** Bytes of messages per envelope, at most (a single message may fill an envelope up to maxMessageBytes). */
+  readonly maxBatchBytes: number;
+  /** The largest message a peer takes (its body limit less the envelope's own bytes); a larger one is refused at `send`. */
+  readonly maxMessageBytes: number;
   readonly backoffMsMin: number;
   readonly backoffMsMax: number;
   /** The whole exchange of one envelope, at most. */
@@ -37,6 +50,8 @@ export type PeerLinksOptions<Message> = {
   readonly limits: PeerLinkLimits;
   /** The envelope's bytes for a batch to `peer` (sent with content-type application/json and its MAC in x-wedge-mac). */
   readonly encode: (peer: number, batch: readonly Message[]) => Uint8Array;
+  /** A message's bytes in an envelope (called once per message and peer; a shell caches what is costly). */
+  readonly sizeOf: (message: Message) => number;
   /** The peer answered 2xx: it has taken the batch. */
   readonly onDelivered?: (peer: number, batch: readonly Message[]) => void;
   /**
@@ -47,6 +62,8 @@ export type PeerLinksOptions<Message> = {
   readonly onRefused?: (peer: number, batch: readonly Message[], answer: PeerAnswer) => void;
   /** Messages the queue bound pushed out, oldest first. */
   readonly onDropped?: (peer: number, messages: readonly Message[]) => void;
+  /** A message larger than maxMessageBytes, refused at `send` (it is not queued). */
+  readonly onOversized?: (peer: number, message: Message, bytes: number) => void;
   /** A link became reachable (a 2xx, or a final refusal: the peer answered) or unreachable (a request failed). */
   readonly onReachability?: (peer: number, reachable: boolean, error: string | null) => void;
 };
@@ -55,13 +72,18 @@ export type PeerLinksOptions<Message> = {
 export type PeerReachability = { id: number; url: string; reachable: boolean; lastSeenMs: number | null };
 
 /** How far behind a link is. */
-export type PeerBacklog = { id: number; queued: number; dropped: number };
+export type PeerBacklog = { id: number; queued: number; dropped: number; oversized: number };
 
 type Link<Message> = {
   readonly id: number;
   readonly url: string;
   readonly http: PeerPost;
   queue: Message[];
+  /** Each queued message's size, parallel to `queue`. */
+  sizes: number[];
+  /** The next envelope's bounds: the limits, halved after each failure, restored by a success. */
+  batchMessages: number;
+  batchBytes: number;
   sending: boolean;
   backoffMs: number;
   retryTimer: NodeJS.Timeout | null;
@@ -70,6 +92,8 @@ type Link<Message> = {
   lastSeenMs: number | null;
   /** Messages pushed out by the bound, since the start. */
   dropped: number;
+  /** Messages refused at `send` for their size, since the start. */
+  oversized: number;
 };
 
 const JSON_CONTENT = 'application/json';
@@ -84,6 +108,7 @@ export class PeerLinks<Message> {
       if (!Number.isSafeInteger(value) || value < 1) throw new RangeError(`${name} must be a positive integer, not ${value}`);
     }
     if (limits.backoffMsMin > limits.backoffMsMax) throw new RangeError(`backoffMsMin ${limits.backoffMsMin} is above backoffMsMax ${limits.backoffMsMax}`);
+    if (limits.maxBatchBytes > limits.maxMessageBytes) throw new RangeError(`maxBatchBytes ${limits.maxBatchBytes} is above maxMessageBytes ${limits.maxMessageBytes}`);
     for (const peer of options.peers) {
       if (peer.id === options.self) continue;
       const url = peer.url.replace(/\/+$/, '');
@@ -92,6 +117,9 @@ export class PeerLinks<Message> {
         url,
         http: createPeerPost(url),
         queue: [],
+        sizes: [],
+        batchMessages: limits.maxBatchMessages,
+        batchBytes: limits.maxBatchBytes,
         sending: false,
         backoffMs: 0,
         retryTimer: null,
@@ -99,6 +127,7 @@ export class PeerLinks<Message> {
         reachable: false,
         lastSeenMs: null,
         dropped: 0,
+        oversized: 0,
       });
     }
   }
@@ -107,7 +136,14 @@ export class PeerLinks<Message> {
   send(to: number, message: Message): void {
     const link = this.links.get(to);
     if (link === undefined || this.closed) return;
+    const bytes = this.options.sizeOf(message);
+    if (bytes > this.options.limits.maxMessageBytes) {
+      link.oversized += 1;
+      this.options.onOversized?.(link.id, message, bytes);
+      return;
+    }
     link.queue.push(message);
+    link.sizes.push(bytes);
     if (link.queue.length > this.options.limits.maxQueuedMessages) this.dropOldest(link);
     this.scheduleFlush(link);
   }
@@ -130,7 +166,7 @@ export class PeerLinks<Message> {
   }
 
   backlog(): PeerBacklog[] {
-    return [...this.links.values()].map(({ id, queue, dropped }) => ({ id, queued: queue.length, dropped }));
+    return [...this.links.values()].map(({ id, queue, dropped, oversized }) => ({ id, queued: queue.length, dropped, oversized }));
   }
 
   /** Stops every link: queues emptied, connections closed, no callback after this. */
@@ -140,6 +176,7 @@ export class PeerLinks<Message> {
       if (link.retryTimer !== null) clearTimeout(link.retryTimer);
       link.retryTimer = null;
       link.queue = [];
+      link.sizes = [];
       link.http.close();
     }
   }
@@ -148,6 +185,7 @@ export class PeerLinks<Message> {
     const excess = link.queue.length - this.options.limits.maxQueuedMessages;
     if (excess <= 0) return;
     const dropped = link.queue.splice(0, excess);
+    link.sizes.splice(0, excess);
     link.dropped += excess;
     if (!this.closed) this.options.onDropped?.(link.id, dropped);
   }
@@ -165,7 +203,12 @@ export class PeerLinks<Message> {
   private async flush(link: Link<Message>): Promise<void> {
     if (link.sending || this.closed || link.queue.length === 0) return;
     link.sending = true;
-    const batch = link.queue.splice(0, this.options.limits.maxBatchMessages);
+    // As many messages as the envelope's bounds allow, and at least one.
+    let count = 1;
+    let bytes = link.sizes[0]!;
+    while (count < link.queue.length && count < link.batchMessages && bytes + link.sizes[count]! <= link.batchBytes) bytes += link.sizes[count++]!;
+    const batch = link.queue.splice(0, count);
+    const sizes = link.sizes.splice(0, count);
     // Outside the try: an encoder that throws is a bug, not a peer that is down.
     const body = this.options.encode(link.id, batch);
     let answer: PeerAnswer | null = null;
@@ -187,7 +230,7 @@ export class PeerLinks<Message> {
       this.answered(link);
       this.options.onRefused(link.id, batch, answer);
     } else {
-      this.failed(link, batch, failure ?? `HTTP ${answer?.status}: ${answer?.text.slice(0, 200)}`);
+      this.failed(link, batch, sizes, failure ?? `HTTP ${answer?.status}: ${answer?.text.slice(0, 200)}`);
     }
     this.next(link);
   }
@@ -197,13 +240,18 @@ export class PeerLinks<Message> {
     link.reachable = true;
     link.lastSeenMs = Date.now();
     link.backoffMs = 0;
+    link.batchMessages = this.options.limits.maxBatchMessages;
+    link.batchBytes = this.options.limits.maxBatchBytes;
   }
 
-  /** Puts the batch back in front of what arrived meanwhile, within the bound, and backs off. */
-  private failed(link: Link<Message>, batch: Message[], error: string): void {
+  /** Puts the batch back in front of what arrived meanwhile, within the bound, backs off, and halves the next envelope. */
+  private failed(link: Link<Message>, batch: Message[], sizes: number[], error: string): void {
     if (link.reachable) this.options.onReachability?.(link.id, false, error.slice(0, 200));
     link.reachable = false;
     link.queue = link.queue.length === 0 ? batch : batch.concat(link.queue);
+    link.sizes = link.sizes.length === 0 ? sizes : sizes.concat(link.sizes);
+    link.batchMessages = Math.max(1, Math.min(link.batchMessages, batch.length) >> 1);
+    link.batchBytes = Math.max(1, link.batchBytes >> 1);
     this.dropOldest(link);
     const { backoffMsMin, backoffMsMax } = this.options.limits;
     link.backoffMs = Math.min(backoffMsMax, Math.max(backoffMsMin, link.backoffMs * 2));

@@ -1,6 +1,8 @@
 // What the authenticated peer links guarantee, over real HTTP on 127.0.0.1:
 // messages reach the peer in order, batched (at most maxBatchMessages an
-// envelope), each envelope under the MAC of its pair's key; a queue never
+// envelope, and at most maxBatchBytes unless one message alone is larger;
+// a message above maxMessageBytes is refused at send), each envelope under
+// the MAC of its pair's key; a failure halves the next envelope; a queue never
 // holds more than maxQueuedMessages — neither when sends outrun the peer nor
 // when a failed batch is put back in front of what arrived meanwhile — and
 // what the bound pushes out is the oldest, reported; a failed envelope is
@@ -64,7 +66,7 @@ async function deadUrl(): Promise<string> {
   return `http://127.0.0.1:${port}`;
 }
 
-const LIMITS: PeerLinkLimits = { maxQueuedMessages: 10, maxBatchMessages: 3, backoffMsMin: 5, backoffMsMax: 20, requestTimeoutMs: 2_000 };
+const LIMITS: PeerLinkLimits = { maxQueuedMessages: 10, maxBatchMessages: 3, maxBatchBytes: 1_000, maxMessageBytes: 2_000, backoffMsMin: 5, backoffMsMax: 20, requestTimeoutMs: 2_000 };
 
 function linksTo(url: string, options: Partial<PeerLinksOptions<number>> = {}): PeerLinks<number> {
   const links = new PeerLinks<number>({
@@ -77,6 +79,7 @@ function linksTo(url: string, options: Partial<PeerLinksOptions<number>> = {}): 
     keys: keysOf(0),
     limits: LIMITS,
     encode: (_peer, batch) => utf8(JSON.stringify({ from: 0, messages: batch })),
+    sizeOf: (message) => String(message).length + 1,
     ...options,
   });
   linkSets.push(links);
@@ -126,7 +129,7 @@ describe('PeerLinks', () => {
     links.send(1, 0);
     await until(() => target.envelopes.length === 1, 'the first envelope in flight');
     for (let message = 1; message <= 100; message++) links.send(1, message);
-    expect(links.backlog()).toEqual([{ id: 1, queued: 10, dropped: 90 }]);
+    expect(links.backlog()).toEqual([{ id: 1, queued: 10, dropped: 90, oversized: 0 }]);
     expect(dropped).toEqual(Array.from({ length: 90 }, (_, index) => index + 1));
     held.open();
     await until(() => delivered(target.envelopes).length === 11, 'the rest');
@@ -158,8 +161,47 @@ describe('PeerLinks', () => {
     expect(links.reachability()[0]!.reachable).toBe(false);
     await until(() => delivered(target.envelopes).length === 13, 'the retries');
     expect(delivered(target.envelopes).slice(3)).toEqual(Array.from({ length: 10 }, (_, index) => index + 3));
-    expect(links.backlog()).toEqual([{ id: 1, queued: 0, dropped: 3 }]);
+    expect(links.backlog()).toEqual([{ id: 1, queued: 0, dropped: 3, oversized: 0 }]);
     expect(reachable).toEqual([true]); // never reachable before the failure, so the first change is the recovery
+  });
+
+  it('bounds an envelope by bytes as well, a message of any allowed size going alone', async () => {
+    const held = gate();
+    const target = await peer(async () => {
+      await held.wait;
+      return 204;
+    });
+    // A message's size is its value: the envelope takes messages while they fit in maxBatchBytes (1,000), and at least one.
+    const links = linksTo(target.url, { sizeOf: (message) => message, limits: { ...LIMITS, maxBatchMessages: 10 } });
+    links.send(1, 1);
+    await until(() => target.envelopes.length === 1, 'the first envelope in flight');
+    for (const message of [400, 400, 300, 1_500, 200, 200]) links.send(1, message);
+    held.open();
+    await until(() => delivered(target.envelopes).length === 7, 'every message');
+    expect(target.envelopes.map((envelope) => envelope.messages)).toEqual([[1], [400, 400], [300], [1_500], [200, 200]]);
+  });
+
+  it('refuses a message larger than any envelope at send, reports it, and keeps the link going', async () => {
+    const target = await peer();
+    const oversized: { message: number; bytes: number }[] = [];
+    const links = linksTo(target.url, { sizeOf: (message) => message, onOversized: (_peer, message, bytes) => oversized.push({ message, bytes }) });
+    links.send(1, 2_001);
+    links.send(1, 2_000);
+    links.send(1, 5);
+    await until(() => delivered(target.envelopes).length === 2, 'the two that fit');
+    expect(delivered(target.envelopes)).toEqual([2_000, 5]);
+    expect(oversized).toEqual([{ message: 2_001, bytes: 2_001 }]);
+    expect(links.backlog()).toEqual([{ id: 1, queued: 0, dropped: 0, oversized: 1 }]);
+  });
+
+  it('halves the envelope after each failure and restores it after a success', async () => {
+    let requests = 0;
+    const target = await peer(() => (++requests <= 2 ? 503 : 204));
+    const links = linksTo(target.url, { limits: { ...LIMITS, maxQueuedMessages: 100, maxBatchMessages: 8 } });
+    for (let message = 0; message < 8; message++) links.send(1, message);
+    await until(() => requests === 4, 'two failures and two deliveries');
+    // [0..7] fails, then [0..3] fails, [0, 1] is taken, and the envelope is back to 8: the remaining six.
+    expect(target.envelopes.map((envelope) => envelope.messages)).toEqual([[0, 1, 2, 3, 4, 5, 6, 7], [0, 1, 2, 3], [0, 1], [2, 3, 4, 5, 6, 7]]);
   });
 
   it('retries a peer that is down until it is up, keeping at most the bound meanwhile', async () => {
