@@ -102,6 +102,8 @@ describe('the safety rules in real member processes', () => {
       channelId: star.id,
       version: latest.state.version + 1,
       balances: latest.state.balances.map((balance, index) => (index === 0 ? balance - 7n : balance + 7n)),
+      deposited: [...latest.state.deposited],
+      withdrawn: [...latest.state.withdrawn],
       commandsHash: commandsHash(star.chainId, [payment]),
       prevHash: channelStateHash(latest.state),
       final: false,

@@ -20,7 +20,9 @@ const DEPOSITS = [1_000n, 1_000n];
 const cluster = { channels: { star: { deposits: DEPOSITS }, chain: { deposits: [1_000n, 1_000n, 1_000n] } } } as unknown as Cluster;
 
 function certificate(version: number, balances: bigint[], commandsHash = 'aa'.repeat(32)): Certificate {
-  const state: ChannelState = { chainId: 'wedge-test', channelId: 'cc'.repeat(32), version, balances, commandsHash, prevHash: 'bb'.repeat(32), final: false };
+  const deposited = balances.length === 2 ? DEPOSITS : [1_000n, 1_000n, 1_000n];
+  const withdrawn = balances.map(() => 0n);
+  const state: ChannelState = { chainId: 'wedge-test', channelId: 'cc'.repeat(32), version, balances, deposited, withdrawn, commandsHash, prevHash: 'bb'.repeat(32), final: false };
   return { state, signatures: [] };
 }
 

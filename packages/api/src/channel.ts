@@ -5,15 +5,20 @@
 import { MAX_CHANNEL_MEMBERS, type ChannelRecord } from '@wedge/ledger';
 import { z } from 'zod';
 import { channelStateFromWire, channelStateToWire, WireChannelState } from './channel-state.ts';
-import { amountFromWire, amountToWire, WireAddress, WireAmount, WireCount, WireHash, WirePublicKey } from './fields.ts';
+import { amountFromWire, amountToWire, WireAddress, WireAmount, WireCount, WireHash, WirePublicKey, WireSignature } from './fields.ts';
 
 const WireChannelMember = z.strictObject({ publicKey: WirePublicKey, address: WireAddress });
+const WireCertificate = z.strictObject({ state: WireChannelState, signatures: z.array(WireSignature).max(MAX_CHANNEL_MEMBERS) });
 
 export const ChannelResponse = z.strictObject({
   id: WireHash,
   members: z.array(WireChannelMember).min(1).max(MAX_CHANNEL_MEMBERS),
   deposits: z.array(WireAmount).max(MAX_CHANNEL_MEMBERS),
+  deposited: z.array(WireAmount).max(MAX_CHANNEL_MEMBERS),
+  withdrawn: z.array(WireAmount).max(MAX_CHANNEL_MEMBERS),
   total: WireAmount,
+  floor: WireCount,
+  floorCertificate: WireCertificate.nullable(),
   challengeBlocks: WireCount,
   topology: z.enum(['star', 'chain']),
   status: z.enum(['open', 'frozen', 'closed']),
@@ -34,7 +39,14 @@ export function channelToWire(record: ChannelRecord, height: number): ChannelRes
     id: record.id,
     members: record.members.map((member) => ({ publicKey: member.publicKey, address: member.address })),
     deposits: record.deposits.map(amountToWire),
+    deposited: record.deposited.map(amountToWire),
+    withdrawn: record.withdrawn.map(amountToWire),
     total: amountToWire(record.total),
+    floor: record.floor,
+    floorCertificate:
+      record.floorCertificate === null
+        ? null
+        : { state: channelStateToWire(record.floorCertificate.state), signatures: [...record.floorCertificate.signatures] },
     challengeBlocks: record.challengeBlocks,
     topology: record.topology,
     status: record.status,
@@ -55,7 +67,14 @@ export function channelFromWire(wire: ChannelResponse): ChannelRecord {
     id: wire.id,
     members: wire.members.map((member) => ({ publicKey: member.publicKey, address: member.address })),
     deposits: wire.deposits.map(amountFromWire),
+    deposited: wire.deposited.map(amountFromWire),
+    withdrawn: wire.withdrawn.map(amountFromWire),
     total: amountFromWire(wire.total),
+    floor: wire.floor,
+    floorCertificate:
+      wire.floorCertificate === null
+        ? null
+        : { state: channelStateFromWire(wire.floorCertificate.state), signatures: [...wire.floorCertificate.signatures] },
     challengeBlocks: wire.challengeBlocks,
     topology: wire.topology,
     status: wire.status,

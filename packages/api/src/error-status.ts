@@ -42,6 +42,9 @@ export const STATUS_BY_CODE: StatusTable<WedgeCode> = Object.freeze({
   DUPLICATE_PAYMENT: 409,
   PAYMENT_SEQ_TOO_OLD: 409,
   WEDGED: 409,
+  UNFUNDED_STATE: 409,
+  NOTHING_TO_WITHDRAW: 409,
+  WITHDRAWAL_PENDING: 409,
   // Understood and in order, but not allowed for these accounts or keys.
   INSUFFICIENT_FUNDS: 422,
   NOT_A_MEMBER: 422,

@@ -22,8 +22,11 @@ export function txBodyFromWire(body: WireTxBody): TxBody {
         challengeBlocks: body.challengeBlocks,
         topology: body.topology,
       };
+    case 'channel.deposit':
+      return { type: body.type, ...common, channelId: body.channelId, amount: amountFromWire(body.amount) };
     case 'channel.close':
     case 'channel.challenge':
+    case 'channel.withdraw':
       return {
         type: body.type,
         ...common,
@@ -60,8 +63,11 @@ export function txBodyToWire(body: TxBody): WireTxBody {
         challengeBlocks: body.challengeBlocks,
         topology: body.topology,
       };
+    case 'channel.deposit':
+      return { type: body.type, ...common, channelId: body.channelId, amount: amountToWire(body.amount) };
     case 'channel.close':
     case 'channel.challenge':
+    case 'channel.withdraw':
       return {
         type: body.type,
         ...common,

@@ -46,6 +46,8 @@ export function txSchemas<Balance extends z.ZodType<string>, StateSignature exte
       message: 'members must have distinct public keys',
       path: ['members'],
     });
+  const channelDeposit = z.strictObject({ type: z.literal('channel.deposit'), ...commonFields, channelId: WireHash, amount: WireAmount });
+  const channelWithdraw = z.strictObject({ type: z.literal('channel.withdraw'), ...commonFields, channelId: WireHash, state, stateSignatures });
   const channelClose = z.strictObject({ type: z.literal('channel.close'), ...commonFields, channelId: WireHash, state, stateSignatures });
   // A null state names the opening state, which needs no signatures.
   const channelTerminate = z
@@ -69,7 +71,7 @@ export function txSchemas<Balance extends z.ZodType<string>, StateSignature exte
   });
   const channelSettle = z.strictObject({ type: z.literal('channel.settle'), ...commonFields, channelId: WireHash });
 
-  const body = z.discriminatedUnion('type', [transfer, channelOpen, channelClose, channelTerminate, channelChallenge, channelSettle]);
+  const body = z.discriminatedUnion('type', [transfer, channelOpen, channelDeposit, channelWithdraw, channelClose, channelTerminate, channelChallenge, channelSettle]);
   const signedTx = z.strictObject({
     body,
     // One per signer: the sender, or each member of a channel.open.

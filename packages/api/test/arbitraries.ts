@@ -20,6 +20,8 @@ const channelState: fc.Arbitrary<ChannelState> = fc.record({
   channelId: hash,
   version: count,
   balances: fc.array(amount, { maxLength: MAX_CHANNEL_MEMBERS }),
+  deposited: fc.array(amount, { maxLength: MAX_CHANNEL_MEMBERS }),
+  withdrawn: fc.array(amount, { maxLength: MAX_CHANNEL_MEMBERS }),
   commandsHash: hash,
   prevHash: hash,
   final: fc.boolean(),

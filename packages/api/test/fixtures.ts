@@ -32,6 +32,7 @@ const common = (sender: KeyPair, nonce: number) => ({ chainId: CHAIN_ID, from: s
 export function sampleTxs(): Record<TxBody['type'], SignedTx> {
   const closing = stateAt(3, [40n, 60n], true);
   const latest = stateAt(2, [45n, 55n]);
+  const withdrawal = { ...stateAt(4, [30n, 55n]), deposited: [50n, 50n], withdrawn: [15n, 0n] };
   const openBody: TxBody = {
     type: 'channel.open',
     ...common(alice, 1),
@@ -46,6 +47,12 @@ export function sampleTxs(): Record<TxBody['type'], SignedTx> {
   return {
     transfer: signTx(scheme, { type: 'transfer', ...common(alice, 0), to: bob.address, amount: 1234567890123456789012345n }, [alice]),
     'channel.open': signTx(scheme, openBody, [alice, bob]),
+    'channel.deposit': signTx(scheme, { type: 'channel.deposit', ...common(bob, 1), channelId: CHANNEL_ID, amount: 25n }, [bob]),
+    'channel.withdraw': signTx(
+      scheme,
+      { type: 'channel.withdraw', ...common(alice, 3), channelId: CHANNEL_ID, state: withdrawal, stateSignatures: certify(withdrawal, [alice, bob]) },
+      [alice],
+    ),
     'channel.close': signTx(
       scheme,
       { type: 'channel.close', ...common(bob, 0), channelId: CHANNEL_ID, state: closing, stateSignatures: certify(closing, [alice, bob]) },

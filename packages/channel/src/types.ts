@@ -77,6 +77,8 @@ export const CHANNEL_ERROR_CODES = [
   'WEDGED',
   'CHANNEL_CLOSED',
   'MEMPOOL_FULL',
+  /** A member asked for a withdrawal while its previous one is not certified yet. */
+  'WITHDRAWAL_PENDING',
 ] as const;
 export type ChannelErrorCode = (typeof CHANNEL_ERROR_CODES)[number];
 

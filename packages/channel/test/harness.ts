@@ -338,6 +338,8 @@ export function craftProposal(latest: ChannelState, payments: readonly Payment[]
     channelId: latest.channelId,
     version: latest.version + 1,
     balances,
+    deposited: [...latest.deposited],
+    withdrawn: [...latest.withdrawn],
     commandsHash: commandsHash(latest.chainId, payments),
     prevHash: channelStateHash(latest),
     final: false,

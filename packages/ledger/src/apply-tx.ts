@@ -9,9 +9,11 @@ import { getAccount, incrementNonce } from './accounts.ts';
 import type { LedgerErrorCode, TxCode } from './errors.ts';
 import { applyChannelChallenge, getChannelChallengeValidity } from './transactions/channel-challenge.ts';
 import { applyChannelClose, getChannelCloseValidity } from './transactions/channel-close.ts';
+import { applyChannelDeposit, getChannelDepositValidity } from './transactions/channel-deposit.ts';
 import { applyChannelOpen, getChannelOpenValidity } from './transactions/channel-open.ts';
 import { applyChannelSettle, getChannelSettleValidity } from './transactions/channel-settle.ts';
 import { applyChannelTerminate, getChannelTerminateValidity } from './transactions/channel-terminate.ts';
+import { applyChannelWithdraw, getChannelWithdrawValidity } from './transactions/channel-withdraw.ts';
 import { applyTransfer, getTransferValidity } from './transactions/transfer.ts';
 import type { LedgerState, SignedTx, TxBody } from './types.ts';
 
@@ -32,6 +34,10 @@ function getBodyValidity(scheme: SignatureScheme, state: LedgerState, body: TxBo
       return getTransferValidity(state, body);
     case 'channel.open':
       return getChannelOpenValidity(state, body);
+    case 'channel.deposit':
+      return getChannelDepositValidity(state, body);
+    case 'channel.withdraw':
+      return getChannelWithdrawValidity(scheme, state, body);
     case 'channel.close':
       return getChannelCloseValidity(scheme, state, body);
     case 'channel.terminate':
@@ -51,6 +57,10 @@ function applyBody(state: LedgerState, body: TxBody, height: number): void {
       return applyTransfer(state, body);
     case 'channel.open':
       return applyChannelOpen(state, body, height);
+    case 'channel.deposit':
+      return applyChannelDeposit(state, body);
+    case 'channel.withdraw':
+      return applyChannelWithdraw(state, body);
     case 'channel.close':
       return applyChannelClose(state, body, height);
     case 'channel.terminate':

@@ -2,14 +2,22 @@
 // block on a clone (a primary building a proposal, a mempool re-check) and
 // throw it away without touching the real state.
 import { cloneChannelState } from './channel-state.ts';
-import type { Account, Address, ChannelRecord, LedgerState } from './types.ts';
+import type { Account, Address, ChannelCertificate, ChannelRecord, LedgerState } from './types.ts';
+
+function cloneCertificate(certificate: ChannelCertificate | null): ChannelCertificate | null {
+  return certificate === null ? null : { state: cloneChannelState(certificate.state), signatures: [...certificate.signatures] };
+}
 
 export function cloneChannelRecord(record: ChannelRecord): ChannelRecord {
   return {
     id: record.id,
     members: record.members.map((member) => ({ publicKey: member.publicKey, address: member.address })),
     deposits: [...record.deposits],
+    deposited: [...record.deposited],
+    withdrawn: [...record.withdrawn],
     total: record.total,
+    floor: record.floor,
+    floorCertificate: cloneCertificate(record.floorCertificate),
     challengeBlocks: record.challengeBlocks,
     topology: record.topology,
     status: record.status,

@@ -11,6 +11,8 @@ export function canonicalChannelState(state: ChannelState): Canonical {
     channelId: state.channelId,
     version: state.version,
     balances: [...state.balances],
+    deposited: [...state.deposited],
+    withdrawn: [...state.withdrawn],
     commandsHash: state.commandsHash,
     prevHash: state.prevHash,
     final: state.final,
@@ -33,8 +35,11 @@ export function canonicalTxBody(body: TxBody): Canonical {
         challengeBlocks: body.challengeBlocks,
         topology: body.topology,
       };
+    case 'channel.deposit':
+      return { ...common, channelId: body.channelId, amount: body.amount };
     case 'channel.close':
     case 'channel.challenge':
+    case 'channel.withdraw':
       return {
         ...common,
         channelId: body.channelId,

@@ -22,6 +22,8 @@ export const LEDGER_ERROR_CODES = [
   'DEADLINE_NOT_REACHED',
   'CHALLENGE_WINDOW_CLOSED',
   'SELF_TRANSFER',
+  'UNFUNDED_STATE',
+  'NOTHING_TO_WITHDRAW',
 ] as const;
 
 export type LedgerErrorCode = (typeof LEDGER_ERROR_CODES)[number];
@@ -43,10 +45,12 @@ export const LEDGER_ERROR_MESSAGES: Readonly<Record<LedgerErrorCode, string>> = 
   NOT_A_MEMBER: 'the sender is not a member of the channel',
   INVALID_STATE: 'the channel state does not fit the channel',
   NOT_FINAL: 'a cooperative close needs a state marked final',
-  STALE_STATE: 'the state version is not higher than the recorded one',
+  STALE_STATE: 'the state is not newer than the recorded one, is below the version floor, or predates a paid withdrawal',
   DEADLINE_NOT_REACHED: 'the challenge window is still open',
   CHALLENGE_WINDOW_CLOSED: 'the challenge window has closed',
   SELF_TRANSFER: 'sender and recipient are the same account',
+  UNFUNDED_STATE: 'the state accounts for a deposit L1 has not recorded',
+  NOTHING_TO_WITHDRAW: 'the state withdraws nothing beyond what L1 has paid out',
 };
 
 const CODE_SET: ReadonlySet<string> = new Set(LEDGER_ERROR_CODES);

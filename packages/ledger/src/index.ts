@@ -21,6 +21,7 @@ export { applyBlock } from './block.ts';
 export { createLedger } from './genesis.ts';
 export { getAccount } from './accounts.ts';
 export { getChannel } from './channels.ts';
+export { payoutsOf } from './transactions/pay-out.ts';
 export { lockedFunds, totalFunds, hasFrozenChannel } from './funds.ts';
 export { cloneLedger, cloneChannelRecord } from './clone.ts';
 export { LEDGER_SNAPSHOT_FORMAT, encodeLedger, stateRoot } from './snapshot-encode.ts';

@@ -66,7 +66,7 @@ export function isChainIdValue(value: unknown): value is string {
   return typeof value === 'string' && isChainId(value);
 }
 
-const CHANNEL_STATE_KEYS = ['chainId', 'channelId', 'version', 'balances', 'commandsHash', 'prevHash', 'final'];
+const CHANNEL_STATE_KEYS = ['chainId', 'channelId', 'version', 'balances', 'deposited', 'withdrawn', 'commandsHash', 'prevHash', 'final'];
 
 /**
  * The shape of a channel state. Whether it fits a channel (chain, id, member
@@ -74,11 +74,11 @@ const CHANNEL_STATE_KEYS = ['chainId', 'channelId', 'version', 'balances', 'comm
  */
 export function isChannelStateShape(value: unknown): value is ChannelState {
   if (!isRecord(value) || !hasExactKeys(value, CHANNEL_STATE_KEYS)) return false;
-  const { chainId, channelId, version, balances, commandsHash, prevHash, final } = value;
+  const { chainId, channelId, version, balances, deposited, withdrawn, commandsHash, prevHash, final } = value;
   // A chain id of the domain-tag pattern: plain ASCII, so the state always encodes.
   if (!isChainIdValue(chainId) || !isHash(channelId) || !isCount(version) || !isHash(commandsHash) || !isHash(prevHash)) return false;
   if (typeof final !== 'boolean') return false;
-  return isArrayOf(balances, MAX_CHANNEL_MEMBERS, isBigint);
+  return isArrayOf(balances, MAX_CHANNEL_MEMBERS, isBigint) && isArrayOf(deposited, MAX_CHANNEL_MEMBERS, isBigint) && isArrayOf(withdrawn, MAX_CHANNEL_MEMBERS, isBigint);
 }
 
 /** At most one signature per possible member, each of signature shape. */

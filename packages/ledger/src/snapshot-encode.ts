@@ -8,7 +8,7 @@ import { stateRootTag } from './tags.ts';
 import type { ChannelRecord, LedgerState } from './types.ts';
 
 /** Names the snapshot layout, so a future layout can be told apart. */
-export const LEDGER_SNAPSHOT_FORMAT = 'wedge-ledger/1';
+export const LEDGER_SNAPSHOT_FORMAT = 'wedge-ledger/2';
 
 /** Plain code-unit order; never localeCompare, whose order depends on the machine. */
 export function compareKeys(a: string, b: string): number {
@@ -20,7 +20,14 @@ export function encodeChannelRecord(record: ChannelRecord): Canonical {
     id: record.id,
     members: record.members.map((member) => ({ publicKey: member.publicKey, address: member.address })),
     deposits: [...record.deposits],
+    deposited: [...record.deposited],
+    withdrawn: [...record.withdrawn],
     total: record.total,
+    floor: record.floor,
+    floorCertificate:
+      record.floorCertificate === null
+        ? null
+        : { state: canonicalChannelState(record.floorCertificate.state), signatures: [...record.floorCertificate.signatures] },
     challengeBlocks: record.challengeBlocks,
     topology: record.topology,
     status: record.status,

@@ -18,9 +18,11 @@ import {
 } from './shape.ts';
 import { getChannelChallengeStaticValidity } from './transactions/channel-challenge.ts';
 import { getChannelCloseStaticValidity } from './transactions/channel-close.ts';
+import { getChannelDepositStaticValidity } from './transactions/channel-deposit.ts';
 import { getChannelOpenStaticValidity } from './transactions/channel-open.ts';
 import { getChannelSettleStaticValidity } from './transactions/channel-settle.ts';
 import { getChannelTerminateStaticValidity } from './transactions/channel-terminate.ts';
+import { getChannelWithdrawStaticValidity } from './transactions/channel-withdraw.ts';
 import { getTransferStaticValidity } from './transactions/transfer.ts';
 import { getTxSignatureValidity } from './tx-signing.ts';
 import type { SignedTx, TxSignature, TxType } from './types.ts';
@@ -28,6 +30,8 @@ import type { SignedTx, TxSignature, TxType } from './types.ts';
 export const TX_TYPES: readonly TxType[] = [
   'transfer',
   'channel.open',
+  'channel.deposit',
+  'channel.withdraw',
   'channel.close',
   'channel.terminate',
   'channel.challenge',
@@ -66,6 +70,10 @@ function getBodyStaticValidity(body: UnknownRecord & { type: TxType }): LedgerEr
       return getTransferStaticValidity(body);
     case 'channel.open':
       return getChannelOpenStaticValidity(body);
+    case 'channel.deposit':
+      return getChannelDepositStaticValidity(body);
+    case 'channel.withdraw':
+      return getChannelWithdrawStaticValidity(body);
     case 'channel.close':
       return getChannelCloseStaticValidity(body);
     case 'channel.terminate':

@@ -15,8 +15,23 @@ export type ChannelState = {
   /** 64 hex. */
   channelId: string;
   version: number;
-  /** One balance per member, in member order; they sum to the channel's total deposit. */
+  /**
+   * One balance per member, in member order. They sum to what the state
+   * accounts for: the sum of `deposited` less the sum of `withdrawn`.
+   */
   balances: bigint[];
+  /**
+   * Per member, the cumulative amount it has put into the channel that this
+   * state takes into account: its opening deposit plus every `channel.deposit`
+   * the members saw final on L1 before signing (DESIGN §7). Never decreases.
+   */
+  deposited: bigint[];
+  /**
+   * Per member, the cumulative amount taken out of the channel by withdrawals
+   * this state accounts for (L1 pays what it has not paid yet: `channel.withdraw`,
+   * or at settlement). Never decreases.
+   */
+  withdrawn: bigint[];
   /** 64 hex. */
   commandsHash: string;
   /** 64 hex. */
@@ -48,6 +63,31 @@ export type ChannelOpenBody = {
   members: ChannelMemberDeposit[];
   challengeBlocks: number;
   topology: ChannelTopology;
+};
+
+/** channel.deposit: one member adds funds to an open channel; its cumulative deposit on L1 rises. */
+export type ChannelDepositBody = {
+  type: 'channel.deposit';
+  chainId: string;
+  from: Address;
+  nonce: number;
+  channelId: string;
+  amount: bigint;
+};
+
+/**
+ * channel.withdraw: a fully-signed state whose cumulative `withdrawn` is above
+ * what L1 has paid for some member; L1 pays the difference and the state's
+ * version becomes the channel's version floor.
+ */
+export type ChannelWithdrawBody = {
+  type: 'channel.withdraw';
+  chainId: string;
+  from: Address;
+  nonce: number;
+  channelId: string;
+  state: ChannelState;
+  stateSignatures: string[];
 };
 
 export type ChannelCloseBody = {
@@ -92,6 +132,8 @@ export type ChannelSettleBody = {
 export type TxBody =
   | TransferBody
   | ChannelOpenBody
+  | ChannelDepositBody
+  | ChannelWithdrawBody
   | ChannelCloseBody
   | ChannelTerminateBody
   | ChannelChallengeBody
@@ -111,11 +153,32 @@ export type ChannelMember = { publicKey: string; address: Address };
 
 export type ChannelStatus = 'open' | 'frozen' | 'closed';
 
+/** A state with every member's signature, in member order, as L1 received it. */
+export type ChannelCertificate = { state: ChannelState; signatures: string[] };
+
 export type ChannelRecord = {
   id: string;
   members: ChannelMember[];
+  /** The opening deposits (channel.open). */
   deposits: bigint[];
+  /** Per member, the cumulative amount put in: the opening deposit plus every channel.deposit since. */
+  deposited: bigint[];
+  /** Per member, the cumulative amount L1 has paid out by channel.withdraw. */
+  withdrawn: bigint[];
+  /** What the channel holds now: sum(deposited) - sum(withdrawn). */
   total: bigint;
+  /**
+   * The version floor: the version of the state of the last channel.withdraw
+   * (0 before any). A state below it is STALE_STATE in every dispute, so no
+   * older state can undo a withdrawal.
+   */
+  floor: number;
+  /**
+   * The certificate that set the floor (null before any withdrawal): a member
+   * that signed it but never received it can take it from here, so it is never
+   * left holding only certificates below the floor.
+   */
+  floorCertificate: ChannelCertificate | null;
   challengeBlocks: number;
   topology: ChannelTopology;
   status: ChannelStatus;
@@ -124,6 +187,7 @@ export type ChannelRecord = {
   /** Set by terminate: the first height at which settle is allowed and challenge is not. */
   deadline: number | null;
   terminatedBy: Address | null;
+  /** What closing paid each member (the recorded balances plus the deposits and withdrawals it left to L1). */
   settledBalances: bigint[] | null;
   openedAt: number;
   closedAt: number | null;

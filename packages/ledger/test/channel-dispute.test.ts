@@ -12,7 +12,7 @@ import {
   balanceOf,
   certify,
   channelIdOf,
-  channelState,
+  channelState as channelStateOf,
   commit,
   GENESIS_BALANCE,
   makeKeys,
@@ -22,7 +22,12 @@ import {
   openTx,
   settleTx,
   submitStateTx,
+  type StateOptions,
 } from './fixtures.ts';
+
+/** A state of a channel opened with [100n, 50n]: it accounts for exactly those deposits unless told otherwise. */
+const channelState = (id: string, version: number, balances: readonly bigint[], options: StateOptions = {}) =>
+  channelStateOf(id, version, balances, { deposited: [100n, 50n], ...options });
 
 const scheme = createStandInScheme();
 const [alice, bob, watchtower, outsider] = makeKeys(scheme, 4) as [KeyPair, KeyPair, KeyPair, KeyPair];

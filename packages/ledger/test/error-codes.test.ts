@@ -10,18 +10,25 @@ import {
   attempt,
   certify,
   channelIdOf,
-  channelState,
+  channelState as channelStateOf,
   commit,
   GENESIS_BALANCE,
   makeKeys,
   makeLedger,
   OTHER_CHAIN_ID,
   openTx,
+  depositTx,
   settleTx,
   submitStateTx,
+  withdrawTx,
   transferBody,
   unsignedTx,
+  type StateOptions,
 } from './fixtures.ts';
+
+/** A state of a channel opened with [100n, 50n]: it accounts for exactly those deposits unless told otherwise. */
+const channelState = (id: string, version: number, balances: readonly bigint[], options: StateOptions = {}) =>
+  channelStateOf(id, version, balances, { deposited: [100n, 50n], ...options });
 
 const scheme = createStandInScheme();
 const [alice, bob, carol] = makeKeys(scheme, 3) as [KeyPair, KeyPair, KeyPair];
@@ -94,7 +101,31 @@ const scenarios: Scenario[] = [
     tx: () => submitStateTx(scheme, 'channel.challenge', bob, 0, channelId, v1, certify(scheme, v1, members)),
   },
   { code: 'SELF_TRANSFER', setup: world, tx: () => signTx(scheme, transferBody(alice, 1, alice.address, 1n), [alice]) },
+  {
+    // Bob's 25 more are in the state, but no channel.deposit put them on L1.
+    code: 'UNFUNDED_STATE',
+    setup: world,
+    tx: () => {
+      const unfunded = channelState(channelId, 1, [100n, 75n], { deposited: [100n, 75n] });
+      return submitStateTx(scheme, 'channel.terminate', bob, 0, channelId, unfunded, certify(scheme, unfunded, members));
+    },
+  },
+  {
+    // v1 withdraws nothing for anyone.
+    code: 'NOTHING_TO_WITHDRAW',
+    setup: world,
+    tx: () => withdrawTx(scheme, bob, 0, channelId, v1, certify(scheme, v1, members)),
+  },
 ];
+
+describe('splice codes', () => {
+  it('a deposit into a frozen channel is CHANNEL_FROZEN and changes nothing', () => {
+    const state = world({ frozen: true });
+    const before = stateRoot(state);
+    expect(attempt(scheme, state, depositTx(scheme, bob, 0, channelId, 5n))).toBe('CHANNEL_FROZEN');
+    expect(stateRoot(state)).toBe(before);
+  });
+});
 
 describe('every error code', () => {
   it.each(scenarios.map((scenario) => [scenario.code, scenario] as const))('%s is produced and changes nothing', (code, scenario) => {

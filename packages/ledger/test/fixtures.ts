@@ -92,17 +92,26 @@ export function openTx(
   return signTx(scheme, openBody(sender, nonce, channelId, members, deposits, options), members);
 }
 
+/**
+ * `deposited`: what the state accounts for as put in, per member (default:
+ * its balances, as if nobody had paid anybody); `withdrawn`: taken out
+ * (default: nothing).
+ */
+export type StateOptions = { final?: boolean; chainId?: string; deposited?: readonly bigint[]; withdrawn?: readonly bigint[] };
+
 export function channelState(
   channelId: string,
   version: number,
   balances: readonly bigint[],
-  options: { final?: boolean; chainId?: string } = {},
+  options: StateOptions = {},
 ): ChannelState {
   return {
     chainId: options.chainId ?? CHAIN_ID,
     channelId,
     version,
     balances: [...balances],
+    deposited: [...(options.deposited ?? balances)],
+    withdrawn: [...(options.withdrawn ?? balances.map(() => 0n))],
     commandsHash: hashOf(`commands-${version}`),
     prevHash: hashOf(`prev-${version}`),
     final: options.final ?? false,
@@ -128,6 +137,16 @@ export function submitStateTx(
 ): SignedTx {
   const body = { type, chainId, from: sender.address, nonce, channelId, state, stateSignatures } as TxBody;
   return signTx(scheme, body, [sender]);
+}
+
+/** channel.deposit of `amount` by `sender` (a member, for it to apply). */
+export function depositTx(scheme: SignatureScheme, sender: KeyPair, nonce: number, channelId: string, amount: bigint, chainId = CHAIN_ID): SignedTx {
+  return signTx(scheme, { type: 'channel.deposit', chainId, from: sender.address, nonce, channelId, amount }, [sender]);
+}
+
+/** channel.withdraw with `state` and its signatures. */
+export function withdrawTx(scheme: SignatureScheme, sender: KeyPair, nonce: number, channelId: string, state: ChannelState, stateSignatures: string[]): SignedTx {
+  return signTx(scheme, { type: 'channel.withdraw', chainId: CHAIN_ID, from: sender.address, nonce, channelId, state, stateSignatures }, [sender]);
 }
 
 export function settleTx(scheme: SignatureScheme, sender: KeyPair, nonce: number, channelId: string): SignedTx {

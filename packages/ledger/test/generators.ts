@@ -82,7 +82,8 @@ function buildChannelState(state: LedgerState, choice: StateChoice): { channelSt
     return share;
   });
   if (choice.misfit) balances[0] = balances[0]! + 1n;
-  return { channelState: channelState(id, choice.version, balances, { final: choice.final }), members };
+  const accounted = record === undefined ? {} : { deposited: record.deposited, withdrawn: record.withdrawn };
+  return { channelState: channelState(id, choice.version, balances, { final: choice.final, ...accounted }), members };
 }
 
 function stateSignatures(mode: string, submitted: ChannelState, members: KeyPair[]): string[] {

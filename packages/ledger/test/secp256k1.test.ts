@@ -18,14 +18,19 @@ import {
   CHAIN_ID,
   certify,
   channelIdOf,
-  channelState,
+  channelState as channelStateOf,
   GENESIS_BALANCE,
   makeLedger,
   openTx,
   settleTx,
   submitStateTx,
   transferBody,
+  type StateOptions,
 } from './fixtures.ts';
+
+/** A state of a channel opened with [60n, 40n]: it accounts for exactly those deposits unless told otherwise. */
+const channelState = (id: string, version: number, balances: readonly bigint[], options: StateOptions = {}) =>
+  channelStateOf(id, version, balances, { deposited: [60n, 40n], ...options });
 
 // Keys and signatures are the same under both schemes (same curve, deterministic
 // RFC 6979 signing); only verification differs.

@@ -34,9 +34,9 @@ function busyLedger(): LedgerState {
     openTx(scheme, alice, 1, settled, [alice, carol], [3n, 4n], { challengeBlocks: 1 }),
     signTx(scheme, transferBody(alice, 2, dave.address, 99n), [alice]),
   ]);
-  const frozenV2 = channelState(frozen, 2, [1n, 2n, 12n]);
-  const frozenV5 = channelState(frozen, 5, [0n, 15n, 0n]);
-  const coopFinal = channelState(coop, 9, [1n, 6n], { final: true });
+  const frozenV2 = channelState(frozen, 2, [1n, 2n, 12n], { deposited: [5n, 5n, 5n] });
+  const frozenV5 = channelState(frozen, 5, [0n, 15n, 0n], { deposited: [5n, 5n, 5n] });
+  const coopFinal = channelState(coop, 9, [1n, 6n], { final: true, deposited: [7n, 0n] });
   commit(scheme, state, [
     submitStateTx(scheme, 'channel.terminate', carol, 1, frozen, frozenV2, certify(scheme, frozenV2, [bob, carol, alice])),
     submitStateTx(scheme, 'channel.close', dave, 0, coop, coopFinal, certify(scheme, coopFinal, [carol, alice])),

@@ -256,6 +256,8 @@ export class L1Workload {
         channelId: id,
         version,
         balances: [first, total - first],
+        deposited: [...deposits],
+        withdrawn: [0n, 0n],
         commandsHash: hashTaggedHex(`wedge/${this.chainId}/sim-commands`, { id, version }),
         prevHash: ZERO_HASH,
         final: false,

@@ -28,6 +28,8 @@ function stateAfter(ctx: ScenarioContext, latest: ChannelState, payment: Payment
     channelId: latest.channelId,
     version: latest.version + 1,
     balances,
+    deposited: [...latest.deposited],
+    withdrawn: [...latest.withdrawn],
     commandsHash: commandsHash(ctx.chainId, [payment]),
     prevHash: channelStateHash(latest),
     final: false,

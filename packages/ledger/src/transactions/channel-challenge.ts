@@ -42,6 +42,6 @@ export function applyChannelChallenge(state: LedgerState, body: ChannelChallenge
   const record = getChannel(state, body.channelId);
   assert(record !== undefined && record.status === 'frozen', 'applyChannelChallenge: channel not frozen');
   assert(record.deadline !== null && height < record.deadline, 'applyChannelChallenge: window closed');
-  assert(body.state.version > record.recorded.version, 'applyChannelChallenge: stale state');
+  assert(body.state.version > record.recorded.version && body.state.version >= record.floor, 'applyChannelChallenge: stale state');
   state.channels.set(record.id, { ...record, recorded: cloneChannelState(body.state) });
 }

@@ -40,14 +40,14 @@ export function getChannelCloseValidity(
 export function applyChannelClose(state: LedgerState, body: ChannelCloseBody, height: number): void {
   const record = getChannel(state, body.channelId);
   assert(record !== undefined && record.status !== 'closed', 'applyChannelClose: channel not open or frozen');
-  assert(body.state.final && body.state.version > record.recorded.version, 'applyChannelClose: state not final and newer');
+  assert(body.state.final && body.state.version > record.recorded.version && body.state.version >= record.floor, 'applyChannelClose: state not final and newer');
   const recorded = cloneChannelState(body.state);
-  payOut(state, record, recorded.balances);
+  const payouts = payOut(state, record, recorded);
   state.channels.set(record.id, {
     ...record,
     status: 'closed',
     recorded,
-    settledBalances: [...recorded.balances],
+    settledBalances: payouts,
     closedAt: height,
     closedBy: 'cooperative',
   });

@@ -1,5 +1,6 @@
 // channel.settle: after the challenge window, anyone may pay out the recorded
-// state (the newest fully-signed one L1 saw) and close the channel.
+// state (the newest fully-signed one L1 saw), with the deposits and
+// withdrawals it leaves to L1 (pay-out.ts), and close the channel.
 import { assert } from '@wedge/common';
 import { getChannel } from '../channels.ts';
 import type { LedgerErrorCode } from '../errors.ts';
@@ -26,12 +27,13 @@ export function applyChannelSettle(state: LedgerState, body: ChannelSettleBody, 
   const record = getChannel(state, body.channelId);
   assert(record !== undefined && record.status === 'frozen', 'applyChannelSettle: channel not frozen');
   assert(record.deadline !== null && height >= record.deadline, 'applyChannelSettle: deadline not reached');
-  const balances = [...record.recorded.balances];
-  payOut(state, record, balances);
+  // Terminate and challenge accept no state below the floor, which only rises while the channel is open.
+  assert(record.recorded.version >= record.floor, 'applyChannelSettle: recorded state below the floor');
+  const payouts = payOut(state, record, record.recorded);
   state.channels.set(record.id, {
     ...record,
     status: 'closed',
-    settledBalances: balances,
+    settledBalances: payouts,
     closedAt: height,
     closedBy: 'dispute',
   });

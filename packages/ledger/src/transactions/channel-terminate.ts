@@ -31,8 +31,9 @@ export function getChannelTerminateValidity(
   if (record.status === 'closed') return 'CHANNEL_CLOSED';
   if (record.status === 'frozen') return 'CHANNEL_FROZEN';
   if (!record.members.some((member) => member.address === body.from)) return 'NOT_A_MEMBER';
-  // While a channel is open, L1 has recorded only its opening state, which null names.
-  if (body.state === null) return null;
+  // While a channel is open, L1 has recorded only its opening state, which null
+  // names — unless a withdrawal raised the floor above it.
+  if (body.state === null) return record.floor > 0 ? 'STALE_STATE' : null;
   const content = getStateContentValidity(state, record, body.state);
   if (content !== null) return content;
   // Version 0 can only be named by null: any explicit state must be newer than the record.
@@ -44,7 +45,7 @@ export function getChannelTerminateValidity(
 export function applyChannelTerminate(state: LedgerState, body: ChannelTerminateBody, height: number): void {
   const record = getChannel(state, body.channelId);
   assert(record !== undefined && record.status === 'open', 'applyChannelTerminate: channel not open');
-  assert(body.state === null || body.state.version > record.recorded.version, 'applyChannelTerminate: stale state');
+  assert(body.state === null ? record.floor === 0 : body.state.version > record.recorded.version && body.state.version >= record.floor, 'applyChannelTerminate: stale state');
   state.channels.set(record.id, {
     ...record,
     status: 'frozen',
