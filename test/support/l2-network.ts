@@ -37,9 +37,13 @@ export class L2Process {
     private readonly args: readonly string[],
   ) {}
 
-  /** Starts the process and resolves when it listens. `env` adds environment variables for this run only. */
-  start(env: Record<string, string> = {}): Promise<void> {
-    const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...this.args], {
+  /**
+   * Starts the process and resolves when it listens. `env` adds environment
+   * variables for this run only; `as`: another program that takes the same
+   * arguments (the Byzantine member harness), with arguments of its own.
+   */
+  start(env: Record<string, string> = {}, as?: { readonly main: string; readonly args: readonly string[] }): Promise<void> {
+    const child = spawn(process.execPath, ['--import', 'tsx', as?.main ?? MAIN, ...this.args, ...(as?.args ?? [])], {
       cwd: ROOT,
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
