@@ -63,6 +63,8 @@ export const WireMemberMessage = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('certificate'), certificate: WireCertificate }),
   z.strictObject({ type: z.literal('close-request') }),
   z.strictObject({ type: z.literal('rejected'), paymentId: WireHash, code: z.enum(CHANNEL_ERROR_CODES) }),
+  z.strictObject({ type: z.literal('withdraw-request'), amount: PeerAmount }),
+  z.strictObject({ type: z.literal('withdraw-rejected'), code: z.enum(CHANNEL_ERROR_CODES) }),
 ]);
 export type WireMemberMessage = z.infer<typeof WireMemberMessage>;
 
@@ -80,6 +82,10 @@ export function memberMessageFromWire(wire: WireMemberMessage): MemberMessage {
       return { type: 'close-request' };
     case 'rejected':
       return { type: 'rejected', paymentId: wire.paymentId, code: wire.code };
+    case 'withdraw-request':
+      return { type: 'withdraw-request', amount: BigInt(wire.amount) };
+    case 'withdraw-rejected':
+      return { type: 'withdraw-rejected', code: wire.code };
   }
 }
 
@@ -101,5 +107,9 @@ export function memberMessageToWire(message: MemberMessage): WireMemberMessage {
       return { type: 'close-request' };
     case 'rejected':
       return { type: 'rejected', paymentId: message.paymentId, code: message.code };
+    case 'withdraw-request':
+      return { type: 'withdraw-request', amount: message.amount.toString() };
+    case 'withdraw-rejected':
+      return { type: 'withdraw-rejected', code: message.code };
   }
 }

@@ -1,5 +1,6 @@
 // Taking a new certificate: it becomes the latest, its payments (those of the
-// proposal this member signed) are applied, a final one ends the channel's
+// proposal this member signed) are applied, a withdrawal of this member's it
+// carries goes to L1 (withdrawal.ts), a final one ends the channel's
 // work and closes on L1, and the sequencer moves on to the next proposal.
 import { submit } from './l1-actions.ts';
 import { markApplied } from './payments.ts';
@@ -8,6 +9,7 @@ import { propose } from './proposing.ts';
 import type { AheadProposal } from './state.ts';
 import { reject, type MemberStep } from './step.ts';
 import type { Certificate, Payment } from './types.ts';
+import { onCertifiedWithdrawal } from './withdrawal.ts';
 
 /**
  * Applies `certificate` with `payments`. Returns the proposal that arrived
@@ -16,7 +18,9 @@ import type { Certificate, Payment } from './types.ts';
  */
 export function acceptCertificate(step: MemberStep, certificate: Certificate, payments: readonly Payment[]): AheadProposal | null {
   const { state } = step;
+  const previous = state.latest;
   state.latest = certificate;
+  onCertifiedWithdrawal(step, previous, certificate);
   const ids = payments.map((payment) => payment.paymentId);
   markApplied(state.payerSeqs, payments);
   for (const id of ids) state.pending.delete(id);

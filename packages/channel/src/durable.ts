@@ -71,6 +71,7 @@ export function restoreMemberState(ctx: MemberContext, durable: DurableMemberSta
   return {
     ...durable,
     payerSeqs: durable.payerSeqs.map(copySeqWindow),
+    withdrawRequests: [...durable.withdrawRequests],
     pending: new Map(durable.pending),
     inFlight,
     aheadProposal: durable.aheadProposal,

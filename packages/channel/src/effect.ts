@@ -20,6 +20,10 @@ export type MemberEffect =
   | { readonly type: 'certified'; readonly certificate: Certificate; readonly paymentIds: readonly string[] }
   | { readonly type: 'payment-rejected'; readonly paymentId: string; readonly code: ChannelErrorCode }
   | { readonly type: 'wedged'; readonly reason: WedgeReason }
+  /** This member's withdrawal is in a certificate (at `version`); its `channel.withdraw` is being submitted. */
+  | { readonly type: 'withdrawal-certified'; readonly amount: bigint; readonly version: number }
+  /** This member's withdrawal will not be certified. */
+  | { readonly type: 'withdrawal-rejected'; readonly amount: bigint; readonly code: ChannelErrorCode }
   /** Submit an L1 transaction about this channel, built from `certificate` (null: the opening state) by channelActionBody. */
   | { readonly type: 'submit-l1'; readonly action: L1Action; readonly certificate: Certificate | null }
   /** A message the core ignored, and why: the simulator counts these, a process logs them. */

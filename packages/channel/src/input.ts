@@ -15,5 +15,7 @@ export type MemberEvent =
   | { readonly type: 'wedge'; readonly reason: WedgeReason }
   /** The member's user asks for a cooperative close. */
   | { readonly type: 'close' }
+  /** The member's user asks to take `amount` out of its balance to its L1 account, the channel staying open. */
+  | { readonly type: 'withdraw'; readonly amount: bigint }
   /** What the member's L1 follower saw (from blocks with verified commit certificates). */
   | { readonly type: 'l1'; readonly channel: L1ChannelView };

@@ -4,7 +4,7 @@
 // action and the certificate (a `submit-l1` effect, or one a user picked),
 // so that what a core asks for is exactly what L1 receives.
 import { assert } from '@wedge/common';
-import type { ChannelChallengeBody, ChannelCloseBody, ChannelSettleBody, ChannelTerminateBody, TxBody } from '@wedge/ledger';
+import type { ChannelChallengeBody, ChannelCloseBody, ChannelSettleBody, ChannelTerminateBody, ChannelWithdrawBody, TxBody } from '@wedge/ledger';
 import type { Certificate, L1Action } from './types.ts';
 
 type WithoutSender<Body> = Omit<Body, 'chainId' | 'from' | 'nonce'>;
@@ -14,12 +14,14 @@ export type ChannelActionBody =
   | WithoutSender<ChannelTerminateBody>
   | WithoutSender<ChannelChallengeBody>
   | WithoutSender<ChannelCloseBody>
+  | WithoutSender<ChannelWithdrawBody>
   | WithoutSender<ChannelSettleBody>;
 
 /**
  * The body of `action` on `channelId`. `certificate`: the state to submit —
  * for a termination null stands for the opening state (version 0, which
- * needs no signatures); a challenge and a close need one; a settle takes none.
+ * needs no signatures); a challenge, a close and a withdraw need one; a
+ * settle takes none.
  */
 export function channelActionBody(channelId: string, action: L1Action, certificate: Certificate | null): ChannelActionBody {
   switch (action) {
@@ -32,8 +34,9 @@ export function channelActionBody(channelId: string, action: L1Action, certifica
       };
     case 'challenge':
     case 'close':
+    case 'withdraw':
       assert(certificate !== null, `channel ${action} needs a certificate`);
-      return { type: action === 'close' ? 'channel.close' : 'channel.challenge', channelId, state: certificate.state, stateSignatures: [...certificate.signatures] };
+      return { type: `channel.${action}`, channelId, state: certificate.state, stateSignatures: [...certificate.signatures] };
     case 'settle':
       return { type: 'channel.settle', channelId };
   }
@@ -42,4 +45,9 @@ export function channelActionBody(channelId: string, action: L1Action, certifica
 /** The whole transaction body, for a sender that sets the chain id itself (the simulator, tests). */
 export function channelActionTx(sender: { readonly chainId: string; readonly from: string; readonly nonce: number }, channelId: string, action: L1Action, certificate: Certificate | null): TxBody {
   return { ...channelActionBody(channelId, action, certificate), chainId: sender.chainId, from: sender.from, nonce: sender.nonce };
+}
+
+/** A member's top-up of `amount` (DESIGN §7), before its sender, nonce and chain are set: it needs no certificate. */
+export function channelDepositBody(channelId: string, amount: bigint): { readonly type: 'channel.deposit'; readonly channelId: string; readonly amount: bigint } {
+  return { type: 'channel.deposit', channelId, amount };
 }

@@ -22,6 +22,7 @@ import { handleStart } from './handle/start.ts';
 import { handleTimeout } from './handle/timeout.ts';
 import { handleVote } from './handle/vote.ts';
 import { wedge } from './handle/wedge.ts';
+import { handleWithdraw, handleWithdrawRejected, handleWithdrawRequest } from './handle/withdraw.ts';
 import type { MemberEffect } from './effect.ts';
 import type { MemberEvent } from './input.ts';
 import type { MemberMessage } from './messages.ts';
@@ -55,6 +56,9 @@ export function stepMember(ctx: MemberContext, state: MemberState, event: Member
     case 'l1':
       handleL1(step, event.channel);
       break;
+    case 'withdraw':
+      handleWithdraw(step, event.amount);
+      break;
   }
   return { state, effects: step.effects };
 }
@@ -74,5 +78,9 @@ function handleMessage(step: MemberStep, from: number, message: MemberMessage): 
       return handleCertificate(step, from, message.certificate);
     case 'close-request':
       return handleCloseRequest(step, from);
+    case 'withdraw-request':
+      return handleWithdrawRequest(step, from, message.amount);
+    case 'withdraw-rejected':
+      return handleWithdrawRejected(step, from, message.code);
   }
 }

@@ -18,6 +18,14 @@ export type MemberMessage =
   /** Asks the sequencer to propose the final state (cooperative close). */
   | { readonly type: 'close-request' }
   /** The sequencer tells the payer's member that a payment will never commit, so it does not wait for it. */
-  | { readonly type: 'rejected'; readonly paymentId: string; readonly code: ChannelErrorCode };
+  | { readonly type: 'rejected'; readonly paymentId: string; readonly code: ChannelErrorCode }
+  /**
+   * Asks the sequencer to propose a state withdrawing `amount` from the
+   * sender's balance (DESIGN §7). It needs no signature of its own: the
+   * sender's signature on the resulting state is its consent.
+   */
+  | { readonly type: 'withdraw-request'; readonly amount: bigint }
+  /** The sequencer tells a member that its withdrawal will not be proposed (its balance does not cover it). */
+  | { readonly type: 'withdraw-rejected'; readonly code: ChannelErrorCode };
 
 export type MemberMessageType = MemberMessage['type'];

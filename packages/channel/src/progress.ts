@@ -9,7 +9,7 @@ export function hasWork(step: MemberStep): boolean {
   // every member: it waits for the final state, and if the sequencer never
   // proposes one the member must time out and wedge.
   if (state.closed || state.latest.state.final) return false;
-  return state.pending.size > 0 || state.inFlight !== null || state.closeRequested;
+  return state.pending.size > 0 || state.inFlight !== null || state.closeRequested || state.withdrawal !== null;
 }
 
 export function armTimer(step: MemberStep): void {

@@ -1,9 +1,13 @@
 // Rule 1 (and rule 3 for a final state): may this member sign a proposal?
+// Rule 1 covers splices too (splices.ts): no deposit L1 has not shown final
+// here, no withdrawal beyond a balance, none from this member's balance that
+// its user did not ask for.
 // `getProposalValidity` returns null when it may, CONFLICTING_STATE for a
 // second state at a version it signed (rule 2: the caller decides what that
 // proves), or the reason it may not. It changes nothing.
 import { channelStateHash } from '@wedge/ledger';
 import { balancesAfter, commandsHash, paymentValidity } from './payments.ts';
+import { getSpliceValidity } from './splices.ts';
 import type { ProposalDropReason } from './reasons.ts';
 import { isAllowedFinal, isSilencedByWedge } from './signing.ts';
 import type { MemberStep } from './step.ts';
@@ -25,12 +29,16 @@ export function getProposalValidity(step: MemberStep, proposal: Proposal): Propo
   if (state.final) return payments.length === 0 && isAllowedFinal(step, state) ? null : 'FINAL_NOT_ALLOWED';
   if (isSilencedByWedge(step)) return 'WEDGED';
   if (state.version !== latest.version + 1) return 'WRONG_VERSION';
-  if (payments.length === 0 || payments.length > step.config.maxBatchPayments) return 'BAD_BATCH_SIZE';
+  // Deposits and withdrawals first (splices.ts): what the payments start from.
+  const splice = getSpliceValidity(step, state);
+  if ('invalid' in splice) return splice.invalid;
+  // A state moves something: payments, or a deposit or withdrawal.
+  if ((payments.length === 0 && !splice.moved) || payments.length > step.config.maxBatchPayments) return 'BAD_BATCH_SIZE';
   if (state.commandsHash !== commandsHash(state.chainId, payments)) return 'WRONG_COMMANDS_HASH';
   for (const payment of payments) {
     if (!isPendingHere(step, payment) && paymentValidity(step.ctx.scheme, step.config, payment) !== null) return 'BAD_PAYMENT';
   }
-  const result = balancesAfter(latest.balances, payments, member.payerSeqs);
+  const result = balancesAfter(splice.balances, payments, member.payerSeqs);
   if ('code' in result) return result.code === 'DUPLICATE_PAYMENT' || result.code === 'PAYMENT_SEQ_TOO_OLD' ? result.code : 'INSUFFICIENT_FUNDS';
   return result.balances.every((balance, index) => balance === state.balances[index]) ? null : 'WRONG_BALANCES';
 }

@@ -9,7 +9,9 @@ import type { MemberMessage } from './messages.ts';
 import { PaymentBatch, commandsHash } from './payments.ts';
 import { armTimer } from './progress.ts';
 import { isSilencedByWedge, sign } from './signing.ts';
+import { hasUnaccountedDeposit, hasWithdrawRequest, nextSplice } from './splices.ts';
 import { isLeader, reject, send, sendAll, type MemberStep } from './step.ts';
+import { refuseWithdrawal } from './withdrawal.ts';
 import type { Payment, Proposal } from './types.ts';
 
 export function propose(step: MemberStep): void {
@@ -18,7 +20,8 @@ export function propose(step: MemberStep): void {
   if (!isLeader(step) || state.inFlight !== null || state.closed || state.latest.state.final) return;
   // Payments first; then, on a close request, the final state — also when
   // building the batch just dropped the last pending payments as unpayable.
-  let proposal = !isSilencedByWedge(step) && state.pending.size > 0 ? nextProposal(step) : null;
+  const work = state.pending.size > 0 || hasWithdrawRequest(step) || hasUnaccountedDeposit(step);
+  let proposal = !isSilencedByWedge(step) && work ? nextProposal(step) : null;
   if (proposal === null && state.closeRequested && state.pending.size === 0) proposal = finalProposal(step);
   if (proposal === null) return;
   const outcome = sign(step, proposal, []);
@@ -33,8 +36,11 @@ export function propose(step: MemberStep): void {
 function nextProposal(step: MemberStep): Proposal | null {
   const { state } = step;
   const latest = state.latest.state;
+  // Deposits L1 shows final and the withdrawals asked for come first (splices.ts).
+  const { splice, refused } = nextSplice(step);
+  for (const member of refused) refuseWithdrawal(step, member, 'INSUFFICIENT_FUNDS');
   const batch: Payment[] = [];
-  const applied = new PaymentBatch(latest.balances, state.payerSeqs);
+  const applied = new PaymentBatch(splice?.balances ?? latest.balances, state.payerSeqs);
   for (const { payment } of state.pending.values()) {
     if (batch.length >= step.config.maxBatchPayments) break;
     const code = applied.take(payment);
@@ -49,15 +55,15 @@ function nextProposal(step: MemberStep): Proposal | null {
     batch.push(payment);
   }
   const balances = applied.balances;
-  if (batch.length === 0) return null;
+  if (batch.length === 0 && splice === null) return null;
   return {
     state: {
       chainId: latest.chainId,
       channelId: latest.channelId,
       version: latest.version + 1,
       balances,
-      deposited: [...latest.deposited],
-      withdrawn: [...latest.withdrawn],
+      deposited: splice?.deposited ?? [...latest.deposited],
+      withdrawn: splice?.withdrawn ?? [...latest.withdrawn],
       commandsHash: commandsHash(latest.chainId, batch),
       prevHash: channelStateHash(latest),
       final: false,

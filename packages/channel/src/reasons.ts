@@ -49,8 +49,14 @@ export type ProposalDropReason =
   | 'DUPLICATE_PAYMENT'
   /** A payment whose payer's seq is below the window every member remembers (payer-seqs.ts). */
   | 'PAYMENT_SEQ_TOO_OLD'
-  /** A payer's balance would go negative. */
+  /** A payer's balance would go negative, or a withdrawal is larger than its member's balance. */
   | 'INSUFFICIENT_FUNDS'
+  /** A cumulative deposit or withdrawal that goes down. */
+  | 'BAD_SPLICE'
+  /** It accounts for a deposit this member's L1 view does not show final (kept until it does). */
+  | 'DEPOSIT_NOT_FINAL'
+  /** It withdraws from this member's balance an amount its user did not ask for. */
+  | 'WITHDRAWAL_NOT_REQUESTED'
   /** The balances do not follow from the payments. */
   | 'WRONG_BALANCES'
   /** A signature gathered before this member's (the proposer's, in a chain every earlier member's) is not valid. */
@@ -77,11 +83,16 @@ export type CertificateDropReason =
   /** Not signed by exactly every member, in order. */
   | 'BAD_SIGNATURE';
 
-/** Why a `rejected` notice is ignored. */
+/** Why a `rejected` notice (or `withdraw-rejected`) is ignored. */
 export type RejectionDropReason =
-  /** Only the sequencer decides that a payment will never commit. */
+  /** Only the sequencer decides that a payment (or a withdrawal) will never commit. */
   | 'NOT_FROM_SEQUENCER'
-  /** No such payment waits here (the notice goes to every member; one forwarded it). */
+  /** No such payment (or withdrawal) waits here (the notice goes to every member; one forwarded it). */
   | 'NOT_PENDING';
 
-export type DropReason = SenderDropReason | ProposalDropReason | VoteDropReason | CertificateDropReason | RejectionDropReason;
+/** Why the sequencer ignores a withdrawal request. */
+export type WithdrawRequestDropReason =
+  /** Not a positive amount within MAX_AMOUNT. */
+  | 'BAD_AMOUNT';
+
+export type DropReason = SenderDropReason | ProposalDropReason | VoteDropReason | CertificateDropReason | RejectionDropReason | WithdrawRequestDropReason;

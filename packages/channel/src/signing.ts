@@ -7,6 +7,7 @@ import { fromHex, isHex } from '@wedge/common';
 import { verifyObject } from '@wedge/crypto';
 import { canonicalChannelState, channelStateHash, channelStateTag, signChannelState, type ChannelState } from '@wedge/ledger';
 import type { ProposalDropReason } from './reasons.ts';
+import { sameSplice } from './splices.ts';
 import type { MemberStep } from './step.ts';
 import type { Proposal } from './types.ts';
 
@@ -17,14 +18,15 @@ export function isSilencedByWedge(step: MemberStep): boolean {
   return step.state.wedged !== null && step.rules.silentAfterWedge;
 }
 
-/** Rule 3's state: final, the balances of the latest certificate, above every version ever signed. */
+/** Rule 3's state: final, the balances (and deposits and withdrawals) of the latest certificate, above every version ever signed. */
 export function isAllowedFinal(step: MemberStep, state: ChannelState): boolean {
   const latest = step.state.latest.state;
   return (
     state.final &&
     state.version > step.state.signedVersion &&
     state.balances.length === latest.balances.length &&
-    state.balances.every((balance, index) => balance === latest.balances[index])
+    state.balances.every((balance, index) => balance === latest.balances[index]) &&
+    sameSplice(state, latest)
   );
 }
 

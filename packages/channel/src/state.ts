@@ -63,8 +63,12 @@ export type MemberState = {
    */
   aheadProposal: AheadProposal | null;
   l1: L1ChannelView | null;
+  /** The amount this member's user asked to withdraw, until a certificate carries it or it is refused (DESIGN §7). */
+  withdrawal: bigint | null;
+  /** At the sequencer: per member, a withdrawal asked for and not yet proposed. */
+  withdrawRequests: (bigint | null)[];
   /** L1 height at which each action was last submitted, to resubmit only after a while. */
-  submittedAt: { terminate: number; challenge: number; settle: number; close: number };
+  submittedAt: { terminate: number; challenge: number; settle: number; close: number; withdraw: number };
   timerToken: number;
   timerArmed: boolean;
 };
@@ -92,7 +96,9 @@ export function createMemberState(ctx: MemberContext): MemberState {
     inFlight: null,
     aheadProposal: null,
     l1: null,
-    submittedAt: { terminate: -Infinity, challenge: -Infinity, settle: -Infinity, close: -Infinity },
+    withdrawal: null,
+    withdrawRequests: config.members.map(() => null),
+    submittedAt: { terminate: -Infinity, challenge: -Infinity, settle: -Infinity, close: -Infinity, withdraw: -Infinity },
     timerToken: 0,
     timerArmed: false,
   };

@@ -60,9 +60,22 @@ export type L1ChannelView = {
   readonly recordedVersion: number;
   readonly deadline: number | null;
   readonly height: number;
+  /**
+   * The splice fields of the L1 record (DESIGN §7). Absent in a view that
+   * does not carry them: no deposit beyond the opening ones, no withdrawal,
+   * floor 0.
+   */
+  /** Per member, the cumulative deposits L1 finalized (the opening deposit included). */
+  readonly deposited?: readonly bigint[];
+  /** Per member, the cumulative withdrawals L1 has paid. */
+  readonly withdrawn?: readonly bigint[];
+  /** The version floor: no state below it is accepted in a dispute. */
+  readonly floor?: number;
+  /** The certificate that set the floor (it carries every member's signature). */
+  readonly floorCertificate?: Certificate | null;
 };
 
-export type L1Action = 'terminate' | 'challenge' | 'settle' | 'close';
+export type L1Action = 'terminate' | 'challenge' | 'settle' | 'close' | 'withdraw';
 
 export const CHANNEL_ERROR_CODES = [
   'BAD_SIGNATURE',

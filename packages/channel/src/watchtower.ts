@@ -84,7 +84,10 @@ export function stepWatchtower(
       const best = channel.best;
       // A final state counts too: it repeats the latest certified balances, and
       // it may be the only state the members pushed after their last payment.
-      if (rules.challengesStaleStates && best !== null && view.recordedVersion < best.state.version && view.height < deadline) {
+      // A certificate below the version floor would be STALE_STATE (DESIGN §7); the recorded state is never below it,
+      // so this holds whenever the one above does, and is checked to say so.
+      const aboveFloor = best !== null && best.state.version >= (view.floor ?? 0);
+      if (rules.challengesStaleStates && best !== null && aboveFloor && view.recordedVersion < best.state.version && view.height < deadline) {
         if (view.height >= channel.submittedAt.challenge + L1_RESUBMIT_BLOCKS) {
           channel.submittedAt.challenge = view.height;
           effects.push({ type: 'submit-l1', channelId: event.channelId, action: 'challenge', certificate: best });

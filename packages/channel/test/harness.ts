@@ -5,7 +5,8 @@
 // restart (durableMemberState, then restoreMemberState). It checks, on
 // every step, what must hold whatever the schedule:
 //   - every `certified` certificate has exactly one valid signature per member,
-//     in member order, and balances that sum to the deposits;
+//     in member order, and balances that sum to what it accounts for
+//     (deposits less withdrawals);
 //   - L2-safety: no two different certified states share a version;
 //   - rule 2 for honest members: no member ever releases signatures on two
 //     different states of one version (read off the messages it sends).
@@ -227,8 +228,10 @@ export class Cluster {
     if (signatures.length !== this.n) this.fail(`certificate v${state.version} has ${signatures.length} signatures for ${this.n} members`);
     const members = this.keys.map((key) => ({ publicKey: toHex(key.publicKey), address: key.address }));
     if (!isChannelStateCertified(this.scheme, state, members, signatures)) this.fail(`certificate v${state.version} is not signed by every member in order`);
-    const sum = state.balances.reduce((total, balance) => total + balance, 0n);
-    if (sum !== this.total || state.balances.some((balance) => balance < 0n)) this.fail(`certificate v${state.version} balances ${state.balances.join(',')} do not split ${this.total}`);
+    // The balances split what the state accounts for: the deposits it took in less the withdrawals (DESIGN §7).
+    const sum = (amounts: readonly bigint[]): bigint => amounts.reduce((total, amount) => total + amount, 0n);
+    const accounted = sum(state.deposited) - sum(state.withdrawn);
+    if (sum(state.balances) !== accounted || state.balances.some((balance) => balance < 0n)) this.fail(`certificate v${state.version} balances ${state.balances.join(',')} do not split ${accounted}`);
     const known = this.certificates.get(state.version);
     if (known !== undefined && channelStateHash(known.state) !== channelStateHash(state)) this.fail(`L2-safety: two different certificates for version ${state.version}`);
     if (known === undefined) this.certificates.set(state.version, certificate);

@@ -23,8 +23,9 @@ export function handleProposal(step: MemberStep, from: number, proposal: Proposa
   const { state } = proposal;
   const invalid = getProposalValidity(step, proposal);
   if (invalid === 'CONFLICTING_STATE') return onConflict(step, from, proposal, signatures);
-  if (invalid !== null && extendsSignedUncertified(step, proposal)) {
-    // It overtook the certificate of the state we signed last: keep it (one slot) for then.
+  if (invalid === 'DEPOSIT_NOT_FINAL' || (invalid !== null && extendsSignedUncertified(step, proposal))) {
+    // It overtook the certificate of the state we signed last, or the L1 view
+    // that shows its deposit final: keep it (one slot) for then.
     step.state.aheadProposal = { from, proposal, signatures };
     return;
   }

@@ -6,7 +6,8 @@ import { submitTermination } from '../l1-actions.ts';
 import { stopTimer } from '../progress.ts';
 import type { WedgeReason } from '../reasons.ts';
 import type { EquivocationEvidence } from '../state.ts';
-import { reject, type MemberStep } from '../step.ts';
+import { reject, send, type MemberStep } from '../step.ts';
+import { dropOwnWithdrawal } from '../withdrawal.ts';
 
 export function wedge(step: MemberStep, reason: WedgeReason): void {
   const { state } = step;
@@ -15,6 +16,12 @@ export function wedge(step: MemberStep, reason: WedgeReason): void {
   step.effects.push({ type: 'wedged', reason });
   for (const id of state.pending.keys()) reject(step, id, 'WEDGED');
   state.pending.clear();
+  // No new state will carry a withdrawal now; one already certified is paid at settlement.
+  dropOwnWithdrawal(step, 'WEDGED');
+  state.withdrawRequests.forEach((amount, member) => {
+    if (amount !== null && member !== step.self) send(step, member, { type: 'withdraw-rejected', code: 'WEDGED' });
+  });
+  state.withdrawRequests = state.withdrawRequests.map(() => null);
   if (state.inFlight !== null && !state.inFlight.proposal.state.final) state.inFlight = null;
   stopTimer(step);
   if (state.l1 === null || state.l1.status === 'open') submitTermination(step);
