@@ -2,6 +2,7 @@
 // block on a clone (a primary building a proposal, a mempool re-check) and
 // throw it away without touching the real state.
 import { cloneChannelState } from './channel-state.ts';
+import { ChannelTable } from './channel-table.ts';
 import type { Account, Address, ChannelCertificate, ChannelRecord, LedgerState } from './types.ts';
 
 function cloneCertificate(certificate: ChannelCertificate | null): ChannelCertificate | null {
@@ -34,7 +35,7 @@ export function cloneChannelRecord(record: ChannelRecord): ChannelRecord {
 export function cloneLedger(state: LedgerState): LedgerState {
   const accounts = new Map<Address, Account>();
   for (const [address, account] of state.accounts) accounts.set(address, { balance: account.balance, nonce: account.nonce });
-  const channels = new Map<string, ChannelRecord>();
+  const channels = new ChannelTable();
   for (const [id, record] of state.channels) channels.set(id, cloneChannelRecord(record));
   return { chainId: state.chainId, height: state.height, accounts, channels, supply: state.supply };
 }

@@ -2,6 +2,7 @@
 // genesis is external input (a file), so a bad one is a LedgerError, not an
 // assertion: the node refuses to start and says why.
 import { isChainId } from '@wedge/crypto';
+import { ChannelTable } from './channel-table.ts';
 import { LedgerError } from './errors.ts';
 import { MAX_AMOUNT, MAX_GENESIS_ACCOUNTS } from './limits.ts';
 import { isAddress } from './shape.ts';
@@ -29,5 +30,5 @@ export function createLedger(genesis: LedgerGenesis): LedgerState {
   }
   // Capping the supply caps every balance the ledger will ever hold.
   if (supply > MAX_AMOUNT) throw invalidGenesis(`supply exceeds ${MAX_AMOUNT}`);
-  return { chainId: genesis.chainId, height: 0, accounts, channels: new Map(), supply };
+  return { chainId: genesis.chainId, height: 0, accounts, channels: new ChannelTable(), supply };
 }

@@ -4,6 +4,7 @@
 // snapshot re-encodes to the very same bytes and root.
 import { fromHex } from '@wedge/common';
 import { addressOf, isChainId, type Canonical } from '@wedge/crypto';
+import { ChannelTable } from './channel-table.ts';
 import { totalFunds } from './funds.ts';
 import {
   MAX_AMOUNT,
@@ -196,7 +197,7 @@ function readAccounts(value: unknown): Map<Address, Account> {
 }
 
 function readChannels(value: unknown, chainId: string, height: number): Map<string, ChannelRecord> {
-  const channels = new Map<string, ChannelRecord>();
+  const channels = new ChannelTable();
   let previous: string | null = null;
   readArray(value, 'channels', MAX_SNAPSHOT_CHANNELS).forEach((item, index) => {
     const record = readChannel(item, `channels[${index}]`, chainId, height);
