@@ -5,7 +5,7 @@
 // the part of the discrete-log assumption — a node that holds only its own
 // secret key still cannot produce anyone else's signatures.
 import { concatBytes, toHex, utf8 } from '@wedge/common';
-import { sha256 } from '@noble/hashes/sha2.js';
+import { sha256 } from './hash.ts';
 import type { SignatureScheme } from './scheme.ts';
 
 const PUBLIC_TAG = utf8('wedge-stand-in/public');
