@@ -1,4 +1,4 @@
-// Benchmark entry point: `npm run bench -- [--crypto] [--l1] [--l2] [--byzantine] [--recovery] [--quick] [--json]`.
+// Benchmark entry point: `npm run bench -- [--crypto] [--l1] [--l2] [--byzantine] [--recovery] [--scale] [--quick] [--json]`.
 //
 // Each suite flag selects a suite; with none, every suite runs. `--quick`
 // shortens every measurement (for CI and smoke runs). By default each suite
@@ -6,18 +6,25 @@
 // object, `{ "<suite>": { ...figures } }`, and nothing else. Progress always
 // goes to stderr. An unknown flag is a usage error: exit status 2.
 //
+// Every run also records what it measured (results.ts): bench/results.json
+// (the suites run, merged into the figures of earlier runs, each with the
+// machine and date it was measured on) and bench/results.md (its tables);
+// a full run (not --quick) also rewrites the README's tables between
+// `<!-- bench:<suite> -->` markers.
+//
 // A suite lives in scripts/bench/<name>.ts and is registered in SUITES below.
 import { formatByzantineReport, runByzantineBench } from './bench/byzantine.ts';
 import { formatCryptoReport, runCryptoBench } from './bench/crypto.ts';
 import { formatL1Report, runL1Bench } from './bench/l1.ts';
 import { formatL2Report, runL2Bench } from './bench/l2.ts';
 import { formatRecoveryReport, runRecoveryBench } from './bench/recovery.ts';
+import { recordResults, type Figures } from './bench/results.ts';
+import { formatScaleReport, runScaleBench, scaleMarkdown, type ScaleResult } from './bench/scale.ts';
 
 type SuiteOptions = { quick: boolean; progress: (line: string) => void };
-/** A suite's figures: numbers, possibly grouped (e.g. per network size). */
-type Figures = { readonly [name: string]: number | Figures };
 type SuiteRun = { json: Figures; text: string };
-type Suite = { flag: string; description: string; run: (options: SuiteOptions) => Promise<SuiteRun> | SuiteRun };
+/** `markdown`: the suite's tables for bench/results.md and the README, when it has its own (else they are made from the figures). */
+type Suite = { flag: string; description: string; run: (options: SuiteOptions) => Promise<SuiteRun> | SuiteRun; markdown?: (figures: Figures) => string };
 
 const SUITES: Readonly<Record<string, Suite>> = {
   crypto: {
@@ -60,10 +67,19 @@ const SUITES: Readonly<Record<string, Suite>> = {
       return { json: report.result, text: formatRecoveryReport(report) };
     },
   },
+  scale: {
+    flag: '--scale',
+    description: 'deterministic simulator, counts not timings: L1 at n = 4, 7, 16, 31; the ledger at 10..10,000 open channels; one channel of 2..16 members (writes bench/scale.svg)',
+    run(options) {
+      const report = runScaleBench(options);
+      return { json: report.result, text: formatScaleReport(report) };
+    },
+    markdown: (figures) => scaleMarkdown(figures as unknown as ScaleResult),
+  },
 };
 
 const MODIFIERS = {
-  '--quick': 'short measurements (crypto: 3 rounds of 0.4 s; l1: 6 s windows, under a minute in all; l2: 1-1.2 s windows, about 90 s)',
+  '--quick': 'short measurements, every suite within 3 minutes in all (crypto: 3 rounds of 0.4 s; l1: 6 s windows; l2: 1-1.2 s windows; scale: smaller loads)',
   '--json': 'print one JSON object on stdout instead of tables',
   '--help': 'print this help',
 } as const;
@@ -109,11 +125,19 @@ async function main(): Promise<number> {
     process.stderr.write(`${line}\n`);
   };
   const output: Record<string, Figures> = {};
+  const startedAt = performance.now();
   for (const name of suites) {
     const { json: figures, text } = await SUITES[name]!.run({ quick, progress });
     output[name] = figures;
     if (!json) process.stdout.write(`\n${text}\n`);
   }
+  const written = recordResults({
+    figures: output,
+    quick,
+    seconds: Math.round((performance.now() - startedAt) / 1000),
+    markdownOf: (suite, figures) => SUITES[suite]?.markdown?.(figures),
+  });
+  progress(`bench: wrote ${written.join(', ')}`);
   if (json) process.stdout.write(`${JSON.stringify(output)}\n`);
   return 0;
 }

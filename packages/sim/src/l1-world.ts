@@ -22,7 +22,7 @@ import {
 import { toHex } from '@wedge/common';
 import { createStandInScheme, keyPairFromSeed, type SignatureScheme } from '@wedge/crypto';
 import { fastSecp256k1 } from '@wedge/crypto/node';
-import { createLedger, createLedgerApp, type LedgerState, type SignedTx, type TxResult } from '@wedge/ledger';
+import { createLedger, createLedgerApp, type LedgerRules, type LedgerState, type SignedTx, type TxResult } from '@wedge/ledger';
 import { Adversary, type ByzantineProfile, type Outgoing } from './byzantine.ts';
 import { EventQueue } from './event-queue.ts';
 import { L1Checker, type Violation } from './l1-checkers.ts';
@@ -47,6 +47,8 @@ export type L1SimOptions = {
   readonly replicas: number;
   readonly scheme: 'stand-in' | 'secp256k1';
   readonly rules: ConsensusRules;
+  /** The ledger's splice rules (HONEST_LEDGER_RULES when absent); broken only by the splice mutation tests. */
+  readonly ledgerRules?: LedgerRules;
   readonly byzantine: readonly { readonly replica: number; readonly profile: ByzantineProfile }[];
   readonly network: NetworkOptions;
   readonly crashes: readonly CrashPlan[];
@@ -57,6 +59,17 @@ export type L1SimOptions = {
   /** Time after GST for everything outstanding to commit. */
   readonly drainMs: number;
   readonly consensus: Partial<ConsensusConfig>;
+};
+
+/**
+ * What a measurement may watch of a run (packages/sim/src/scale); a probe
+ * changes nothing in the run.
+ */
+export type L1Probe = {
+  /** The scheme replica `replica`'s core and ledger verify and sign with, given the world's (a counting wrapper). */
+  readonly replicaScheme?: (replica: number, scheme: SignatureScheme) => SignatureScheme;
+  /** Every message put on the simulated wire from one replica to another (after loss). */
+  readonly onTransmit?: (from: number, to: number, message: Message<SignedTx>) => void;
 };
 
 export type L1SimResult = {
@@ -164,7 +177,13 @@ export class L1World {
     this.queue.push(this.now + delayMs, { kind: 'call', fn });
   }
 
-  constructor(readonly options: L1SimOptions) {
+  private readonly onTransmit: L1Probe['onTransmit'];
+
+  constructor(
+    readonly options: L1SimOptions,
+    probe: L1Probe = {},
+  ) {
+    this.onTransmit = probe.onTransmit;
     this.rng = new Prng(options.seed);
     this.scheme = options.scheme === 'stand-in' ? createStandInScheme() : fastSecp256k1;
     const keys = Array.from({ length: options.replicas }, (_, id) => keyPairFromSeed(this.scheme, `sim/${options.seed}/replica/${id}`));
@@ -178,12 +197,13 @@ export class L1World {
     this.checker = new L1Checker(this.scheme, CHAIN_ID, this.workload.supply);
     const byzantine = new Map(options.byzantine.map((entry) => [entry.replica, entry.profile]));
     this.nodes = keys.map((key, id) => {
+      const scheme = probe.replicaScheme?.(id, this.scheme) ?? this.scheme;
       const ctx: ReplicaContext<SignedTx, LedgerState> = {
         config,
         id,
-        scheme: this.scheme,
+        scheme,
         secretKey: key.secretKey,
-        app: createLedgerApp(this.scheme, CHAIN_ID),
+        app: createLedgerApp(scheme, CHAIN_ID, options.ledgerRules),
         rules: options.rules,
       };
       const profile = byzantine.get(id);
@@ -507,6 +527,7 @@ export class L1World {
     const { network } = this.options;
     if (!this.gst && this.rng.chance(network.lossProbability)) return;
     this.messages += 1;
+    this.onTransmit?.(from, to, message);
     this.queue.push(this.now + this.delay(), { kind: 'deliver', to, from, message });
     if (!this.gst && this.rng.chance(network.duplicateProbability)) {
       this.queue.push(this.now + this.delay(), { kind: 'deliver', to, from, message });
