@@ -56,6 +56,38 @@ function peerMessageSchema(isWellFormed: (value: unknown) => boolean) {
     replica,
     signature,
   });
+  // Compact views (compact-relay.ts): blocks in one table, named by index; an index outside the table makes the message malformed.
+  const compactBlock = z.strictObject({ height, hashes: txHashes });
+  const blockIndex = z.number().int().min(0).max(MAX_WINDOW * (MAX_REPLICAS + 1));
+  const inTable = (blocks: readonly unknown[], indices: readonly number[]) => indices.every((index) => index < blocks.length);
+  const nestedViewChange = z.strictObject({
+    view: height,
+    stableSeq: height,
+    stableRoot: hex(64),
+    checkpointProof: z.array(checkpoint).max(MAX_REPLICAS),
+    prepared: z.array(z.strictObject({ prePrepare, prepares: z.array(prepare).max(MAX_REPLICAS), block: blockIndex })).max(MAX_WINDOW),
+    replica,
+    signature,
+  });
+  const compactViewChange = z
+    .strictObject({ type: z.literal('compact-view-change'), blocks: z.array(compactBlock).max(MAX_WINDOW), ...nestedViewChange.shape })
+    .refine((message) => inTable(message.blocks, message.prepared.map((entry) => entry.block)), { message: 'block index outside the table' });
+  const compactNewView = z
+    .strictObject({
+      type: z.literal('compact-new-view'),
+      view: height,
+      blocks: z.array(compactBlock).max(MAX_WINDOW * (MAX_REPLICAS + 1)),
+      viewChanges: z.array(nestedViewChange).max(MAX_REPLICAS),
+      prePrepares: z.array(z.strictObject({ prePrepare, block: blockIndex })).max(MAX_WINDOW),
+      replica,
+      signature,
+    })
+    .refine(
+      (message) =>
+        inTable(message.blocks, message.prePrepares.map((entry) => entry.block)) &&
+        message.viewChanges.every((viewChange) => inTable(message.blocks, viewChange.prepared.map((entry) => entry.block))),
+      { message: 'block index outside the table' },
+    );
   const certificate = z.strictObject({
     view: height,
     height,
@@ -89,6 +121,8 @@ function peerMessageSchema(isWellFormed: (value: unknown) => boolean) {
     z.strictObject({ type: z.literal('new-view-request'), view: height }),
     // Relay (compact-relay.ts): below the core, between two replica shells.
     z.strictObject({ type: z.literal('compact-pre-prepare'), prePrepare, height, hashes: txHashes }),
+    compactViewChange,
+    compactNewView,
     z.strictObject({ type: z.literal('fetch-txs'), hashes: txHashes }),
     z.strictObject({ type: z.literal('txs'), txs: z.array(tx).max(MAX_BLOCK_TXS) }),
   ]);

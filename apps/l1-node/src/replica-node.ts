@@ -17,6 +17,7 @@ import {
   type ConsensusEffect,
   type ConsensusEvent,
   type Message,
+  type Block,
   type ReplicaContext,
   type ReplicaState,
   type TimerName,
@@ -185,7 +186,11 @@ export class ReplicaNode {
       },
     );
     this.codec = new ProtocolCodec(options.chainId, this.ctx.app);
-    this.relay = new CompactRelay(this.ctx.app.txHash, (hash) => this.state.pending.get(hash));
+    this.relay = new CompactRelay(
+      this.ctx.app.txHash,
+      (hash) => this.state.pending.get(hash),
+      () => blocksHeld(this.state),
+    );
     this.state = this.recover();
     this.persistedStableSeq = this.state.stable.seq;
     this.log.info('recovered', { height: this.state.executed, view: this.state.view, stableCheckpoint: this.state.stable.seq });
@@ -284,6 +289,11 @@ export class ReplicaNode {
       this.loop.offer({ type: 'relay', from, message }, REQUEST_LANE);
       return;
     }
+    if (message.type === 'compact-view-change' || message.type === 'compact-new-view') {
+      // With the protocol: a view change must not wait behind a backlog of requests (its blocks are mostly held already).
+      this.loop.offer({ type: 'relay', from, message }, PROTOCOL_LANE);
+      return;
+    }
     this.enqueue({ type: 'message', from, message });
   }
 
@@ -370,10 +380,12 @@ export class ReplicaNode {
   /** Handles a relay message; returns the proposals it completes. Replies go to `sends` (they reveal nothing unpersisted). */
   private relayed(from: number, message: RelayMessage, sends: { to: number; message: RelayMessage }[]): { from: number; message: Message<SignedTx> }[] {
     switch (message.type) {
-      case 'compact-pre-prepare': {
+      case 'compact-pre-prepare':
+      case 'compact-view-change':
+      case 'compact-new-view': {
         const expansion = this.relay.expand(from, message);
         if (expansion.kind === 'ready') return [{ from, message: expansion.message }];
-        sends.push({ to: from, message: { type: 'fetch-txs', hashes: expansion.hashes } });
+        for (const request of expansion.requests) sends.push({ to: from, message: request });
         return [];
       }
       case 'fetch-txs': {
@@ -457,9 +469,9 @@ export class ReplicaNode {
     }
   }
 
-  /** A proposal goes out compact (compact-relay.ts); everything else as the core made it. */
+  /** Proposals, view changes and new views go out compact (compact-relay.ts); everything else as the core made it. */
   private onWire(message: Message<SignedTx>): WireMessage {
-    return message.type === 'pre-prepare-block' ? this.relay.compact(message) : message;
+    return CompactRelay.compacts(message) ? this.relay.compact(message) : message;
   }
 
   // ----------------------------------------------------------------- recovery
@@ -483,4 +495,13 @@ export class ReplicaNode {
       recentTxHashes: (limit) => this.store.recentTxHashes(limit),
     });
   }
+}
+
+/** The blocks a replica holds besides its mempool's requests: proposals, prepared certificates, recent blocks, view changes and the new view received. */
+function* blocksHeld(state: Readonly<State>): Iterable<Block<SignedTx>> {
+  for (const slot of state.slots.values()) if (slot.block !== null) yield slot.block;
+  for (const certificate of state.preparedCertificates.values()) yield certificate.block;
+  for (const committed of state.recentBlocks.values()) yield committed.block;
+  for (const byReplica of state.viewChanges.values()) for (const viewChange of byReplica.values()) for (const certificate of viewChange.prepared) yield certificate.block;
+  if (state.newView !== null) for (const entry of state.newView.prePrepares) yield entry.block;
 }
