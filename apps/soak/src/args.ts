@@ -1,7 +1,7 @@
 // Command-line arguments of `npm run soak`: validated here, typed inward.
-export type SoakArgs = { minutes: number; seed: number; json: boolean; lab: boolean };
+export type SoakArgs = { minutes: number; seed: number; json: boolean; lab: boolean; steady: boolean };
 
-export const USAGE = 'usage: npm run soak -- --minutes M [--seed S] [--json] [--lab]';
+export const USAGE = 'usage: npm run soak -- --minutes M [--seed S] [--json] [--lab] [--steady]';
 
 /** The most minutes one run may take: a soak is long, not endless. */
 export const MAX_MINUTES = 24 * 60;
@@ -12,10 +12,12 @@ export function parseSoakArgs(argv: readonly string[], randomSeed: () => number)
   let seed: number | null = null;
   let json = false;
   let lab = false;
+  let steady = false;
   for (let index = 0; index < argv.length; index++) {
     const flag = argv[index]!;
     if (flag === '--json') json = true;
     else if (flag === '--lab') lab = true;
+    else if (flag === '--steady') steady = true;
     else if (flag === '--minutes' || flag === '--seed') {
       const value = argv[++index];
       if (value === undefined) return `${flag} needs a value`;
@@ -30,5 +32,5 @@ export function parseSoakArgs(argv: readonly string[], randomSeed: () => number)
     } else return `unknown argument ${flag}`;
   }
   if (minutes === null) return '--minutes is required';
-  return { minutes, seed: seed ?? randomSeed(), json, lab };
+  return { minutes, seed: seed ?? randomSeed(), json, lab, steady };
 }

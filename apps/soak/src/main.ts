@@ -1,4 +1,4 @@
-// `npm run soak -- --minutes M [--seed S] [--json] [--lab]`: runs the soak
+// `npm run soak -- --minutes M [--seed S] [--json] [--lab] [--steady]`: runs the soak
 // and prints its report (JSON with --json); exits 1 on any violation, 2 on
 // bad arguments or when the network lab is asked for but not available.
 import { randomInt } from 'node:crypto';
@@ -11,7 +11,7 @@ if (typeof args === 'string') {
   process.stderr.write(`${args}\n${USAGE}\n`);
   process.exit(2);
 }
-const report = await runSoak({ minutes: args.minutes, seed: args.seed, lab: args.lab, progress: (line) => process.stderr.write(`${line}\n`) });
+const report = await runSoak({ minutes: args.minutes, seed: args.seed, lab: args.lab, steady: args.steady, progress: (line) => process.stderr.write(`${line}\n`) });
 if (typeof report === 'string') {
   process.stderr.write(`soak --lab: ${report}\n`);
   process.exit(2);

@@ -4,6 +4,7 @@
 import type { FaultCounts, FaultLogEntry } from './nemesis.ts';
 import type { RecoveryKind, Summary } from './recovery-stats.ts';
 import type { ViewChange } from './l1-observer.ts';
+import type { ResourceSummary } from './resources.ts';
 import type { Violation } from './violations.ts';
 
 /** The keys issue 14 gives come first, in its order; what follows them adds to it. */
@@ -18,6 +19,10 @@ export type SoakReport = {
   recoveryMs: Partial<Record<RecoveryKind, Pick<Summary, 'p50' | 'max' | 'count'>>>;
   rssMbMax: { replica: number; member: number; watchtower: number };
   violations: Violation[];
+  /** A run without faults (--steady): the load alone. */
+  steady: boolean;
+  /** Each process's memory and disk from two minutes into the load on. */
+  resources: ResourceSummary;
   /** Without the network lab (--lab) no partitions are injected; this says which it was. */
   partitionsEnabled: boolean;
   noQuorumWindows: number;
@@ -47,6 +52,7 @@ export function formatReport(report: SoakReport): string {
     `view changes ${report.viewChanges}, spurious ${report.spuriousViewChanges}`,
     `recovery ms: ${Object.entries(report.recoveryMs).map(([kind, summary]) => `${kind} p50 ${summary!.p50} max ${summary!.max} (n=${summary!.count})`).join('; ')}`,
     `RSS max MB: replica ${report.rssMbMax.replica}, member ${report.rssMbMax.member}, watchtower ${report.rssMbMax.watchtower}`,
+    ...resourceLines(report.resources),
   ];
   if (report.violations.length === 0) lines.push('violations: none');
   else {
@@ -57,4 +63,14 @@ export function formatReport(report: SoakReport): string {
     for (const entry of report.faultLog) lines.push(`  ${entry.atMs} ms [${entry.track} #${entry.index}] ${entry.what}: ${entry.event}${entry.replicas ? ` (${entry.replicas.join(',')})` : ''}`);
   }
   return lines.join('\n');
+}
+
+/** One line per process: RSS at the baseline, its largest after, the ratio, and disk then and at the end. */
+function resourceLines(resources: ResourceSummary): string[] {
+  const entries = Object.entries(resources.processes).filter(([, process]) => process.baselineRssMb !== null);
+  if (entries.length === 0) return [`resources: the run ended before the baseline (${resources.baselineAtMs / 1000} s into the load)`];
+  return [
+    `from ${resources.baselineAtMs / 1000} s into the load (RSS MB baseline -> max after, ratio; disk MB baseline -> end):`,
+    ...entries.map(([name, process]) => `  ${name}: ${process.baselineRssMb} -> ${process.maxRssMbAfterBaseline} (x${process.rssRatio}); disk ${process.baselineDiskMb} -> ${process.lastDiskMb}`),
+  ];
 }

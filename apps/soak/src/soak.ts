@@ -13,6 +13,7 @@ import { ChannelPayers } from './l2-load.ts';
 import { L2Observer } from './l2-observer.ts';
 import { Nemesis, type PartitionDriver } from './nemesis.ts';
 import { RecoveryStats } from './recovery-stats.ts';
+import { ResourceTracker, dataDirOf, directoryBytes } from './resources.ts';
 import type { SoakReport } from './report.ts';
 import { FaultSchedule } from './schedule.ts';
 import { Violations } from './violations.ts';
@@ -22,11 +23,17 @@ export type SoakOptions = {
   seed: number;
   /** Runs the replicas in the network lab, with partitions among the faults. */
   lab: boolean;
+  /** No faults: the load alone, to see memory and disk level off. */
+  steady: boolean;
   /** Progress lines for a person watching (stderr); none when null. */
   progress: ((line: string) => void) | null;
 };
 
 const RSS_SAMPLE_MS = 2_000;
+/** Disk is summed every this many RSS samples (walking the data directories costs more). */
+const DISK_EVERY_SAMPLES = 5;
+/** Memory and disk are compared with their values this long after the load started (warm-up before). */
+const BASELINE_MS = 120_000;
 const STOP_BOUND_MS = 120_000;
 
 /** Runs a soak; a string says why it could not start (the lab asked for where it cannot run). */
@@ -52,12 +59,18 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport | string
   let unknownResolved = 0;
   let sampling = true;
   let logDir: string | null = null;
+  let loadStartedAt: number | null = null;
+  const resources = new ResourceTracker(BASELINE_MS);
   const sampler = (async () => {
-    while (sampling) {
-      for (const process of cluster.processes()) {
-        const mb = rssMb(process.pid);
-        if (mb !== null) rssMax[process.kind] = Math.max(rssMax[process.kind], mb);
-      }
+    for (let round = 0; sampling; round++) {
+      const withDisk = round % DISK_EVERY_SAMPLES === 0;
+      const samples = cluster.processes().map(({ kind, name, pid }) => {
+        const mb = rssMb(pid);
+        if (mb !== null) rssMax[kind] = Math.max(rssMax[kind], mb);
+        const dir = withDisk ? dataDirOf(pid) : null;
+        return { kind, name, rssMb: mb, diskBytes: dir === null ? null : directoryBytes(dir) };
+      });
+      if (loadStartedAt !== null) resources.add(Date.now() - loadStartedAt, samples);
       await sleep(RSS_SAMPLE_MS);
     }
   })();
@@ -70,7 +83,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport | string
     for (const sender of senders) sender.start();
     payers.star.start();
     payers.chain.start();
-    nemesis.start();
+    loadStartedAt = Date.now();
+    if (!options.steady) nemesis.start();
     // The minutes count from here: starting the processes and opening the channels is not soak time.
     const endAt = Date.now() + options.minutes * 60_000;
     while (Date.now() < endAt) {
@@ -115,6 +129,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport | string
     payments: payers.star.acknowledged + payers.chain.acknowledged,
     recoveryMs: recovery.summary(),
     rssMbMax: { replica: Math.round(rssMax.replica), member: Math.round(rssMax.member), watchtower: Math.round(rssMax.watchtower) },
+    steady: options.steady,
+    resources: resources.summary(),
     violations: violations.list(),
     partitionsEnabled: partitions !== null,
     noQuorumWindows: counts.noQuorumWindows,
