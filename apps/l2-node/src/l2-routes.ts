@@ -61,7 +61,7 @@ export const MEMBER_ROUTES: readonly ApiRoute[] = [
     method: 'get',
     path: '/v1/channel/states/:version',
     operationId: 'getChannelState',
-    summary: 'A stored certificate (version 0: the opening state L1 recorded, without signatures)',
+    summary: 'A stored certificate (version 0: the opening state L1 recorded, without signatures; a member keeps its newest 10,000, UNKNOWN_STATE for older)',
     tag: CLIENT,
     params: z.object({ version: VersionParam }),
     responses: { '200': { description: 'The certificate.', schema: WireCertificate } },

@@ -8,8 +8,15 @@
 // What a row per payment would cost is kept off the hot path: the signed
 // proposal's payments are one blob written once per signature, and which
 // payments are applied is the core's bounded seq windows, in the state blob.
-// Certificates are kept (the member's record of every state it certified).
+// Certificates are kept, the newest CERTIFICATES_KEPT of them: the member's
+// record of the states it certified, for a dispute (only the newest matters
+// there) and for whoever asks for an older one (GET /v1/channel/states/:v);
+// older ones are deleted as new ones come, so the table does not grow with
+// the channel's age (its pages are reused: the file levels off).
 import type { SqliteDatabase } from '@wedge/store';
+
+/** Certificates kept per member: a few minutes of traffic at full speed, some megabytes. */
+export const CERTIFICATES_KEPT = 10_000;
 
 export type StoredL1Job = { id: number; channelId: string; action: string; certificate: string | null };
 export type StoredOutboxMessage = { id: number; peer: number; message: string };
@@ -93,6 +100,7 @@ export function createMemberStore(db: SqliteDatabase): MemberStore {
   const insertCertificate = db.prepare('INSERT OR IGNORE INTO certificates (version, state, signatures) VALUES (?, ?, ?)');
   const selectCertificate = db.prepare('SELECT version, state, signatures FROM certificates WHERE version = ?');
   const selectCertificates = db.prepare('SELECT version, state, signatures FROM certificates WHERE version >= ? ORDER BY version LIMIT ?');
+  const pruneCertificates = db.prepare('DELETE FROM certificates WHERE version <= ?');
   const insertOutbox = db.prepare('INSERT INTO outbox (peer, message) VALUES (?, ?)');
   const deleteOutbox = db.prepare('DELETE FROM outbox WHERE id = ?');
   const selectOutbox = db.prepare('SELECT id, peer, message FROM outbox ORDER BY id');
@@ -105,7 +113,12 @@ export function createMemberStore(db: SqliteDatabase): MemberStore {
     if (batch.signedPayments !== undefined) putSigned.run(batch.signedPayments.hash, batch.signedPayments.payments);
     for (const id of batch.pendingRemoved) deletePending.run(id);
     for (const { paymentId, payment } of batch.pendingAdded) insertPending.run(paymentId, payment);
-    for (const row of batch.certificates) insertCertificate.run(row.version, row.state, row.signatures);
+    let newest = 0;
+    for (const row of batch.certificates) {
+      insertCertificate.run(row.version, row.state, row.signatures);
+      newest = Math.max(newest, row.version);
+    }
+    if (newest > CERTIFICATES_KEPT) pruneCertificates.run(newest - CERTIFICATES_KEPT);
     const outboxIds = batch.outbox.map((entry) => Number(insertOutbox.run(entry.peer, entry.message).lastInsertRowid));
     const l1JobIds = batch.l1Jobs.map((job) => Number(insertJob.run(job.channelId, job.action, job.certificate).lastInsertRowid));
     return { outboxIds, l1JobIds };
