@@ -3,10 +3,11 @@
 // carries goes to L1 (withdrawal.ts), a final one ends the channel's
 // work and closes on L1, and the sequencer moves on to the next proposal.
 import { submit } from './l1-actions.ts';
+import { seqStatus } from './payer-seqs.ts';
 import { markApplied } from './payments.ts';
 import { armTimer, stopTimer } from './progress.ts';
 import { propose } from './proposing.ts';
-import type { AheadProposal } from './state.ts';
+import type { AheadProposal, MemberState } from './state.ts';
 import { reject, type MemberStep } from './step.ts';
 import type { Certificate, Payment } from './types.ts';
 import { onCertifiedWithdrawal } from './withdrawal.ts';
@@ -23,6 +24,7 @@ export function acceptCertificate(step: MemberStep, certificate: Certificate, pa
   onCertifiedWithdrawal(step, previous, certificate);
   const ids = payments.map((payment) => payment.paymentId);
   markApplied(state.payerSeqs, payments);
+  forgetDeadRefusals(state);
   for (const id of ids) state.pending.delete(id);
   if (state.inFlight !== null && state.inFlight.proposal.state.version <= certificate.state.version) state.inFlight = null;
   step.effects.push({ type: 'certified', certificate, paymentIds: ids });
@@ -40,4 +42,9 @@ export function acceptCertificate(step: MemberStep, certificate: Certificate, pa
   const ahead = state.aheadProposal;
   state.aheadProposal = null;
   return ahead !== null && ahead.proposal.state.version > certificate.state.version ? ahead : null;
+}
+
+/** A refused payment whose seq can no longer apply (the window moved past it, or another payment took it) needs no guard. */
+function forgetDeadRefusals(state: MemberState): void {
+  for (const [paymentId, { from, seq }] of state.refused) if (seqStatus(state.payerSeqs[from]!, seq) !== 'fresh') state.refused.delete(paymentId);
 }

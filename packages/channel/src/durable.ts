@@ -73,6 +73,7 @@ export function restoreMemberState(ctx: MemberContext, durable: DurableMemberSta
     payerSeqs: durable.payerSeqs.map(copySeqWindow),
     withdrawRequests: [...durable.withdrawRequests],
     pending: new Map(durable.pending),
+    refused: new Map(durable.refused),
     inFlight,
     aheadProposal: durable.aheadProposal,
     submittedAt: { ...durable.submittedAt },

@@ -37,6 +37,8 @@ export function getProposalValidity(step: MemberStep, proposal: Proposal): Propo
   if (state.commandsHash !== commandsHash(state.chainId, payments)) return 'WRONG_COMMANDS_HASH';
   for (const payment of payments) {
     if (!isPendingHere(step, payment) && paymentValidity(step.ctx.scheme, step.config, payment) !== null) return 'BAD_PAYMENT';
+    // Its client was told it failed: it must not commit (only a lying sequencer proposes it).
+    if (member.refused.has(payment.paymentId)) return 'PAYMENT_REFUSED_HERE';
   }
   const result = balancesAfter(splice.balances, payments, member.payerSeqs);
   if ('code' in result) return result.code === 'DUPLICATE_PAYMENT' || result.code === 'PAYMENT_SEQ_TOO_OLD' ? result.code : 'INSUFFICIENT_FUNDS';

@@ -49,6 +49,8 @@ export type ProposalDropReason =
   | 'DUPLICATE_PAYMENT'
   /** A payment whose payer's seq is below the window every member remembers (payer-seqs.ts). */
   | 'PAYMENT_SEQ_TOO_OLD'
+  /** A payment this member answered as refused on the sequencer's word (state.ts, `refused`). */
+  | 'PAYMENT_REFUSED_HERE'
   /** A payer's balance would go negative, or a withdrawal is larger than its member's balance. */
   | 'INSUFFICIENT_FUNDS'
   /** A cumulative deposit or withdrawal that goes down. */

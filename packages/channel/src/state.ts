@@ -11,6 +11,9 @@ import type { Certificate, L1ChannelView, MemberContext, Payment, Proposal } fro
 /** A payment waiting to be certified, and the member that forwarded it here (null: a client submitted it here). */
 export type PendingPayment = { readonly payment: Payment; readonly forwardedBy: number | null };
 
+/** A payment this member answered as refused on the sequencer's word: its payer and seq (payer-seqs.ts). */
+export type RefusedPayment = { readonly from: number; readonly seq: number };
+
 /** The sequencer's (head's) proposal being signed, with the signatures gathered so far. */
 export type InFlightProposal = { proposal: Proposal; hash: string; signatures: (string | null)[] };
 
@@ -63,6 +66,17 @@ export type MemberState = {
    */
   aheadProposal: AheadProposal | null;
   l1: L1ChannelView | null;
+  /**
+   * Payments that waited here and that the sequencer said will never commit
+   * (a `rejected` notice, answered to the client as a refusal), by id with
+   * their payer and seq: this member never signs a state that applies one
+   * (PAYMENT_REFUSED_HERE), so a lying sequencer cannot commit a payment whose
+   * client was told it failed. An entry goes once its payer's seq can no
+   * longer apply (the window moved past it, or another payment took it), or
+   * when the client submits that payment again. It counts toward
+   * maxPendingPayments with `pending`.
+   */
+  refused: Map<string, RefusedPayment>;
   /** The amount this member's user asked to withdraw, until a certificate carries it or it is refused (DESIGN §7). */
   withdrawal: bigint | null;
   /** At the sequencer: per member, a withdrawal asked for and not yet proposed. */
@@ -96,6 +110,7 @@ export function createMemberState(ctx: MemberContext): MemberState {
     inFlight: null,
     aheadProposal: null,
     l1: null,
+    refused: new Map(),
     withdrawal: null,
     withdrawRequests: config.members.map(() => null),
     submittedAt: { terminate: -Infinity, challenge: -Infinity, settle: -Infinity, close: -Infinity, withdraw: -Infinity },

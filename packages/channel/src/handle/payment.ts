@@ -1,6 +1,7 @@
 // Payments: one a client submitted here (`payment` input), one another member
 // forwarded to the sequencer (`forward`), and the sequencer's notice that a
-// forwarded payment will never commit (`rejected`). A refused payment is a
+// forwarded payment will never commit (`rejected`), which this member then
+// never signs (state.ts, `refused`). A refused payment is a
 // `payment-rejected` effect with its code; an accepted one waits in
 // `pending`, is forwarded to the sequencer if this member is not it, and the
 // sequencer proposes it when nothing is in flight.
@@ -35,8 +36,10 @@ export function handlePayment(step: MemberStep, payment: Payment, forwardedBy: n
     if (waiting !== undefined && waiting.forwardedBy === null && forwardedBy !== null) state.pending.set(payment.paymentId, { ...waiting, forwardedBy });
     return reject(step, payment.paymentId, 'DUPLICATE_PAYMENT');
   }
-  if (state.pending.size >= step.config.maxPendingPayments) return refuse('MEMPOOL_FULL');
+  if (state.pending.size + state.refused.size >= step.config.maxPendingPayments) return refuse('MEMPOOL_FULL');
   if (!isLeader(step) && overdraws(step, payment)) return reject(step, payment.paymentId, 'INSUFFICIENT_FUNDS');
+  // Its client may send again a payment it was told failed: taken now, it may commit.
+  state.refused.delete(payment.paymentId);
   state.pending.set(payment.paymentId, { payment, forwardedBy });
   if (!isLeader(step) && forwardedBy === null) send(step, 0, { type: 'forward', payment });
   // Propose first: a payment dropped at proposal time must not leave a timer
@@ -65,7 +68,11 @@ export function handleForward(step: MemberStep, from: number, payment: Payment):
 
 export function handleRejected(step: MemberStep, from: number, paymentId: string, code: ChannelErrorCode): void {
   if (from !== 0) return drop(step, 'rejected', from, 'NOT_FROM_SEQUENCER');
-  if (!step.state.pending.delete(paymentId)) return drop(step, 'rejected', from, 'NOT_PENDING');
+  const waiting = step.state.pending.get(paymentId);
+  if (waiting === undefined) return drop(step, 'rejected', from, 'NOT_PENDING');
+  step.state.pending.delete(paymentId);
+  // The client hears it failed; so this member never signs it (a lying sequencer could still propose it).
+  step.state.refused.set(paymentId, { from: waiting.payment.from, seq: waiting.payment.seq });
   reject(step, paymentId, code);
   if (!hasWork(step)) stopTimer(step);
 }
