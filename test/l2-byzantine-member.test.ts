@@ -174,12 +174,16 @@ async function drops(channel: L2Channel): Promise<Map<string, number>> {
   return counts;
 }
 
-async function paymentsPerSecond(load: ChannelLoad, ms: number): Promise<number> {
+/** Payments acknowledged per second over at least `ms`, and until `done` (bounded: 30 s more). */
+async function paymentsPerSecond(load: ChannelLoad, ms: number, done: () => Promise<boolean> = async () => true): Promise<number> {
   const before = load.acknowledged.length;
   const started = performance.now();
   await new Promise((resolve) => setTimeout(resolve, ms));
+  for (let extra = 0; extra < 60 && !(await done()); extra++) await new Promise((resolve) => setTimeout(resolve, 500));
   return ((load.acknowledged.length - before) * 1_000) / (performance.now() - started);
 }
+
+const BOGUS_KINDS = ['mint', 'shift', 'overspend', 'replayed-payment', 'seq-reuse', 'forged-payer', 'wrong-prev', 'skip-version', 'final-steal'];
 
 describe('a Byzantine channel member process (the sequencer) against two honest members', () => {
   it('hostile: bogus proposals, false certificates, replays, bad envelopes and floods; then a stale termination', async () => {
@@ -193,17 +197,23 @@ describe('a Byzantine channel member process (the sequencer) against two honest 
     load.start();
     const honestRate = await paymentsPerSecond(load, WINDOW_MS);
     await byzantine(channel, 'mode', { mode: 'hostile' });
-    const attackedRate = await paymentsPerSecond(load, WINDOW_MS);
+    // At least the window, and until every kind of bogus proposal went out (each needs a proposal to go with).
+    const attackedRate = await paymentsPerSecond(load, WINDOW_MS, async () => {
+      const { bogus } = await byzantine(channel, 'report');
+      return [...BOGUS_KINDS, 'refused-payment'].every((kind) => (bogus[kind] ?? 0) > 0);
+    });
     const report = await byzantine(channel, 'mode', { mode: 'honest' });
     await load.stop();
     const latest = await quiet(channel);
 
     // It attacked with every kind it has.
-    for (const kind of ['mint', 'shift', 'overspend', 'replayed-payment', 'seq-reuse', 'forged-payer', 'wrong-prev', 'skip-version', 'final-steal']) {
+    for (const kind of BOGUS_KINDS) {
       expect(report.bogus[kind] ?? 0, `bogus ${kind} sent`).toBeGreaterThan(0);
     }
     for (const [kind, count] of Object.entries(report.envelopes)) expect(count, `${kind} sent`).toBeGreaterThan(0);
     expect(report.sent.falseCertificates).toBeGreaterThan(0);
+    expect(report.sent.falseRejections).toBeGreaterThan(0);
+    expect(report.bogus['refused-payment'] ?? 0, 'payments it said failed, proposed to their member').toBeGreaterThan(0);
     // The honest members signed none of it, and nothing twice.
     expect(report.votes.votesOnBogus, 'votes for bogus states').toBe(0);
     expect(report.votes.doubleVotes, 'a member signing two states for one version').toBe(0);
@@ -211,7 +221,7 @@ describe('a Byzantine channel member process (the sequencer) against two honest 
     expect(report.votes.votes).toBeGreaterThan(0);
     // Each bogus proposal refused for its reason; every request answered 2xx or 4xx.
     const dropped = await drops(channel);
-    for (const reason of ['WRONG_BALANCES', 'INSUFFICIENT_FUNDS', 'BAD_PAYMENT', 'WRONG_PREV_HASH', 'WRONG_VERSION', 'FINAL_NOT_ALLOWED']) {
+    for (const reason of ['PAYMENT_REFUSED_HERE', 'WRONG_BALANCES', 'INSUFFICIENT_FUNDS', 'BAD_PAYMENT', 'WRONG_PREV_HASH', 'WRONG_VERSION', 'FINAL_NOT_ALLOWED']) {
       expect(dropped.get(`propose/${reason}`) ?? 0, `propose/${reason} in ${JSON.stringify([...dropped])}`).toBeGreaterThan(0);
     }
     expect((dropped.get('propose/DUPLICATE_PAYMENT') ?? 0) + (dropped.get('propose/PAYMENT_SEQ_TOO_OLD') ?? 0), 'replays and reused seqs').toBeGreaterThan(0);

@@ -10,7 +10,8 @@
 //   honest      the core's effects, as an honest sequencer (the baseline);
 //   hostile     as honest, and beside every proposal bogus ones for the same
 //               version that an honest member must refuse (byzantine-proposals.ts),
-//               false certificates, replays of old messages, and the envelope
+//               false certificates, false refusals of forwarded payments
+//               that it then proposes to their member, replays of old messages, and the envelope
 //               and request attacks of member-envelope-attacks.ts;
 //   equivocate  each proposal to one follower, a conflicting one (signed too)
 //               to the others, then each the other's: the followers must wedge;
@@ -60,7 +61,7 @@ import { createLogger } from '../../apps/l2-node/src/logger.ts';
 import { deriveChannelPeerKeys, isValidMac, type ChannelPeerKeys } from '../../apps/l2-node/src/peer-auth.ts';
 import { PEER_PATH, createMemberLinks, type OutboundMessage } from '../../apps/l2-node/src/peer-transport.ts';
 import { WireMemberMessage, memberMessageFromWire, memberMessageToWire } from '../../apps/l2-node/src/wire.ts';
-import { BOGUS_KINDS, bogusProposal, conflictingProposal, type BogusKind } from './byzantine-proposals.ts';
+import { BOGUS_KINDS, bogusProposal, conflictingProposal, withRefusedPayment, type BogusKind } from './byzantine-proposals.ts';
 import { EnvelopeAttacker } from './member-envelope-attacks.ts';
 
 const MODES = ['honest', 'hostile', 'equivocate', 'withhold'] as const;
@@ -78,6 +79,8 @@ const REMEMBERED = 500;
 const REMEMBERED_PAYMENTS = 500;
 /** How long an equivocating sequencer lets each follower sign its own version before showing it the other. */
 const EQUIVOCATION_CROSS_MS = 300;
+/** In hostile mode, the share of forwarded payments it tells the forwarding member are refused, and proposes anyway. */
+const FALSE_REJECTION_PROBABILITY = 0.005;
 const MAX_BODY_BYTES = 1024 * 1024;
 
 type Args = { genesis: string; channel: string; key: string; peers: string[]; port: number; seed: number };
@@ -140,7 +143,9 @@ class ByzantineMember {
   private readonly sentStates = new Map<string, ChannelState>();
   /** The real proposals it sent, by state hash (for the payments a certificate applied). */
   private readonly proposed = new Map<string, Proposal>();
-  private readonly bogusHashes = new Map<string, BogusKind | 'conflicting-certificate'>();
+  private readonly bogusHashes = new Map<string, BogusKind | 'refused-payment'>();
+  /** Forwarded payments it told their member will never commit, by id, with that member. */
+  private readonly falselyRefused = new Map<string, { readonly to: number; readonly payment: Payment }>();
   private readonly votes = new VoteBook();
   private readonly history: Certificate[] = [];
   private readonly certifiedPayments: Payment[] = [];
@@ -148,12 +153,11 @@ class ByzantineMember {
   /** Seqs of its own payments: the highest taken, and one a certificate applied. */
   private ownSeq = 0;
   private usedOwnSeq: number | null = null;
-  private bogusTurn = 0;
   /** Equivocation: the conflicting proposal made for each version. */
   private readonly conflicting = new Map<number, Proposal>();
   private withheld: Certificate | null = null;
   private readonly attacker: EnvelopeAttacker;
-  readonly sent: Record<string, number> = { proposals: 0, certificates: 0, bogus: 0, conflicting: 0, falseCertificates: 0, withheld: 0, silenced: 0 };
+  readonly sent: Record<string, number> = { proposals: 0, certificates: 0, bogus: 0, conflicting: 0, falseCertificates: 0, falseRejections: 0, withheld: 0, silenced: 0 };
   readonly bogusSent: Record<string, number> = {};
   readonly l1Results: { action: L1Action; version: number; code: string }[] = [];
 
@@ -238,6 +242,10 @@ class ByzantineMember {
       if (message.type === 'vote' && message.member === from) {
         const publicKey = this.ctx.config.members[from]!.publicKey;
         this.votes.record(this.sentStates.get(message.stateHash), message, publicKey, this.bogusHashes.has(message.stateHash), this.followers.length);
+      }
+      if (message.type === 'forward' && this.mode === 'hostile' && this.falselyRefused.size < 8 && this.rng.chance(FALSE_REJECTION_PROBABILITY)) {
+        this.rejectFalsely(from, message.payment);
+        continue;
       }
       this.step({ type: 'message', from, message });
     }
@@ -328,17 +336,45 @@ class ByzantineMember {
       usedOwnSeq: this.usedOwnSeq,
       freshOwnSeq: this.ownSeq + 1_000,
     };
+    // The same kinds to every follower for one version; every kind within a few versions.
     for (let index = 0; index < BOGUS_PER_PROPOSAL; index++) {
-      const kind = BOGUS_KINDS[this.bogusTurn++ % BOGUS_KINDS.length]!;
+      const kind = BOGUS_KINDS[(real.state.version * BOGUS_PER_PROPOSAL + index) % BOGUS_KINDS.length]!;
       const bogus = bogusProposal(context, kind, real);
+      if (bogus !== null) this.sendBogusProposal(to, kind, bogus);
+    }
+    this.sendRefusedPayment(to, real);
+  }
+
+  private sendBogusProposal(to: number, kind: BogusKind | 'refused-payment', bogus: Proposal): void {
+    this.bogusHashes.set(channelStateHash(bogus.state), kind);
+    this.bogusSent[kind] = (this.bogusSent[kind] ?? 0) + 1;
+    this.sent.bogus! += 1;
+    // Not through send(): a bogus proposal is never replayed (at the version a member signed, it would prove equivocation).
+    this.sentStates.set(channelStateHash(bogus.state), bogus.state);
+    this.transport.send(to, { id: ++this.nextId, text: JSON.stringify(memberMessageToWire(this.signed(bogus))) });
+  }
+
+  /**
+   * Tells the member that forwarded a payment it will never commit (its
+   * client hears it failed), keeps it from its own core, and offers it to
+   * that member with the next real proposal (sendBogus): the member must
+   * never sign a state that applies it.
+   */
+  private rejectFalsely(to: number, payment: Payment): void {
+    this.sent.falseRejections! += 1;
+    this.falselyRefused.set(payment.paymentId, { to, payment });
+    this.transport.send(to, { id: ++this.nextId, text: JSON.stringify(memberMessageToWire({ type: 'rejected', paymentId: payment.paymentId, code: 'INSUFFICIENT_FUNDS' })) });
+  }
+
+  /** The real proposal with a payment falsely refused to `to`, to that member only (to the others it would be a valid state). */
+  private sendRefusedPayment(to: number, real: Proposal): void {
+    for (const [paymentId, refused] of this.falselyRefused) {
+      if (refused.to !== to) continue;
+      const bogus = withRefusedPayment(this.ctx.config, real, refused.payment);
+      this.falselyRefused.delete(paymentId);
       if (bogus === null) continue;
-      this.bogusHashes.set(channelStateHash(bogus.state), kind);
-      this.bogusSent[kind] = (this.bogusSent[kind] ?? 0) + 1;
-      this.sent.bogus! += 1;
-      // Not through send(): a bogus proposal is never replayed (at the version a member signed, it would prove equivocation).
-      const message = this.signed(bogus);
-      this.sentStates.set(channelStateHash(bogus.state), bogus.state);
-      this.transport.send(to, { id: ++this.nextId, text: JSON.stringify(memberMessageToWire(message)) });
+      this.sendBogusProposal(to, 'refused-payment', bogus);
+      return;
     }
   }
 

@@ -6,7 +6,9 @@
 // member's money without its payment, spends more than the payer has, replays
 // a certified payment or reuses a payer seq, forges another payer's
 // signature, does not extend the latest certificate, skips a version, or is a
-// final state with other balances. An honest member must refuse every one of
+// final state with other balances — or it carries a payment the sequencer
+// told the payer's member will never commit (`withRefusedPayment`). An
+// honest member must refuse every one of
 // them (the harness counts any vote it gets for one). `conflictingProposal`
 // is the equivocation: a different state for the same version that every
 // follower would sign on its own.
@@ -122,6 +124,18 @@ export function bogusProposal(context: BogusContext, kind: BogusKind, real: Prop
       return { state: { ...state, balances, final: true, commandsHash: commandsHash(context.chainId, []) }, payments: [] };
     }
   }
+}
+
+/**
+ * The real proposal and one payment more: a payment a follower forwarded,
+ * which this sequencer told that follower will never commit (so its client
+ * heard it failed). Null when the payer cannot cover it on top of the batch.
+ */
+export function withRefusedPayment(context: Pick<ProposerKeys, 'chainId'>, real: Proposal, refused: Payment): Proposal | null {
+  const { state } = real;
+  if (state.balances[refused.from]! < refused.amount) return null;
+  const payments = [...real.payments, refused];
+  return { state: { ...state, balances: moved(state.balances, refused.from, refused.to, refused.amount), commandsHash: commandsHash(context.chainId, payments) }, payments };
 }
 
 /**
