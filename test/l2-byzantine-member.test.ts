@@ -45,7 +45,7 @@ const BYZANTINE_MAIN = new URL('./support/byzantine-member-main.ts', import.meta
 const DEPOSIT = 10_000_000n;
 /** About 2-3 s of idle blocks: room for the honest members to notice a freeze and challenge. */
 const CHALLENGE_BLOCKS = 20;
-const WINDOW_MS = 5_000;
+const WINDOW_MS = 4_000;
 const HONEST = [1, 2] as const;
 
 let network: L1Network;
@@ -255,5 +255,80 @@ describe('a Byzantine channel member process (the sequencer) against two honest 
     checkSettlement(closed, held);
     const after = await Promise.all(channel.keys.map(async (key) => (await client.getAccount(key.address)).balance));
     for (const index of HONEST) expect(after[index]! - before[index]!, `member ${index} paid on L1`).toBe(held[0]!.state.balances[index]);
+  });
+
+  /** Until both honest members wedged; their views. */
+  async function bothWedged(channel: L2Channel) {
+    return eventually('both honest members wedged', async () => {
+      const views = await Promise.all(HONEST.map((index) => channel.client(index).channel()));
+      return views.every((view) => view.wedged !== null) ? views : undefined;
+    });
+  }
+
+  async function equivocation(): Promise<void> {
+    const channel = await openChannel(keys.slice(3, 6), 5, 1_500);
+    const record = await client.getChannel(channel.id);
+    const load = new ChannelLoad(channel, [[1, 2], [2, 1]], 5);
+    for (let round = 0; round < 3; round++) await Promise.all([load.send(1, 2), load.send(2, 1)]);
+    await quiet(channel);
+    await byzantine(channel, 'mode', { mode: 'equivocate' });
+    await Promise.all([load.send(1, 2), load.send(2, 1)]);
+    const views = await bothWedged(channel);
+    expect(views.map((view) => view.wedged)).toContain('equivocation');
+    const report = await byzantine(channel, 'report');
+    expect(report.sent.conflicting, 'conflicting proposals sent').toBeGreaterThan(0);
+    expect(report.votes.doubleVotes, 'a member signing two states for one version').toBe(0);
+    expect(report.votes.conflictingCertificates, 'two certificates for one version').toBe(0);
+    await checkCertificates(channel, record);
+    await checkAcknowledged(channel, load);
+    const held = await newestHeld(channel);
+    const closed = await settled(channel);
+    checkSettlement(closed, held);
+    expect(closed.settledBalances).toEqual(held[0]!.state.balances);
+  }
+
+  async function withholding(): Promise<void> {
+    const channel = await openChannel(keys.slice(6, 9), 7, 1_500);
+    const record = await client.getChannel(channel.id);
+    const load = new ChannelLoad(channel, [[1, 2], [2, 1]], 5);
+    for (let round = 0; round < 3; round++) await Promise.all([load.send(1, 2), load.send(2, 1)]);
+    const before = await quiet(channel);
+    await byzantine(channel, 'mode', { mode: 'withhold' });
+    await load.send(1, 2);
+    const views = await bothWedged(channel);
+    // The first to time out terminates; the other may see L1 frozen before its own timeout.
+    expect(views.map((view) => view.wedged)).toContain('progress-timeout');
+    for (const view of views) expect(['progress-timeout', 'l1-frozen']).toContain(view.wedged);
+    const signedAtWedge = views.map((view) => view.signed.version);
+    const report = await byzantine(channel, 'report');
+    expect(report.withheld, 'it withheld the certificate of a state both signed').toBe(before + 1);
+    // The honest members terminated with the newest certificate they hold; the Byzantine one challenges with the withheld one (they signed it).
+    await eventually('L1 frozen with the honest members\' newest', async () => ((await client.getChannel(channel.id)).status === 'frozen' ? true : undefined));
+    expect((await client.getChannel(channel.id)).recorded.version).toBe(before);
+    const { challenged } = await byzantine<{ challenged: { code: string } }>(channel, 'action', { action: 'challenge-withheld' });
+    expect(challenged.code).toBe('OK');
+    // Wedged, they sign nothing more: a proposal valid in all else gets no vote.
+    await byzantine(channel, 'action', { action: 'propose-after-wedge' });
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const after = await byzantine(channel, 'report');
+    for (const index of HONEST) expect(after.highestVoted[String(index)], `member ${index} voted after wedging`).toBe(signedAtWedge[index - 1]);
+    for (const index of HONEST) expect((await channel.client(index).channel()).signed.version).toBe(signedAtWedge[index - 1]);
+    expect(after.votes.doubleVotes).toBe(0);
+    await checkCertificates(channel, record);
+    // Every payment they acknowledged is in the certificates they hold: all at or below the last one they got
+    // before the withholding, whose balances are exactly those payments (the withheld state's payments were never
+    // acknowledged — their clients heard WEDGED — though the members signed them, so L1 may settle them).
+    const held = await newestHeld(channel);
+    for (const ack of load.acknowledged) expect(ack.version).toBeLessThanOrEqual(before);
+    for (const index of HONEST) {
+      expect((await channel.client(index).state(before)).state.balances).toEqual(balancesAfterPayments(channel.deposits, load.acknowledged.map((ack) => ack.payment)));
+    }
+    const closed = await settled(channel);
+    expect(closed.recorded.version).toBe(before + 1);
+    checkSettlement(closed, held);
+  }
+
+  it('equivocation and withholding: the honest members wedge, sign nothing twice, and settle', async () => {
+    await Promise.all([equivocation(), withholding()]);
   });
 });
