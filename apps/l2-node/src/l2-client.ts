@@ -6,6 +6,7 @@
 import { ApiErrorBody } from '@wedge/api';
 import type { Certificate, Payment } from '@wedge/channel';
 import { WedgeError } from '@wedge/common';
+import type { SignatureScheme } from '@wedge/crypto';
 import type { z } from 'zod';
 import {
   ChannelViewResponse,
@@ -15,6 +16,7 @@ import {
   type PaymentResponse as PaymentAnswer,
   type WatchedChannelResponse as WatchedChannel,
 } from './l2-api.ts';
+import { getWatchtowerClaimValidity, type ExpectedChannel } from './watchtower-check.ts';
 import { WireCertificate, certificateFromWire, certificateToWire, paymentToWire } from './wire.ts';
 
 export class L2Error extends WedgeError {
@@ -105,6 +107,12 @@ export type WatchtowerClient = {
   watch(channelId: string): Promise<WatchedChannel>;
   push(channelId: string, certificate: Certificate): Promise<void>;
   channel(channelId: string): Promise<WatchedChannel>;
+  /**
+   * The watchtower's best certificate of `expected`, taken only if it checks
+   * (watchtower-check.ts): every member's valid signature, this channel, at
+   * least `atLeastVersion`. Otherwise an L2Error with the reason's code.
+   */
+  certificate(expected: ExpectedChannel, scheme: SignatureScheme, atLeastVersion?: number): Promise<Certificate>;
 };
 
 export function createWatchtowerClient(baseUrl: string, timeoutMs = DEFAULT_TIMEOUT_MS): WatchtowerClient {
@@ -113,5 +121,12 @@ export function createWatchtowerClient(baseUrl: string, timeoutMs = DEFAULT_TIME
     push: (channelId, certificate) =>
       request(baseUrl, 'POST', '/v1/states', { channelId, certificate: certificateToWire(certificate) }, null, timeoutMs),
     channel: (channelId) => request(baseUrl, 'GET', `/v1/channels/${channelId}`, undefined, WatchedChannelResponse, timeoutMs),
+    async certificate(expected, scheme, atLeastVersion = 1) {
+      const watched = await request(baseUrl, 'GET', `/v1/channels/${expected.channelId}`, undefined, WatchedChannelResponse, timeoutMs);
+      const best = watched.best === null ? null : certificateFromWire(watched.best);
+      const code = getWatchtowerClaimValidity(scheme, expected, best, atLeastVersion);
+      if (code !== null) throw new L2Error(code, `${baseUrl} holds no valid certificate of channel ${expected.channelId.slice(0, 12)} at version ${atLeastVersion} or newer (${code})`, null);
+      return best!;
+    },
   };
 }

@@ -197,7 +197,7 @@ export class MemberNode {
       // One view per poll at most: the shell's own event, never refused.
       onView: (_channelId, view) => this.loop.admit({ event: { type: 'l1', channel: view } }, PROTOCOL_LANE),
     });
-    this.pusher = options.watchtowerUrl === null ? null : new WatchtowerPusher(options.watchtowerUrl, record.id, options.log);
+    this.pusher = options.watchtowerUrl === null ? null : new WatchtowerPusher(options.watchtowerUrl, { chainId: options.chainId, channelId: record.id, members: this.ctx.config.members }, options.scheme, options.log);
   }
 
   // ------------------------------------------------------------------ queries

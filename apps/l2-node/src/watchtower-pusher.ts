@@ -3,10 +3,15 @@
 // most one waits (@wedge/shell's SerialJobs, which drops the older waiting
 // one), and a push that keeps failing gives way to a newer certificate. The
 // member first asks the watchtower to watch its channel; a watchtower that is
-// down is retried with backoff, and never slows the member.
+// down is retried with backoff, and never slows the member. A watchtower that
+// says it holds a newer certificate must show one that checks
+// (watchtower-check.ts); one that cannot is logged as lying
+// ('watchtower-lied', with the code) and pushed to again.
 import type { Certificate } from '@wedge/channel';
 import { SerialJobs } from '@wedge/shell';
+import type { SignatureScheme } from '@wedge/crypto';
 import { L2Error, createWatchtowerClient, type WatchtowerClient } from './l2-client.ts';
+import type { ExpectedChannel } from './watchtower-check.ts';
 import type { Logger } from './logger.ts';
 
 const BACKOFF_MS_MIN = 100;
@@ -22,9 +27,11 @@ export class WatchtowerPusher {
   private stopped = false;
   private backoffMs = 0;
 
+  /** `channel`: this member's channel as L1 records it, to check what the watchtower claims to hold. */
   constructor(
     url: string,
-    private readonly channelId: string,
+    private readonly channel: ExpectedChannel,
+    private readonly scheme: SignatureScheme,
     private readonly log: Logger,
   ) {
     this.client = createWatchtowerClient(url, 5_000);
@@ -55,16 +62,24 @@ export class WatchtowerPusher {
     while (!this.stopped) {
       try {
         if (!this.watching) {
-          await this.client.watch(this.channelId);
+          await this.client.watch(this.channel.channelId);
           this.watching = true;
         }
-        await this.client.push(this.channelId, certificate);
+        await this.client.push(this.channel.channelId, certificate);
         return this.done(certificate);
       } catch (error) {
         if (!(error instanceof L2Error)) throw error;
         const refused = error.httpStatus !== null && error.httpStatus >= 400 && error.httpStatus < 500;
-        // It already holds this version or a newer one.
-        if (error.code === 'STALE_STATE') return this.done(certificate);
+        // It says it holds this version or a newer one: believed only if it shows it (a lying watchtower would
+        // have the member stop pushing and leave it unguarded). Otherwise logged, and pushed again after a pause.
+        if (error.code === 'STALE_STATE') {
+          const lie = await this.claimRefuted(certificate.state.version);
+          if (lie === null) return this.done(certificate);
+          this.log.info('watchtower-lied', { version: certificate.state.version, code: lie });
+          await this.backoff(lie);
+          if (this.jobs.waiting > 0) return;
+          continue;
+        }
         if (refused && error.code !== 'UNKNOWN_CHANNEL') {
           // Refused for good (a bug on one side): retrying the same certificate cannot help.
           this.log.info('watchtower-refused', { version: certificate.state.version, code: error.code, message: error.message });
@@ -75,6 +90,17 @@ export class WatchtowerPusher {
         await this.backoff(error.code);
         if (this.jobs.waiting > 0) return; // a newer certificate supersedes this one
       }
+    }
+  }
+
+  /** Null when the watchtower shows a valid certificate at `version` or newer; the code of what is wrong with its claim otherwise. */
+  private async claimRefuted(version: number): Promise<string | null> {
+    try {
+      await this.client.certificate(this.channel, this.scheme, version);
+      return null;
+    } catch (error) {
+      if (!(error instanceof L2Error)) throw error;
+      return error.code;
     }
   }
 
