@@ -1,5 +1,12 @@
 // Whether a proposed block may be voted for: its shape, its digest, the
-// primary's signature, and every transaction's own check.
+// primary's signature, every transaction's own check, and — where the
+// application sequences senders (account nonces) — each sender's
+// transactions in the block in consecutive nonce order. An honest primary
+// proposes a sender's next nonce only (propose.ts), so its blocks always
+// are; a Byzantine one that reordered a sender's transactions would make
+// the later ones fail at execution (BAD_NONCE) and their ids spent, so the
+// client would have to sign again. The rule looks at the block alone, so
+// every honest replica judges a block alike.
 import type { StepContext } from './context.ts';
 import { blockDigest, verifyMessage } from './messages.ts';
 import type { ProposalReason } from './reasons.ts';
@@ -13,10 +20,18 @@ export function getProposalValidity<Tx>(c: StepContext<Tx, unknown>, prePrepare:
   if (blockDigest(c.config.chainId, block, c.app) !== prePrepare.digest) return 'BAD_DIGEST';
   if (!verifyMessage(c.verifier, prePrepare)) return 'BAD_SIGNATURE';
   const seen = new Set<string>();
+  const { txSequence } = c.app;
+  const lastNonce = txSequence === undefined ? null : new Map<string, number>();
   for (const tx of block.txs) {
     const hash = c.app.txHash(tx);
     if (seen.has(hash)) return 'DUPLICATE_TX';
     seen.add(hash);
+    if (lastNonce !== null) {
+      const { sender, nonce } = txSequence!(tx);
+      const last = lastNonce.get(sender);
+      if (last !== undefined && nonce !== last + 1) return 'NONCE_ORDER';
+      lastNonce.set(sender, nonce);
+    }
     // A request we hold or executed passed the check already.
     if (!c.state.pending.has(hash) && !c.state.recentlyExecuted.has(hash) && c.app.checkTx(tx) !== null) return 'INVALID_TX';
   }

@@ -22,7 +22,7 @@ export type ViewJumpReason = Malformed | 'STALE_VIEW' | 'VIEW_TOO_FAR';
 export type RequestDropReason = 'ALREADY_PENDING' | 'ALREADY_EXECUTED' | 'NONCE_SPENT';
 
 /** Why a proposed block is not acceptable (a pre-prepare's, or one buffered for a view we enter). */
-export type ProposalReason = Malformed | 'HEIGHT_MISMATCH' | 'BLOCK_TOO_LARGE' | 'BAD_DIGEST' | 'BAD_SIGNATURE' | 'DUPLICATE_TX' | 'INVALID_TX';
+export type ProposalReason = Malformed | 'HEIGHT_MISMATCH' | 'BLOCK_TOO_LARGE' | 'BAD_DIGEST' | 'BAD_SIGNATURE' | 'DUPLICATE_TX' | 'NONCE_ORDER' | 'INVALID_TX';
 
 export type PrePrepareDropReason = VoteWindowReason | 'NOT_FROM_PRIMARY' | 'FROM_SELF' | 'DUPLICATE' | 'CONFLICTING_PRE_PREPARE' | ProposalReason;
 
@@ -109,6 +109,7 @@ export const DROP_REASON_MEANINGS: Readonly<Record<DropReason, string>> = {
   BAD_DIGEST: 'the block does not hash to the digest signed for it',
   BAD_SIGNATURE: 'the signature does not verify against the named replica',
   DUPLICATE_TX: 'the block holds the same transaction twice',
+  NONCE_ORDER: "a sender's transactions in the block are not in consecutive nonce order",
   INVALID_TX: "a transaction of the block fails the application's own check (shape, chain id, signatures)",
   PRIMARY_PREPARE: "a prepare from the view's primary, whose vote is its pre-prepare",
   STALE_CHECKPOINT: 'at or below the stable checkpoint',

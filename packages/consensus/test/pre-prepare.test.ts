@@ -4,7 +4,8 @@
 // one (the primary equivocating) and a repeat, a pre-prepare not from the
 // view's primary, outside the watermarks, for a view too far ahead, with a
 // digest that is not its block's, a forged signature, an invalid or
-// duplicated transaction, or too many transactions. A proposal for a view a
+// duplicated transaction, a sender's transactions out of nonce order, or
+// too many transactions. A proposal for a view a
 // little ahead is kept in the log without a vote.
 import { describe, expect, it } from 'vitest';
 import type { SignedTx } from '@wedge/ledger';
@@ -88,5 +89,20 @@ describe('pre-prepare', () => {
     expect(dropped(deliver(g, 1, 0, proposal(g, { height: 1, txs: [invalid] }))).map((effect) => effect.reason)).toEqual(['INVALID_TX']);
     expect(dropped(deliver(g, 2, 0, proposal(g, { height: 1, txs: [tx, tx] }))).map((effect) => effect.reason)).toEqual(['DUPLICATE_TX']);
     expect(g.states[1]!.pending.size).toBe(0);
+  });
+
+  it("drops a proposal whose sender's transactions are out of nonce order (NONCE_ORDER), and takes them in order", () => {
+    const g = createGroup();
+    startAll(g);
+    const [first, second, third] = [0, 1, 2].map((nonce) => transfer(g, 0, nonce));
+    const other = transfer(g, 1, 0);
+    // Reversed, or with a gap: the later ones would fail at execution with BAD_NONCE.
+    expect(dropped(deliver(g, 1, 0, proposal(g, { height: 1, txs: [second!, other, first!] }))).map((effect) => effect.reason)).toEqual(['NONCE_ORDER']);
+    expect(dropped(deliver(g, 2, 0, proposal(g, { height: 1, txs: [first!, third!] }))).map((effect) => effect.reason)).toEqual(['NONCE_ORDER']);
+    expect(g.states[1]!.pending.size).toBe(0);
+    // Consecutive per sender, other senders between them: valid.
+    const effects = deliver(g, 3, 0, proposal(g, { height: 1, txs: [first!, other, second!, third!] }));
+    expect(dropped(effects)).toEqual([]);
+    expect(sentOfType(effects, 'prepare')).toHaveLength(1);
   });
 });
