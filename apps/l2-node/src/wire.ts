@@ -63,7 +63,7 @@ export const WireMemberMessage = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('certificate'), certificate: WireCertificate }),
   z.strictObject({ type: z.literal('close-request') }),
   z.strictObject({ type: z.literal('rejected'), paymentId: WireHash, code: z.enum(CHANNEL_ERROR_CODES) }),
-  z.strictObject({ type: z.literal('withdraw-request'), amount: PeerAmount }),
+  z.strictObject({ type: z.literal('withdraw-request'), amount: PeerAmount, withdrawnTo: PeerAmount }),
   z.strictObject({ type: z.literal('withdraw-rejected'), code: z.enum(CHANNEL_ERROR_CODES) }),
 ]);
 export type WireMemberMessage = z.infer<typeof WireMemberMessage>;
@@ -83,7 +83,7 @@ export function memberMessageFromWire(wire: WireMemberMessage): MemberMessage {
     case 'rejected':
       return { type: 'rejected', paymentId: wire.paymentId, code: wire.code };
     case 'withdraw-request':
-      return { type: 'withdraw-request', amount: BigInt(wire.amount) };
+      return { type: 'withdraw-request', request: { amount: BigInt(wire.amount), withdrawnTo: BigInt(wire.withdrawnTo) } };
     case 'withdraw-rejected':
       return { type: 'withdraw-rejected', code: wire.code };
   }
@@ -108,7 +108,7 @@ export function memberMessageToWire(message: MemberMessage): WireMemberMessage {
     case 'rejected':
       return { type: 'rejected', paymentId: message.paymentId, code: message.code };
     case 'withdraw-request':
-      return { type: 'withdraw-request', amount: message.amount.toString() };
+      return { type: 'withdraw-request', amount: message.request.amount.toString(), withdrawnTo: message.request.withdrawnTo.toString() };
     case 'withdraw-rejected':
       return { type: 'withdraw-rejected', code: message.code };
   }

@@ -79,7 +79,7 @@ function handleMessage(step: MemberStep, from: number, message: MemberMessage): 
     case 'close-request':
       return handleCloseRequest(step, from);
     case 'withdraw-request':
-      return handleWithdrawRequest(step, from, message.amount);
+      return handleWithdrawRequest(step, from, message.request);
     case 'withdraw-rejected':
       return handleWithdrawRejected(step, from, message.code);
   }

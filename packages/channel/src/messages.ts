@@ -1,6 +1,6 @@
 // The messages members send each other. Every one arrives as a `message`
 // input with the sender's index, which the shell has authenticated.
-import type { Certificate, ChannelErrorCode, Payment, Proposal } from './types.ts';
+import type { Certificate, ChannelErrorCode, Payment, Proposal, WithdrawalRequest } from './types.ts';
 
 export type MemberMessage =
   /** A payment handed to the sequencer (head). */
@@ -24,7 +24,7 @@ export type MemberMessage =
    * sender's balance (DESIGN §7). It needs no signature of its own: the
    * sender's signature on the resulting state is its consent.
    */
-  | { readonly type: 'withdraw-request'; readonly amount: bigint }
+  | { readonly type: 'withdraw-request'; readonly request: WithdrawalRequest }
   /** The sequencer tells a member that its withdrawal will not be proposed (its balance does not cover it). */
   | { readonly type: 'withdraw-rejected'; readonly code: ChannelErrorCode };
 

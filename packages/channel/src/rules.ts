@@ -17,9 +17,23 @@ export type MemberRules = {
    * wedged member goes on signing (and, as the sequencer, proposing) states.
    */
   readonly silentAfterWedge: boolean;
+  /**
+   * Rule 1 for deposits (DESIGN §7): sign a state only if every deposit it
+   * accounts for is final in this member's L1 view. Off, a member signs a
+   * state claiming any deposit (a Byzantine sequencer can credit itself
+   * money it never put in).
+   */
+  readonly depositsOnlyWhenFinal: boolean;
+  /**
+   * Rule 1 for withdrawals: sign a state that takes from this member's own
+   * balance only the withdrawal its user asked for, once. Off, a member signs
+   * whatever withdrawal of its own a proposal carries (a Byzantine sequencer
+   * can withdraw one request twice).
+   */
+  readonly withdrawsOnlyAsAsked: boolean;
 };
 
-export const HONEST_MEMBER_RULES: MemberRules = { oneStatePerVersion: true, silentAfterWedge: true };
+export const HONEST_MEMBER_RULES: MemberRules = { oneStatePerVersion: true, silentAfterWedge: true, depositsOnlyWhenFinal: true, withdrawsOnlyAsAsked: true };
 
 export type WatchtowerRules = {
   /** Challenge a frozen channel whose recorded state is older than the best certificate held. */

@@ -32,7 +32,7 @@ export function hasUnaccountedDeposit(step: MemberStep): boolean {
 }
 
 export function hasWithdrawRequest(step: MemberStep): boolean {
-  return step.state.withdrawRequests.some((amount) => amount !== null);
+  return step.state.withdrawRequests.some((request) => request !== null);
 }
 
 /**
@@ -49,9 +49,12 @@ export function nextSplice(step: MemberStep): { splice: Splice | null; refused: 
   const withdrawn = [...latest.withdrawn];
   const refused: number[] = [];
   let moved = deposited.some((amount, member) => amount !== latest.deposited[member]);
-  state.withdrawRequests.forEach((amount, member) => {
-    if (amount === null) return;
+  state.withdrawRequests.forEach((request, member) => {
+    if (request === null) return;
     state.withdrawRequests[member] = null;
+    // Done already (a resent request), or asked on top of another state than ours: nothing to take.
+    if (latest.withdrawn[member]! + request.amount !== request.withdrawnTo) return;
+    const { amount } = request;
     if (balances[member]! < amount) return void refused.push(member);
     balances[member] = balances[member]! - amount;
     withdrawn[member] = withdrawn[member]! + amount;
@@ -78,13 +81,19 @@ export function getSpliceValidity(step: MemberStep, proposed: ChannelState): { r
     const deposit = proposed.deposited[member]! - latest.deposited[member]!;
     const withdrawal = proposed.withdrawn[member]! - latest.withdrawn[member]!;
     if (deposit < 0n || withdrawal < 0n) return { invalid: 'BAD_SPLICE' };
-    if (deposit > 0n && proposed.deposited[member]! > finalDeposit(step, member)) return { invalid: 'DEPOSIT_NOT_FINAL' };
-    if (member === step.self && withdrawal > 0n && withdrawal !== step.state.withdrawal) return { invalid: 'WITHDRAWAL_NOT_REQUESTED' };
+    if (deposit > 0n && proposed.deposited[member]! > finalDeposit(step, member) && step.rules.depositsOnlyWhenFinal) return { invalid: 'DEPOSIT_NOT_FINAL' };
+    if (member === step.self && withdrawal > 0n && !isAsked(step, proposed.withdrawn[member]!, withdrawal) && step.rules.withdrawsOnlyAsAsked) return { invalid: 'WITHDRAWAL_NOT_REQUESTED' };
     balances[member] = balances[member]! + deposit - withdrawal;
     if (balances[member]! < 0n) return { invalid: 'INSUFFICIENT_FUNDS' };
     if (deposit !== 0n || withdrawal !== 0n) moved = true;
   }
   return { balances, moved };
+}
+
+/** True when taking `withdrawal` to `withdrawnTo` from this member's balance is exactly what its user asked for. */
+function isAsked(step: MemberStep, withdrawnTo: bigint, withdrawal: bigint): boolean {
+  const asked = step.state.withdrawal;
+  return asked !== null && asked.amount === withdrawal && asked.withdrawnTo === withdrawnTo;
 }
 
 /** True when `state` accounts for exactly what `latest` does: no deposit or withdrawal moves. */

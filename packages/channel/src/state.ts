@@ -6,7 +6,7 @@ import { createSeqWindow, type SeqWindow } from './payer-seqs.ts';
 import { assert } from '@wedge/common';
 import { openingState, type ChannelState } from '@wedge/ledger';
 import type { WedgeReason } from './reasons.ts';
-import type { Certificate, L1ChannelView, MemberContext, Payment, Proposal } from './types.ts';
+import type { Certificate, L1ChannelView, MemberContext, Payment, Proposal, WithdrawalRequest } from './types.ts';
 
 /** A payment waiting to be certified, and the member that forwarded it here (null: a client submitted it here). */
 export type PendingPayment = { readonly payment: Payment; readonly forwardedBy: number | null };
@@ -78,9 +78,9 @@ export type MemberState = {
    */
   refused: Map<string, RefusedPayment>;
   /** The amount this member's user asked to withdraw, until a certificate carries it or it is refused (DESIGN §7). */
-  withdrawal: bigint | null;
+  withdrawal: WithdrawalRequest | null;
   /** At the sequencer: per member, a withdrawal asked for and not yet proposed. */
-  withdrawRequests: (bigint | null)[];
+  withdrawRequests: (WithdrawalRequest | null)[];
   /** L1 height at which each action was last submitted, to resubmit only after a while. */
   submittedAt: { terminate: number; challenge: number; settle: number; close: number; withdraw: number };
   timerToken: number;

@@ -23,6 +23,14 @@ export type Payment = {
   readonly signature: string;
 };
 
+/**
+ * A withdrawal asked for: `amount` out of the member's balance, taking its
+ * cumulative withdrawal to `withdrawnTo`. The target makes a request
+ * idempotent: once a certificate reaches it, the request is done, however
+ * often it was sent.
+ */
+export type WithdrawalRequest = { readonly amount: bigint; readonly withdrawnTo: bigint };
+
 /** A state with one signature per member, in member order. Version 0 (the opening state on L1) needs none. */
 export type Certificate = { readonly state: ChannelState; readonly signatures: readonly string[] };
 

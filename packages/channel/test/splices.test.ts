@@ -3,8 +3,9 @@
 // rule 1: a member never signs a state accounting for a deposit L1 has not
 // finalized, and holds such a proposal until its view catches up); a
 // withdrawal moves an amount out of its member's balance only when that
-// member asked, never more than a balance, and once certified the member
-// submits channel.withdraw with it and resubmits until L1 has paid; a member
+// member asked, never more than a balance, and once certified the member's
+// L1 watch submits channel.withdraw with the latest certificate and
+// resubmits until L1 has paid; a member
 // that missed the certificate behind the floor takes it from L1; a crash
 // keeps a requested withdrawal; rule 3's final state repeats the deposits and
 // withdrawals of the latest certificate.
@@ -71,13 +72,18 @@ describe.each<ChannelTopology>(['star', 'chain'])('splices (%s)', (topology) => 
     expect(certificate.state.withdrawn).toEqual([0n, 0n, 300n]);
     expect(certificate.state.balances).toEqual([DEPOSIT, DEPOSIT, DEPOSIT - 300n]);
     expect(cluster.effectsOf(2, 'withdrawal-certified')).toEqual([{ type: 'withdrawal-certified', amount: 300n, version: certificate.state.version }]);
-    expect(submissions(cluster.log[2]!)).toEqual([{ action: 'withdraw', version: certificate.state.version }]);
     expect(cluster.states[2]!.withdrawal).toBeNull();
+    // A payment later, the L1 watch submits it with the latest certificate (the floor goes as high as it can).
+    cluster.pay(0, 1, 5n);
+    cluster.run();
+    const latest = cluster.highestCertified()!.state.version;
+    expect(latest).toBe(certificate.state.version + 1);
+    expect(submissions(l1(cluster, 2, open(10)))).toEqual([{ action: 'withdraw', version: latest }]);
     // Nobody else submits it, and its member again only every few blocks while L1 has not paid.
-    expect(submissions(cluster.log[0]!)).toEqual([]);
-    expect(submissions(l1(cluster, 2, open(10)))).toEqual([{ action: 'withdraw', version: certificate.state.version }]);
+    expect(submissions(l1(cluster, 0, open(10)))).toEqual([]);
     expect(submissions(l1(cluster, 2, open(11)))).toEqual([]);
-    expect(submissions(l1(cluster, 2, open(14, { withdrawn: [0n, 0n, 300n], floor: certificate.state.version })))).toEqual([]);
+    expect(submissions(l1(cluster, 2, open(13)))).toEqual([{ action: 'withdraw', version: latest }]);
+    expect(submissions(l1(cluster, 2, open(17, { withdrawn: [0n, 0n, 300n], floor: latest })))).toEqual([]);
   });
 
   it('refuses at once a withdrawal above the balance, a second one while the first is pending, and bad amounts', () => {

@@ -15,6 +15,7 @@ import { applyChannelSettle, getChannelSettleValidity } from './transactions/cha
 import { applyChannelTerminate, getChannelTerminateValidity } from './transactions/channel-terminate.ts';
 import { applyChannelWithdraw, getChannelWithdrawValidity } from './transactions/channel-withdraw.ts';
 import { applyTransfer, getTransferValidity } from './transactions/transfer.ts';
+import { HONEST_LEDGER_RULES, type LedgerRules } from './rules.ts';
 import type { LedgerState, SignedTx, TxBody } from './types.ts';
 
 /**
@@ -28,7 +29,7 @@ function assertPreconditions(state: LedgerState, tx: SignedTx, height: number): 
   assert(tx.signatures.length >= 1, 'applyTx: unsigned tx (checkTxStatic not run?)');
 }
 
-function getBodyValidity(scheme: SignatureScheme, state: LedgerState, body: TxBody, height: number): LedgerErrorCode | null {
+function getBodyValidity(scheme: SignatureScheme, state: LedgerState, body: TxBody, height: number, rules: LedgerRules): LedgerErrorCode | null {
   switch (body.type) {
     case 'transfer':
       return getTransferValidity(state, body);
@@ -37,13 +38,13 @@ function getBodyValidity(scheme: SignatureScheme, state: LedgerState, body: TxBo
     case 'channel.deposit':
       return getChannelDepositValidity(state, body);
     case 'channel.withdraw':
-      return getChannelWithdrawValidity(scheme, state, body);
+      return getChannelWithdrawValidity(scheme, state, body, rules);
     case 'channel.close':
-      return getChannelCloseValidity(scheme, state, body);
+      return getChannelCloseValidity(scheme, state, body, rules);
     case 'channel.terminate':
-      return getChannelTerminateValidity(scheme, state, body);
+      return getChannelTerminateValidity(scheme, state, body, rules);
     case 'channel.challenge':
-      return getChannelChallengeValidity(scheme, state, body, height);
+      return getChannelChallengeValidity(scheme, state, body, height, rules);
     case 'channel.settle':
       return getChannelSettleValidity(state, body, height);
     default:
@@ -79,19 +80,26 @@ function applyBody(state: LedgerState, body: TxBody, height: number): void {
  * replay is BAD_NONCE whatever else it says), then the type's own rules.
  * Precondition: checkTxStatic passed. Reads only.
  */
-export function getTxValidity(scheme: SignatureScheme, state: LedgerState, tx: SignedTx, height: number): LedgerErrorCode | null {
+export function getTxValidity(
+  scheme: SignatureScheme,
+  state: LedgerState,
+  tx: SignedTx,
+  height: number,
+  rules: LedgerRules = HONEST_LEDGER_RULES,
+): LedgerErrorCode | null {
   if (tx.body.nonce !== getAccount(state, tx.body.from).nonce) return 'BAD_NONCE';
-  return getBodyValidity(scheme, state, tx.body, height);
+  return getBodyValidity(scheme, state, tx.body, height, rules);
 }
 
 /**
  * Checks and applies one transaction in the block at `height` (which must be
  * state.height + 1). Precondition: checkTxStatic(scheme, state.chainId, tx)
- * returned null. Mutates `state` only when the result is 'OK'.
+ * returned null. Mutates `state` only when the result is 'OK'. `rules`:
+ * HONEST_LEDGER_RULES except in the simulator's mutation tests.
  */
-export function applyTx(scheme: SignatureScheme, state: LedgerState, tx: SignedTx, height: number): TxCode {
+export function applyTx(scheme: SignatureScheme, state: LedgerState, tx: SignedTx, height: number, rules: LedgerRules = HONEST_LEDGER_RULES): TxCode {
   assertPreconditions(state, tx, height);
-  const code = getTxValidity(scheme, state, tx, height);
+  const code = getTxValidity(scheme, state, tx, height, rules);
   if (code !== null) return code;
   applyBody(state, tx.body, height);
   incrementNonce(state, tx.body.from);

@@ -6,6 +6,7 @@ import { assert } from '@wedge/common';
 import { domainTag, hashTaggedHex, type SignatureScheme } from '@wedge/crypto';
 import { applyTx } from './apply-tx.ts';
 import { MAX_BLOCK_TXS } from './limits.ts';
+import { HONEST_LEDGER_RULES, type LedgerRules } from './rules.ts';
 import { checkTxStatic, isWellFormedTx } from './static-check.ts';
 import { txHash } from './tx-signing.ts';
 import type { LedgerErrorCode } from './errors.ts';
@@ -40,7 +41,13 @@ function freshMemo(scheme: SignatureScheme, chainId: string): TxMemo {
  * Asserts that the block is the next one and within MAX_BLOCK_TXS (consensus
  * must refuse larger blocks before they are committed).
  */
-export function applyBlock(scheme: SignatureScheme, state: LedgerState, block: Block, memo: TxMemo = freshMemo(scheme, state.chainId)): TxResult[] {
+export function applyBlock(
+  scheme: SignatureScheme,
+  state: LedgerState,
+  block: Block,
+  memo: TxMemo = freshMemo(scheme, state.chainId),
+  rules: LedgerRules = HONEST_LEDGER_RULES,
+): TxResult[] {
   assert(block.height === state.height + 1, `applyBlock: height ${block.height} after ${state.height}`);
   assert(block.txs.length <= MAX_BLOCK_TXS, `applyBlock: ${block.txs.length} txs exceed ${MAX_BLOCK_TXS}`);
   const results: TxResult[] = [];
@@ -48,7 +55,7 @@ export function applyBlock(scheme: SignatureScheme, state: LedgerState, block: B
     const tx = block.txs[index]!;
     const hash = memo.isWellFormed(tx) ? memo.txHash(tx) : malformedTxHash(state.chainId, block.height, index);
     const staticCode = memo.checkTxStatic(tx);
-    const code = staticCode ?? applyTx(scheme, state, tx, block.height);
+    const code = staticCode ?? applyTx(scheme, state, tx, block.height, rules);
     results.push({ hash, code });
   }
   state.height = block.height;

@@ -6,6 +6,7 @@ import { applyBlock, type TxMemo } from './block.ts';
 import type { LedgerErrorCode } from './errors.ts';
 import { cloneLedger } from './clone.ts';
 import { hasFrozenChannel } from './funds.ts';
+import { HONEST_LEDGER_RULES, type LedgerRules } from './rules.ts';
 import { decodeLedger } from './snapshot-decode.ts';
 import { encodeLedger, stateRoot } from './snapshot-encode.ts';
 import { checkTxStatic, checkWellFormedTxStatic, isWellFormedTx } from './static-check.ts';
@@ -31,7 +32,8 @@ export type LedgerConsensusApp = {
 /** What a replica works out once per transaction object (forgotten with the object). */
 type TxFacts = { wellFormed: boolean | undefined; preimage: Uint8Array | undefined; hash: string | undefined; code: LedgerErrorCode | null | undefined };
 
-export function createLedgerApp(scheme: SignatureScheme, chainId: string): LedgerConsensusApp {
+/** `rules`: HONEST_LEDGER_RULES except in the simulator's mutation tests. */
+export function createLedgerApp(scheme: SignatureScheme, chainId: string, rules: LedgerRules = HONEST_LEDGER_RULES): LedgerConsensusApp {
   // Each replica checks a transaction once: its shape, id, signing preimage
   // and static check (the signatures with it) are remembered per object, in
   // one record, so each question costs one WeakMap lookup (the replica interns
@@ -94,7 +96,7 @@ export function createLedgerApp(scheme: SignatureScheme, chainId: string): Ledge
     checkTx,
     txSequence: (tx) => ({ sender: tx.body.from, nonce: tx.body.nonce }),
     nextNonce: (state, sender) => state.accounts.get(sender)?.nonce ?? 0,
-    execute: (state, height, txs) => applyBlock(scheme, state, { height, txs: [...txs] }, memo),
+    execute: (state, height, txs) => applyBlock(scheme, state, { height, txs: [...txs] }, memo, rules),
     stateRoot,
     clone: cloneLedger,
     encodeState: encodeLedger,

@@ -3,6 +3,7 @@
 export * from './types.ts';
 export * from './errors.ts';
 export * from './limits.ts';
+export { HONEST_LEDGER_RULES, type LedgerRules } from './rules.ts';
 export { txTag, channelStateTag, txIdTag, stateRootTag } from './tags.ts';
 export { canonicalChannelState, canonicalTxBody, canonicalSignedTx } from './encoding.ts';
 export {

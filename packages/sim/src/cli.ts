@@ -53,7 +53,7 @@ async function main(): Promise<void> {
   let primaryCrashes = 0;
   let snapshotInstalls = 0;
   const dropped: Record<string, number> = {};
-  const l2 = { staleRejected: 0, watchtowerChallenges: 0, wedges: 0 };
+  const l2 = { staleRejected: 0, watchtowerChallenges: 0, wedges: 0, deposits: 0, withdrawals: 0, floorRejections: 0 };
   let done = 0;
   const started = Date.now();
   const workerCount = Math.min(options.workers, seeds.length);
@@ -120,7 +120,10 @@ async function main(): Promise<void> {
     process.stdout.write(
       `${seeds.length} seeds in ${((Date.now() - started) / 1000).toFixed(1)} s: ${committedBlocks} blocks committed, ` +
         `${viewChanges} view changes (${spuriousViewChanges} spurious), ${byzantineRuns} runs with Byzantine replicas, ` +
-        (options.layers === 'both' ? `${l2.wedges} wedges, ${l2.watchtowerChallenges} watchtower challenges, ${l2.staleRejected} stale states rejected, ` : '') +
+        (options.layers === 'both'
+          ? `${l2.wedges} wedges, ${l2.watchtowerChallenges} watchtower challenges, ${l2.staleRejected} stale states rejected, ` +
+            `${l2.deposits} deposits, ${l2.withdrawals} withdrawals, ${l2.floorRejections} below the floor, `
+          : '') +
         `${violations.length} violations\n`,
     );
     for (const violation of violations) process.stdout.write(`  seed ${violation.seed} ${violation.invariant}: ${violation.detail}\n`);

@@ -35,7 +35,7 @@ import {
   type WatchtowerState,
 } from '@wedge/channel';
 import { hashTaggedHex, type KeyPair } from '@wedge/crypto';
-import { channelStateHash, isChannelStateCertified, signChannelState, type ChannelState, type TxBody, type TxCode } from '@wedge/ledger';
+import { channelStateHash, isChannelStateCertified, signChannelState, type ChannelRecord, type ChannelState, type LedgerRules, type TxBody, type TxCode } from '@wedge/ledger';
 import type { L1World } from './l1-world.ts';
 import type { Prng } from './prng.ts';
 import type { Violation } from './l1-checkers.ts';
@@ -43,9 +43,14 @@ import type { Violation } from './l1-checkers.ts';
 /**
  * The member faults of a channel. 'user-wedge' (a member other than the
  * sequencer is wedged by its user while the others go on paying) is not among
- * a seed's random faults; the mutation tests ask for it.
+ * a seed's random faults; the mutation tests ask for it. 'fake-deposit': a
+ * Byzantine sequencer proposes states crediting itself a deposit it never
+ * made on L1 (honest members hold them until L1 shows it, which it never does).
+ * 'double-withdraw': a Byzantine sequencer, once a member's withdrawal is
+ * certified, proposes that same withdrawal again (the member refuses: its
+ * user asked once).
  */
-export type MemberFault = 'none' | 'crash' | 'silent' | 'equivocate' | 'stale-terminate' | 'user-wedge';
+export type MemberFault = 'none' | 'crash' | 'silent' | 'equivocate' | 'stale-terminate' | 'user-wedge' | 'fake-deposit' | 'double-withdraw';
 
 type SimMember = {
   readonly index: number;
@@ -70,6 +75,18 @@ type SimChannel = {
   readonly deposits: bigint[];
   opened: boolean;
   closeRequested: boolean;
+  /** Per member: the cumulative deposit L1 committed (opening plus every OK channel.deposit), counted by the simulator itself. */
+  readonly depositedOnL1: bigint[];
+  /** Per member: the highest cumulative withdrawal an OK channel.withdraw covered (what L1 must have paid, at most once). */
+  readonly withdrawalsPaid: bigint[];
+  /** Per member: the highest cumulative withdrawal in any certificate. */
+  readonly withdrawalsCertified: bigint[];
+  /** Per member: what its user asked to withdraw and was not refused. */
+  readonly withdrawalsAsked: bigint[];
+  /** The last withdrawal certified (a 'double-withdraw' sequencer proposes it again). */
+  lastWithdrawal: { readonly member: number; readonly amount: bigint } | null;
+  /** The version floor as the simulator counts it: the highest version of an OK channel.withdraw. */
+  floor: number;
 };
 
 const DEPOSIT = 10_000n;
@@ -80,12 +97,25 @@ const DEPOSIT = 10_000n;
 const CHALLENGE_BLOCKS = 100;
 const PROGRESS_TIMEOUT_MS = 1_500;
 const FAULT_AT_MS = 2_500;
+/** How often members and the watchtower read L1 (a member process polls, too): a multiple of the world's 50 ms tick. */
+const L1_POLL_MS = 300;
+/** How many half seconds a stale terminator waits for a withdrawal to be paid, to try to undo it. */
+const STALE_TERMINATE_WAITS = 10;
+/** How many times it terminates again when a withdrawal made its state stale meanwhile. */
+const STALE_TERMINATE_RETRIES = 3;
+/** What a 'fake-deposit' sequencer credits itself. */
+const FAKE_DEPOSIT = 5_000n;
+/** Per 100 ms of the fault phase, the chance of a top-up, and of a withdrawal request, in each channel. */
+const DEPOSIT_CHANCE = 0.05;
+const WITHDRAW_CHANCE = 0.1;
 
 /** Broken rules for the mutation tests (packages/sim/test/l2-mutations.test.ts); absent: the honest ones. */
 export type L2Options = {
   /** The rules of every member that is not the channel's Byzantine one. */
   readonly memberRules?: MemberRules;
   readonly watchtowerRules?: WatchtowerRules;
+  /** The ledger's splice rules on every replica (run-both.ts hands them to the L1 world). */
+  readonly ledgerRules?: LedgerRules;
 };
 
 export type L2Stats = {
@@ -94,6 +124,11 @@ export type L2Stats = {
   wedges: number;
   certificates: number;
   payments: number;
+  /** channel.deposit and channel.withdraw transactions L1 committed OK. */
+  deposits: number;
+  withdrawals: number;
+  /** State submissions L1 refused STALE_STATE below the version floor. */
+  floorRejections: number;
   /** Messages the member cores dropped, by reason (their `dropped` effects). */
   droppedMessages: Partial<Record<DropReason, number>>;
 };
@@ -101,7 +136,7 @@ export type L2Stats = {
 export class L2Layer {
   readonly channels: SimChannel[] = [];
   readonly violations: Violation[] = [];
-  readonly stats: L2Stats = { staleRejected: 0, watchtowerChallenges: 0, wedges: 0, certificates: 0, payments: 0, droppedMessages: {} };
+  readonly stats: L2Stats = { staleRejected: 0, watchtowerChallenges: 0, wedges: 0, certificates: 0, payments: 0, deposits: 0, withdrawals: 0, floorRejections: 0, droppedMessages: {} };
   private readonly tower: WatchtowerState = createWatchtowerState();
   private readonly towerAccount: number;
   private readonly certified = new Map<string, string>();
@@ -142,7 +177,7 @@ export class L2Layer {
     const id = hashTaggedHex(`wedge/${chainId}/sim-l2-channel`, { seed: this.world.options.seed, index });
     const topology = this.rng.chance(0.5) ? 'star' : 'chain';
     const deposits = accounts.map(() => DEPOSIT);
-    const byzantineIndex = fault === 'equivocate' ? 0 : fault === 'silent' || fault === 'stale-terminate' ? this.rng.int(0, accounts.length - 1) : -1;
+    const byzantineIndex = fault === 'equivocate' || fault === 'fake-deposit' || fault === 'double-withdraw' ? 0 : fault === 'silent' || fault === 'stale-terminate' ? this.rng.int(0, accounts.length - 1) : -1;
     const members = accounts.map((account, memberIndex): SimMember => {
       const keys = workload.keys[account]!;
       const ctx: MemberContext = {
@@ -164,7 +199,22 @@ export class L2Layer {
       };
       return { index: memberIndex, account, keys, ctx, state: createMemberState(ctx), up: true, incarnation: 0, byzantine: memberIndex === byzantineIndex, history: [], seqs: new SeqCounter() };
     });
-    const channel: SimChannel = { id, topology, members, fault, deposits, opened: false, closeRequested: false };
+    const zeros = members.map(() => 0n);
+    const channel: SimChannel = {
+      id,
+      topology,
+      members,
+      fault,
+      deposits,
+      opened: false,
+      closeRequested: false,
+      depositedOnL1: [...deposits],
+      withdrawalsPaid: [...zeros],
+      withdrawalsCertified: [...zeros],
+      withdrawalsAsked: [...zeros],
+      lastWithdrawal: null,
+      floor: 0,
+    };
     this.channels.push(channel);
     const opener = members[0]!;
     workload.enqueue(opener.account, {
@@ -204,7 +254,7 @@ export class L2Layer {
         });
         return;
       case 'stale-terminate':
-        this.world.schedule(FAULT_AT_MS, () => this.staleTerminate(channel, byzantine!));
+        this.world.schedule(FAULT_AT_MS, () => this.afterAWithdrawal(channel, () => this.staleTerminate(channel, byzantine!), STALE_TERMINATE_WAITS));
         return;
       case 'user-wedge': {
         const member = channel.members[this.rng.int(1, channel.members.length - 1)]!;
@@ -217,6 +267,12 @@ export class L2Layer {
   }
 
   // ------------------------------------------------------------------ faults
+
+  /** Runs `fault` once L1 has paid a withdrawal (the floor is up), checking every half second, or after `waits` checks anyway. */
+  private afterAWithdrawal(channel: SimChannel, fault: () => void, waits: number): void {
+    if (waits === 0 || (this.record(channel)?.floor ?? 0) > 0) return fault();
+    this.world.schedule(500, () => this.afterAWithdrawal(channel, fault, waits - 1));
+  }
 
   private crash(channel: SimChannel, member: SimMember, downMs: number): void {
     if (!member.up) return;
@@ -232,15 +288,54 @@ export class L2Layer {
     });
   }
 
-  /** The honest members go offline; the Byzantine member terminates with an old certificate, then tries an old challenge. */
+  /**
+   * The honest members go offline; the Byzantine member replays the last
+   * withdrawal (to be paid twice), tries to undo it with
+   * the oldest certificate L1 would take but for the version floor, then
+   * terminates with an old certificate and tries an old challenge.
+   */
   private staleTerminate(channel: SimChannel, cheater: SimMember): void {
     const honest = channel.members.filter((member) => !member.byzantine);
     for (const member of honest) this.crash(channel, member, CHALLENGE_BLOCKS * 150 * 3);
     cheater.up = false; // it stops playing the protocol and only cheats on L1
-    const stale = cheater.history.length >= 2 ? cheater.history[Math.floor(cheater.history.length / 2) - 1]! : null;
-    this.submit(channel, cheater, 'terminate', stale);
+    // One attempt after another, each once L1 decided the one before.
+    const attempts: { action: L1Action; certificate: Certificate | null }[] = [];
+    // The certificate behind the floor is public on L1: anyone can replay it.
+    const record = this.record(channel);
+    if (record?.floorCertificate) attempts.push({ action: 'withdraw', certificate: record.floorCertificate });
+    // What L1 takes but for the floor: not accounting for less withdrawn than L1 paid, nor more deposited than it holds.
+    const fits = (state: ChannelState): boolean =>
+      record === undefined || (state.withdrawn.every((amount, i) => amount >= record.withdrawn[i]!) && state.deposited.every((amount, i) => amount <= record.deposited[i]!));
+    const floor = record?.floor ?? 0;
+    const belowFloor = cheater.history.find((certificate) => certificate.state.version < floor && fits(certificate.state));
+    if (belowFloor !== undefined) attempts.push({ action: 'terminate', certificate: belowFloor });
+    // Then a stale state L1 does take (the watchtower must challenge it): the middle one of those it holds.
+    const takeable = cheater.history.filter((certificate) => certificate.state.version >= floor && fits(certificate.state) && !certificate.state.final);
+    const stale = takeable.length >= 2 ? takeable[Math.floor(takeable.length / 2) - 1]! : (takeable[0] ?? null);
+    if (stale !== null || floor === 0) attempts.push({ action: 'terminate', certificate: stale });
+    const next = (index: number): void => {
+      const attempt = attempts[index];
+      if (attempt !== undefined) this.submit(channel, cheater, attempt.action, attempt.certificate, () => next(index + 1));
+      else this.terminateUntilFrozen(channel, cheater, STALE_TERMINATE_RETRIES);
+    };
+    next(0);
     const older = cheater.history.length >= 3 ? cheater.history[0]! : null;
     if (older !== null) this.world.schedule(2_000, () => this.submit(channel, cheater, 'challenge', older));
+  }
+
+  /**
+   * A withdrawal paid while the cheater's termination waited may have made it
+   * stale: it terminates again with the oldest certificate it holds that L1
+   * still takes, until the channel is frozen.
+   */
+  private terminateUntilFrozen(channel: SimChannel, cheater: SimMember, retries: number): void {
+    const record = this.record(channel);
+    if (record === undefined || record.status !== 'open' || retries === 0) return;
+    const takes = (state: ChannelState): boolean =>
+      !state.final && state.version >= record.floor && state.withdrawn.every((amount, i) => amount >= record.withdrawn[i]!) && state.deposited.every((amount, i) => amount <= record.deposited[i]!);
+    const oldest = cheater.history.find((certificate) => takes(certificate.state));
+    if (oldest === undefined) return;
+    this.submit(channel, cheater, 'terminate', oldest, () => this.terminateUntilFrozen(channel, cheater, retries - 1));
   }
 
   // -------------------------------------------------------------- the members
@@ -279,6 +374,12 @@ export class L2Layer {
       case 'submit-l1':
         if (!member.byzantine) this.submit(channel, member, effect.action, effect.certificate);
         return;
+      case 'withdrawal-rejected':
+        channel.withdrawalsAsked[member.index] = channel.withdrawalsAsked[member.index]! - effect.amount;
+        return;
+      case 'withdrawal-certified':
+        channel.lastWithdrawal = { member: member.index, amount: effect.amount };
+        return;
       case 'dropped':
         this.stats.droppedMessages[effect.reason] = (this.stats.droppedMessages[effect.reason] ?? 0) + 1;
         return;
@@ -295,6 +396,8 @@ export class L2Layer {
    * from both being certified.
    */
   private adversarial(channel: SimChannel, member: SimMember, message: MemberMessage): MemberMessage[] {
+    if (member.byzantine && channel.fault === 'fake-deposit' && message.type === 'propose' && !message.proposal.state.final) return [this.fakeDeposit(channel, member, message)];
+    if (member.byzantine && channel.fault === 'double-withdraw' && message.type === 'propose' && !message.proposal.state.final) return [this.doubleWithdrawal(channel, member, message)];
     if (!member.byzantine || channel.fault !== 'equivocate' || message.type !== 'propose' || message.proposal.state.final) return [message];
     const key = `${channel.id}:${message.proposal.state.version}`;
     let conflicting = this.conflictingByVersion.get(key);
@@ -308,6 +411,44 @@ export class L2Layer {
       this.conflicting.set(channelStateHash(proposal.state), { state: proposal.state, signatures: [...signatures] });
     }
     return this.rng.chance(0.5) ? [conflicting, message] : [message, conflicting];
+  }
+
+  /**
+   * The sequencer's proposal with a deposit of its own that L1 never saw:
+   * consistent in itself (its balance and cumulative deposit both raised),
+   * signed by the sequencer; votes on it are gathered like an equivocator's.
+   */
+  private fakeDeposit(channel: SimChannel, sequencer: SimMember, message: Extract<MemberMessage, { type: 'propose' }>): MemberMessage {
+    const { state } = message.proposal;
+    const deposited = [...state.deposited];
+    const balances = [...state.balances];
+    deposited[sequencer.index] = deposited[sequencer.index]! + FAKE_DEPOSIT;
+    balances[sequencer.index] = balances[sequencer.index]! + FAKE_DEPOSIT;
+    return this.forged(sequencer, message, { ...state, deposited, balances });
+  }
+
+  /** The sequencer's proposal withdrawing the last certified withdrawal once more (as it is, while none was certified or the balance is short). */
+  private doubleWithdrawal(channel: SimChannel, sequencer: SimMember, message: Extract<MemberMessage, { type: 'propose' }>): MemberMessage {
+    const again = channel.lastWithdrawal;
+    const { state } = message.proposal;
+    if (again === null || state.balances[again.member]! < again.amount) return message;
+    const withdrawn = [...state.withdrawn];
+    const balances = [...state.balances];
+    withdrawn[again.member] = withdrawn[again.member]! + again.amount;
+    balances[again.member] = balances[again.member]! - again.amount;
+    return this.forged(sequencer, message, { ...state, withdrawn, balances });
+  }
+
+  /** `forged` in place of the proposal's state, signed by the sequencer alone; votes on it are gathered like an equivocator's. */
+  private forged(sequencer: SimMember, message: Extract<MemberMessage, { type: 'propose' }>, fake: ChannelState): MemberMessage {
+    const signatures = message.signatures.map(() => null as string | null);
+    signatures[sequencer.index] = signChannelState(sequencer.ctx.scheme, fake, sequencer.keys.secretKey);
+    this.conflicting.set(channelStateHash(fake), { state: fake, signatures: [...signatures] });
+    return { type: 'propose', proposal: { state: fake, payments: message.proposal.payments }, signatures };
+  }
+
+  private isForger(channel: SimChannel): boolean {
+    return channel.fault === 'equivocate' || channel.fault === 'fake-deposit' || channel.fault === 'double-withdraw';
   }
 
   /**
@@ -349,7 +490,7 @@ export class L2Layer {
    * assemble. Honest members never let one complete next to the honest state.
    */
   private gatherConflictingVote(channel: SimChannel, sequencer: SimMember, message: MemberMessage): void {
-    if (channel.fault !== 'equivocate' || message.type !== 'vote') return;
+    if (!this.isForger(channel) || message.type !== 'vote') return;
     const gathered = this.conflicting.get(message.stateHash);
     if (gathered === undefined || gathered.state.channelId !== channel.id || gathered.signatures[message.member] !== null) return;
     gathered.signatures[message.member] = message.signature;
@@ -371,7 +512,8 @@ export class L2Layer {
 
   // --------------------------------------------------------------------- L1
 
-  private submit(channel: SimChannel, member: SimMember | null, action: L1Action, certificate: Certificate | null): void {
+  /** `then`: called once L1 has decided this transaction (the next attempt of a Byzantine member waits for it: urgent actions queue first in line). */
+  private submit(channel: SimChannel, member: SimMember | null, action: L1Action, certificate: Certificate | null, then?: (code: TxCode) => void): void {
     const account = member === null ? this.towerAccount : member.account;
     const address = this.world.workload.keys[account]!.address;
     const chainId = this.world.workload.genesis.chainId;
@@ -381,19 +523,62 @@ export class L2Layer {
       {
         build,
         onDone: (code: TxCode) => {
-          if (code === 'STALE_STATE') this.stats.staleRejected += 1;
+          if (code === 'STALE_STATE') {
+            this.stats.staleRejected += 1;
+            if ((certificate?.state.version ?? 0) < (this.record(channel)?.floor ?? 0)) this.stats.floorRejections += 1;
+          }
           if (member === null && action === 'challenge' && code === 'OK') this.stats.watchtowerChallenges += 1;
+          if (action === 'withdraw' && code === 'OK') this.onWithdrawn(channel, certificate!);
+          then?.(code);
         },
       },
       true,
     );
   }
 
+  /** A member tops up: channel.deposit from its own account (it may fail: the account may lack the funds, or the channel be frozen). */
+  private deposit(channel: SimChannel, member: SimMember, amount: bigint): void {
+    const chainId = this.world.workload.genesis.chainId;
+    this.world.workload.enqueue(member.account, {
+      build: (nonce) => ({ type: 'channel.deposit', chainId, from: member.keys.address, nonce, channelId: channel.id, amount }),
+      onDone: (code) => {
+        if (code !== 'OK') return;
+        this.stats.deposits += 1;
+        channel.depositedOnL1[member.index] = channel.depositedOnL1[member.index]! + amount;
+      },
+    });
+  }
+
+  /** Withdraw-once: an OK channel.withdraw must pay something no earlier one paid. The floor moves to its version. */
+  private onWithdrawn(channel: SimChannel, certificate: Certificate): void {
+    this.stats.withdrawals += 1;
+    const { state } = certificate;
+    const raises = state.withdrawn.some((amount, index) => amount > channel.withdrawalsPaid[index]!);
+    if (!raises) this.report('withdraw-once', `channel ${channel.id.slice(0, 12)}: channel.withdraw with v${state.version} paid again for withdrawals already paid (${channel.withdrawalsPaid.join(',')})`);
+    state.withdrawn.forEach((amount, index) => {
+      if (amount > channel.withdrawalsPaid[index]!) channel.withdrawalsPaid[index] = amount;
+    });
+    channel.floor = Math.max(channel.floor, state.version);
+  }
+
+  private record(channel: SimChannel): ChannelRecord | undefined {
+    return this.world.honestLedger().channels.get(channel.id);
+  }
+
   private l1View(channel: SimChannel): L1ChannelView | null {
     const ledger = this.world.honestLedger();
     const record = ledger.channels.get(channel.id);
     if (record === undefined) return null;
-    return { status: record.status, recordedVersion: record.recorded.version, deadline: record.deadline, height: ledger.height };
+    return {
+      status: record.status,
+      recordedVersion: record.recorded.version,
+      deadline: record.deadline,
+      height: ledger.height,
+      deposited: record.deposited,
+      withdrawn: record.withdrawn,
+      floor: record.floor,
+      floorCertificate: record.floorCertificate,
+    };
   }
 
   private isClosedOnL1(channel: SimChannel): boolean {
@@ -405,7 +590,8 @@ export class L2Layer {
   private tick(nowMs: number): void {
     for (const channel of this.channels) {
       if (!channel.opened) continue;
-      const view = this.l1View(channel);
+      // Members and the watchtower follow L1 by polling, as the processes do.
+      const view = nowMs % L1_POLL_MS === 0 ? this.l1View(channel) : null;
       if (view !== null) {
         for (const member of channel.members) this.step(channel, member, { type: 'l1', channel: view });
         for (const effect of stepWatchtower(this.world.scheme, this.tower, { type: 'l1', channelId: channel.id, channel: view }, this.options.watchtowerRules)) {
@@ -420,7 +606,40 @@ export class L2Layer {
         }
         continue;
       }
-      if (nowMs % 100 === 0) this.randomPayment(channel);
+      if (nowMs % 100 === 0) {
+        this.randomPayment(channel);
+        this.randomSplice(channel);
+      }
+      this.checkFloor(channel);
+    }
+  }
+
+  /** Now and then a member tops up from its L1 account, or asks to withdraw part of its balance. */
+  private randomSplice(channel: SimChannel): void {
+    if (this.rng.chance(DEPOSIT_CHANCE)) {
+      const member = this.rng.pick(channel.members);
+      if (member.up && !member.byzantine) this.deposit(channel, member, BigInt(this.rng.int(1, 3_000)));
+    }
+    if (this.rng.chance(WITHDRAW_CHANCE)) {
+      const member = this.rng.pick(channel.members);
+      const balance = member.state.latest.state.balances[member.index]!;
+      if (member.up && !member.byzantine && balance >= 4n) this.withdraw(channel, member, BigInt(this.rng.int(1, Number(balance / 4n))));
+    }
+  }
+
+  /** The member's user asks to withdraw; what it asks counts for withdraw-once unless refused (now, or later by a `withdrawal-rejected`). */
+  private withdraw(channel: SimChannel, member: SimMember, amount: bigint): void {
+    channel.withdrawalsAsked[member.index] = channel.withdrawalsAsked[member.index]! + amount;
+    this.step(channel, member, { type: 'withdraw', amount });
+  }
+
+  /** Floor: no state below the version floor is ever recorded (DESIGN §7). */
+  private checkFloor(channel: SimChannel): void {
+    const record = this.record(channel);
+    if (record === undefined || record.status === 'open') return;
+    if (record.recorded.version < channel.floor) {
+      this.report('floor', `channel ${channel.id.slice(0, 12)} (${channel.fault}): v${record.recorded.version} recorded below the floor v${channel.floor}`);
+      channel.floor = record.recorded.version; // reported once
     }
   }
 
@@ -457,9 +676,20 @@ export class L2Layer {
     const known = this.certified.get(key);
     if (known !== undefined && known !== hash) this.report('L2-safety', `channel ${channel.id.slice(0, 12)}: two different certificates for version ${state.version}`);
     this.certified.set(key, hash);
-    const total = state.balances.reduce((sum, balance) => sum + balance, 0n);
-    const deposit = channel.deposits.reduce((sum, amount) => sum + amount, 0n);
-    if (total !== deposit) this.report('L2-conservation', `channel ${channel.id.slice(0, 12)} v${state.version}: balances sum to ${total}, deposit ${deposit}`);
+    const sum = (amounts: readonly bigint[]): bigint => amounts.reduce((total, amount) => total + amount, 0n);
+    const accounted = sum(state.deposited) - sum(state.withdrawn);
+    if (sum(state.balances) !== accounted) this.report('L2-conservation', `channel ${channel.id.slice(0, 12)} v${state.version}: balances sum to ${sum(state.balances)}, the state accounts for ${accounted}`);
+    // Deposit-safety: a certificate accounts only for deposits L1 has committed.
+    state.deposited.forEach((amount, index) => {
+      if (amount > channel.depositedOnL1[index]!) this.report('deposit-safety', `channel ${channel.id.slice(0, 12)} v${state.version}: accounts for ${amount} deposited by member ${index}, L1 committed ${channel.depositedOnL1[index]}`);
+    });
+    // Withdraw-once: a certificate withdraws for a member no more than its user asked for (each request once).
+    state.withdrawn.forEach((amount, index) => {
+      if (amount > channel.withdrawalsCertified[index]!) channel.withdrawalsCertified[index] = amount;
+      if (amount > channel.withdrawalsAsked[index]! && !channel.members[index]!.byzantine) {
+        this.report('withdraw-once', `channel ${channel.id.slice(0, 12)} v${state.version}: withdraws ${amount} for member ${index}, whose user asked for ${channel.withdrawalsAsked[index]}`);
+      }
+    });
     if (!state.final) {
       for (const member of channel.members) {
         const wedged = this.wedgedAt.get(`${channel.id}:${member.index}`);
@@ -470,7 +700,27 @@ export class L2Layer {
     }
   }
 
-  /** Settlement: each honest member is paid at least its balance in the latest certificate it (or the watchtower) holds. */
+  /**
+   * At the end, L1's record agrees with what the simulator saw committed:
+   * deposit-safety — every committed deposit is on the record, and the
+   * channel paid out (withdrawals plus settlement) exactly what was put in;
+   * withdraw-once — L1 paid no member more in withdrawals than the
+   * highest cumulative withdrawal any certificate holds.
+   */
+  private checkPaidOut(channel: SimChannel, record: ChannelRecord): void {
+    const name = `channel ${channel.id.slice(0, 12)} (${channel.fault})`;
+    const sum = (amounts: readonly bigint[]): bigint => amounts.reduce((total, amount) => total + amount, 0n);
+    record.deposited.forEach((amount, index) => {
+      if (amount !== channel.depositedOnL1[index]) this.report('deposit-safety', `${name}: member ${index} deposited ${channel.depositedOnL1[index]}, L1 records ${amount}`);
+    });
+    const paidOut = sum(record.settledBalances ?? []) + sum(channel.withdrawalsPaid);
+    if (paidOut !== sum(channel.depositedOnL1)) this.report('deposit-safety', `${name}: paid out ${paidOut} of ${sum(channel.depositedOnL1)} put in`);
+    channel.withdrawalsPaid.forEach((amount, index) => {
+      if (amount > channel.withdrawalsCertified[index]!) this.report('withdraw-once', `${name}: L1 paid member ${index} withdrawals of ${amount}, certificates hold ${channel.withdrawalsCertified[index]}`);
+    });
+  }
+
+  /** Settlement: each honest member is paid at least its balance in the latest certificate it (or the watchtower) holds, with what that state leaves to L1. */
   private finish(): void {
     const ledger = this.world.honestLedger();
     for (const channel of this.channels) {
@@ -480,6 +730,7 @@ export class L2Layer {
         this.report('liveness', `channel ${channel.id.slice(0, 12)} (${channel.fault}) not settled on L1 by the end (status ${record?.status})`);
         continue;
       }
+      this.checkPaidOut(channel, record);
       const towerBest = this.tower.channels.get(channel.id)?.best ?? null;
       for (const member of channel.members) {
         if (member.byzantine) continue;
@@ -489,7 +740,9 @@ export class L2Layer {
         // L1 settling at a version at or above the newest one held is fine: every
         // certificate carries this member's signature, so it agreed to it.
         if (record.recorded.version >= newest.state.version) continue;
-        const owed = newest.state.balances[member.index]!;
+        // Its balance there, plus what that state leaves to L1: deposits it does not account for, withdrawals L1 has not paid.
+        const i = member.index;
+        const owed = newest.state.balances[i]! + (record.deposited[i]! - newest.state.deposited[i]!) + (newest.state.withdrawn[i]! - record.withdrawn[i]!);
         const paid = record.settledBalances[member.index]!;
         if (paid < owed) {
           this.report('settlement', `channel ${channel.id.slice(0, 12)} (${channel.fault}): member ${member.index} paid ${paid}, holds v${newest.state.version} owing ${owed}`);

@@ -25,7 +25,9 @@ export function handleProposal(step: MemberStep, from: number, proposal: Proposa
   if (invalid === 'CONFLICTING_STATE') return onConflict(step, from, proposal, signatures);
   if (invalid === 'DEPOSIT_NOT_FINAL' || (invalid !== null && extendsSignedUncertified(step, proposal))) {
     // It overtook the certificate of the state we signed last, or the L1 view
-    // that shows its deposit final: keep it (one slot) for then.
+    // that shows its deposit final: keep it (one slot) for then. Not signing
+    // it now is reported, as a drop is (the simulator counts them).
+    if (invalid === 'DEPOSIT_NOT_FINAL') drop(step, 'propose', from, invalid);
     step.state.aheadProposal = { from, proposal, signatures };
     return;
   }

@@ -10,5 +10,5 @@ export function handleStart(step: MemberStep): void {
   armTimer(step);
   if (step.state.inFlight !== null && isLeader(step)) sendProposal(step);
   // A withdrawal request may have been lost with the crash (or on the way): ask again; the sequencer keeps one per member.
-  if (step.state.withdrawal !== null && !isLeader(step)) send(step, 0, { type: 'withdraw-request', amount: step.state.withdrawal });
+  if (step.state.withdrawal !== null && !isLeader(step)) send(step, 0, { type: 'withdraw-request', request: step.state.withdrawal });
 }

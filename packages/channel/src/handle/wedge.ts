@@ -16,10 +16,12 @@ export function wedge(step: MemberStep, reason: WedgeReason): void {
   step.effects.push({ type: 'wedged', reason });
   for (const id of state.pending.keys()) reject(step, id, 'WEDGED');
   state.pending.clear();
-  // No new state will carry a withdrawal now; one already certified is paid at settlement.
-  dropOwnWithdrawal(step, 'WEDGED');
-  state.withdrawRequests.forEach((amount, member) => {
-    if (amount !== null && member !== step.self) send(step, member, { type: 'withdraw-rejected', code: 'WEDGED' });
+  // No new state will carry a withdrawal now, unless this member signed it
+  // already: then its certificate may still come (and is paid at settlement), so it stays undecided.
+  const signedWithIt = state.withdrawal !== null && state.signedState !== null && state.signedState.withdrawn[step.self]! >= state.withdrawal.withdrawnTo;
+  if (!signedWithIt) dropOwnWithdrawal(step, 'WEDGED');
+  state.withdrawRequests.forEach((request, member) => {
+    if (request !== null && member !== step.self) send(step, member, { type: 'withdraw-rejected', code: 'WEDGED' });
   });
   state.withdrawRequests = state.withdrawRequests.map(() => null);
   if (state.inFlight !== null && !state.inFlight.proposal.state.final) state.inFlight = null;

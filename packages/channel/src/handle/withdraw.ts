@@ -6,7 +6,7 @@ import { MAX_AMOUNT } from '@wedge/ledger';
 import { armTimer, hasWork, stopTimer } from '../progress.ts';
 import { propose } from '../proposing.ts';
 import { drop, isLeader, send, type MemberStep } from '../step.ts';
-import type { ChannelErrorCode } from '../types.ts';
+import type { ChannelErrorCode, WithdrawalRequest } from '../types.ts';
 import { dropOwnWithdrawal } from '../withdrawal.ts';
 
 function isWithdrawAmount(amount: unknown): amount is bigint {
@@ -28,23 +28,24 @@ function getWithdrawValidity(step: MemberStep, amount: bigint): ChannelErrorCode
 export function handleWithdraw(step: MemberStep, amount: bigint): void {
   const code = getWithdrawValidity(step, amount);
   if (code !== null) return void step.effects.push({ type: 'withdrawal-rejected', amount, code });
-  step.state.withdrawal = amount;
+  const request: WithdrawalRequest = { amount, withdrawnTo: step.state.latest.state.withdrawn[step.self]! + amount };
+  step.state.withdrawal = request;
   if (isLeader(step)) {
-    step.state.withdrawRequests[step.self] = amount;
+    step.state.withdrawRequests[step.self] = request;
     propose(step);
   } else {
-    send(step, 0, { type: 'withdraw-request', amount });
+    send(step, 0, { type: 'withdraw-request', request });
   }
   armTimer(step);
 }
 
-export function handleWithdrawRequest(step: MemberStep, from: number, amount: bigint): void {
+export function handleWithdrawRequest(step: MemberStep, from: number, request: WithdrawalRequest): void {
   if (!isLeader(step)) return drop(step, 'withdraw-request', from, 'NOT_SEQUENCER');
-  if (!isWithdrawAmount(amount)) return drop(step, 'withdraw-request', from, 'BAD_AMOUNT');
+  if (!isWithdrawAmount(request.amount) || typeof request.withdrawnTo !== 'bigint' || request.withdrawnTo < request.amount) return drop(step, 'withdraw-request', from, 'BAD_AMOUNT');
   const { state } = step;
   if (state.closed || state.wedged !== null || state.closeRequested || state.latest.state.final) return send(step, from, { type: 'withdraw-rejected', code: 'WEDGED' });
   // One request per member: a resend (after the member restarted) replaces what waits.
-  state.withdrawRequests[from] = amount;
+  state.withdrawRequests[from] = request;
   propose(step);
 }
 

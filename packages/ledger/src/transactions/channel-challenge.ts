@@ -5,6 +5,7 @@ import { assert } from '@wedge/common';
 import type { SignatureScheme } from '@wedge/crypto';
 import { cloneChannelState } from '../channel-state.ts';
 import type { LedgerErrorCode } from '../errors.ts';
+import type { LedgerRules } from '../rules.ts';
 import type { UnknownRecord } from '../shape.ts';
 import type { ChannelChallengeBody, LedgerState } from '../types.ts';
 import { getChannel } from '../channels.ts';
@@ -24,6 +25,7 @@ export function getChannelChallengeValidity(
   state: LedgerState,
   body: ChannelChallengeBody,
   height: number,
+  rules: LedgerRules,
 ): LedgerErrorCode | null {
   const record = getChannel(state, body.channelId);
   if (record === undefined) return 'UNKNOWN_CHANNEL';
@@ -31,7 +33,7 @@ export function getChannelChallengeValidity(
   if (record.status === 'open') return 'NOT_FROZEN';
   assert(record.deadline !== null, 'getChannelChallengeValidity: frozen channel without deadline');
   if (height >= record.deadline) return 'CHALLENGE_WINDOW_CLOSED';
-  const content = getStateContentValidity(state, record, body.state);
+  const content = getStateContentValidity(state, record, body.state, rules);
   if (content !== null) return content;
   const freshness = getStateFreshness(record, body.state);
   if (freshness !== null) return freshness;
@@ -42,6 +44,6 @@ export function applyChannelChallenge(state: LedgerState, body: ChannelChallenge
   const record = getChannel(state, body.channelId);
   assert(record !== undefined && record.status === 'frozen', 'applyChannelChallenge: channel not frozen');
   assert(record.deadline !== null && height < record.deadline, 'applyChannelChallenge: window closed');
-  assert(body.state.version > record.recorded.version && body.state.version >= record.floor, 'applyChannelChallenge: stale state');
+  assert(body.state.version > record.recorded.version, 'applyChannelChallenge: stale state');
   state.channels.set(record.id, { ...record, recorded: cloneChannelState(body.state) });
 }

@@ -6,6 +6,7 @@ import { assert } from '@wedge/common';
 import type { SignatureScheme } from '@wedge/crypto';
 import { cloneChannelState } from '../channel-state.ts';
 import type { LedgerErrorCode } from '../errors.ts';
+import type { LedgerRules } from '../rules.ts';
 import type { UnknownRecord } from '../shape.ts';
 import type { ChannelCloseBody, LedgerState } from '../types.ts';
 import { getChannel } from '../channels.ts';
@@ -25,11 +26,12 @@ export function getChannelCloseValidity(
   scheme: SignatureScheme,
   state: LedgerState,
   body: ChannelCloseBody,
+  rules: LedgerRules,
 ): LedgerErrorCode | null {
   const record = getChannel(state, body.channelId);
   if (record === undefined) return 'UNKNOWN_CHANNEL';
   if (record.status === 'closed') return 'CHANNEL_CLOSED';
-  const content = getStateContentValidity(state, record, body.state);
+  const content = getStateContentValidity(state, record, body.state, rules);
   if (content !== null) return content;
   if (!body.state.final) return 'NOT_FINAL';
   const freshness = getStateFreshness(record, body.state);
@@ -40,7 +42,7 @@ export function getChannelCloseValidity(
 export function applyChannelClose(state: LedgerState, body: ChannelCloseBody, height: number): void {
   const record = getChannel(state, body.channelId);
   assert(record !== undefined && record.status !== 'closed', 'applyChannelClose: channel not open or frozen');
-  assert(body.state.final && body.state.version > record.recorded.version && body.state.version >= record.floor, 'applyChannelClose: state not final and newer');
+  assert(body.state.final && body.state.version > record.recorded.version, 'applyChannelClose: state not final and newer');
   const recorded = cloneChannelState(body.state);
   const payouts = payOut(state, record, recorded);
   state.channels.set(record.id, {

@@ -6,6 +6,7 @@ import { assert } from '@wedge/common';
 import type { SignatureScheme } from '@wedge/crypto';
 import { cloneChannelState } from '../channel-state.ts';
 import type { LedgerErrorCode } from '../errors.ts';
+import type { LedgerRules } from '../rules.ts';
 import { hasExactKeys, isChannelStateShape, isHash, isStateSignaturesShape, type UnknownRecord } from '../shape.ts';
 import type { ChannelTerminateBody, LedgerState } from '../types.ts';
 import { getChannel } from '../channels.ts';
@@ -25,6 +26,7 @@ export function getChannelTerminateValidity(
   scheme: SignatureScheme,
   state: LedgerState,
   body: ChannelTerminateBody,
+  rules: LedgerRules,
 ): LedgerErrorCode | null {
   const record = getChannel(state, body.channelId);
   if (record === undefined) return 'UNKNOWN_CHANNEL';
@@ -33,8 +35,8 @@ export function getChannelTerminateValidity(
   if (!record.members.some((member) => member.address === body.from)) return 'NOT_A_MEMBER';
   // While a channel is open, L1 has recorded only its opening state, which null
   // names — unless a withdrawal raised the floor above it.
-  if (body.state === null) return record.floor > 0 ? 'STALE_STATE' : null;
-  const content = getStateContentValidity(state, record, body.state);
+  if (body.state === null) return record.floor > 0 && rules.versionFloor ? 'STALE_STATE' : null;
+  const content = getStateContentValidity(state, record, body.state, rules);
   if (content !== null) return content;
   // Version 0 can only be named by null: any explicit state must be newer than the record.
   const freshness = getStateFreshness(record, body.state);
@@ -45,7 +47,7 @@ export function getChannelTerminateValidity(
 export function applyChannelTerminate(state: LedgerState, body: ChannelTerminateBody, height: number): void {
   const record = getChannel(state, body.channelId);
   assert(record !== undefined && record.status === 'open', 'applyChannelTerminate: channel not open');
-  assert(body.state === null ? record.floor === 0 : body.state.version > record.recorded.version && body.state.version >= record.floor, 'applyChannelTerminate: stale state');
+  assert(body.state === null || body.state.version > record.recorded.version, 'applyChannelTerminate: stale state');
   state.channels.set(record.id, {
     ...record,
     status: 'frozen',

@@ -13,6 +13,7 @@ import { cloneChannelState } from '../channel-state.ts';
 import { getChannel } from '../channels.ts';
 import type { LedgerErrorCode } from '../errors.ts';
 import type { UnknownRecord } from '../shape.ts';
+import type { LedgerRules } from '../rules.ts';
 import type { ChannelWithdrawBody, LedgerState } from '../types.ts';
 import { getStateContentValidity, getStateSignatureValidity, getStateSubmissionStaticValidity } from './state-submission.ts';
 
@@ -24,13 +25,14 @@ export function getChannelWithdrawValidity(
   scheme: SignatureScheme,
   state: LedgerState,
   body: ChannelWithdrawBody,
+  rules: LedgerRules,
 ): LedgerErrorCode | null {
   const record = getChannel(state, body.channelId);
   if (record === undefined) return 'UNKNOWN_CHANNEL';
   if (record.status === 'closed') return 'CHANNEL_CLOSED';
   // Once frozen, settlement pays a withdrawal the recorded state accounts for (pay-out.ts).
   if (record.status === 'frozen') return 'CHANNEL_FROZEN';
-  const content = getStateContentValidity(state, record, body.state);
+  const content = getStateContentValidity(state, record, body.state, rules);
   if (content !== null) return content;
   if (!body.state.withdrawn.some((amount, index) => amount > record.withdrawn[index]!)) return 'NOTHING_TO_WITHDRAW';
   return getStateSignatureValidity(scheme, record, body.state, body.stateSignatures);
@@ -39,7 +41,6 @@ export function getChannelWithdrawValidity(
 export function applyChannelWithdraw(state: LedgerState, body: ChannelWithdrawBody): void {
   const record = getChannel(state, body.channelId);
   assert(record !== undefined && record.status === 'open', 'applyChannelWithdraw: channel not open');
-  assert(body.state.version >= record.floor, 'applyChannelWithdraw: below the floor');
   let paid = 0n;
   record.members.forEach((member, index) => {
     const amount = body.state.withdrawn[index]! - record.withdrawn[index]!;

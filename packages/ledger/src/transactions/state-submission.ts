@@ -8,6 +8,7 @@
 import type { SignatureScheme } from '@wedge/crypto';
 import { isChannelStateCertified } from '../channel-state.ts';
 import type { LedgerErrorCode } from '../errors.ts';
+import { HONEST_LEDGER_RULES, type LedgerRules } from '../rules.ts';
 import { hasExactKeys, isChannelStateShape, isHash, isStateSignaturesShape, type UnknownRecord } from '../shape.ts';
 import type { ChannelRecord, ChannelState, LedgerState } from '../types.ts';
 
@@ -53,10 +54,11 @@ export function getStateContentValidity(
   ledger: LedgerState,
   record: ChannelRecord,
   state: ChannelState,
+  rules: LedgerRules = HONEST_LEDGER_RULES,
 ): LedgerErrorCode | null {
   const shape = getStateShapeValidity(ledger, record, state);
   if (shape !== null) return shape;
-  if (state.version < record.floor) return 'STALE_STATE';
+  if (state.version < record.floor && rules.versionFloor) return 'STALE_STATE';
   for (let index = 0; index < record.members.length; index++) {
     if (state.withdrawn[index]! < record.withdrawn[index]!) return 'STALE_STATE';
   }
