@@ -8,7 +8,7 @@
 // its --url; see args.ts for --port and --listen), prints one JSON line
 // {"event":"listening",...} when ready, and stops cleanly on SIGTERM or SIGINT.
 import { readFileSync } from 'node:fs';
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { GenesisFile, answerClientError, formatListenAddress, listenAddressOfUrl, parseWire, type ListenAddress } from '@wedge/api';
 import { toHex } from '@wedge/common';
@@ -18,7 +18,7 @@ import { readKeyFile } from '../../l1-node/src/key-file.ts';
 import { parseArgs, USAGE, type MemberArgs, type WatchtowerArgs } from './args.ts';
 import { L1Reader, type VerifiedChannel } from './l1-reader.ts';
 import { createLogger, type Logger } from './logger.ts';
-import { createMemberApi } from './member-api.ts';
+import { createMemberRequestListener } from './member-fast-paths.ts';
 import { MemberNode } from './member-node.ts';
 import { createWatchtowerApi } from './watchtower-api.ts';
 import { WatchtowerNode } from './watchtower-node.ts';
@@ -107,8 +107,9 @@ async function runMember(args: MemberArgs): Promise<void> {
     crashAfterPersist: crash === 'signature' ? 'signature' : null,
     log,
   });
-  const app = createMemberApi(node, { paymentWaitMs: args.paymentWaitMs });
-  listen(app, bindAddress(args, args.peers[self]!), log, { channelId: record.id }, () => node.start(), () => node.stop());
+  // Peer envelopes and payments by the plain fast paths, everything else by the express app (member-fast-paths.ts).
+  const server = createServer(createMemberRequestListener(node, { paymentWaitMs: args.paymentWaitMs }));
+  listen(server, bindAddress(args, args.peers[self]!), log, { channelId: record.id }, () => node.start(), () => node.stop());
 }
 
 async function runWatchtower(args: WatchtowerArgs): Promise<void> {
