@@ -6,9 +6,10 @@
 // object, `{ "<suite>": { ...figures } }`, and nothing else. Progress always
 // goes to stderr. An unknown flag is a usage error: exit status 2.
 //
-// Every run also records what it measured (results.ts): bench/results.json
-// (the suites run, merged into the figures of earlier runs, each with the
-// machine and date it was measured on) and bench/results.md (its tables);
+// Every run also records what it measured, as each suite ends (results.ts):
+// bench/results.json (the suites run, merged into the figures of earlier
+// runs, each with the machine and date it was measured on) and
+// bench/results.md (its tables);
 // a full run (not --quick) also rewrites the README's tables between
 // `<!-- bench:<suite> -->` markers.
 //
@@ -21,7 +22,8 @@ import { formatRecoveryReport, runRecoveryBench } from './bench/recovery.ts';
 import { recordResults, type Figures } from './bench/results.ts';
 import { formatScaleReport, runScaleBench, scaleMarkdown, type ScaleResult } from './bench/scale.ts';
 
-type SuiteOptions = { quick: boolean; progress: (line: string) => void };
+/** `l1ViewChanges`: what the l1 suite saw, for the recovery suite of the same invocation (so it need not run them again). */
+type SuiteOptions = { quick: boolean; progress: (line: string) => void; shared: { l1ViewChanges?: { replicas: number; viewChanges: number }[] } };
 type SuiteRun = { json: Figures; text: string };
 /** `markdown`: the suite's tables for bench/results.md and the README, when it has its own (else they are made from the figures). */
 type Suite = { flag: string; description: string; run: (options: SuiteOptions) => Promise<SuiteRun> | SuiteRun; markdown?: (figures: Figures) => string };
@@ -40,6 +42,7 @@ const SUITES: Readonly<Record<string, Suite>> = {
     description: 'committed transfers/s and latency of real replica processes (n = 4, 7) against the verification ceiling',
     async run(options) {
       const report = await runL1Bench(options);
+      options.shared.l1ViewChanges = report.details.map((run) => ({ replicas: run.replicas, viewChanges: run.viewChanges }));
       return { json: report.result, text: formatL1Report(report) };
     },
   },
@@ -63,13 +66,13 @@ const SUITES: Readonly<Record<string, Suite>> = {
     flag: '--recovery',
     description: 'kill -9 of the primary -> first commit in the new view (5 kills), spurious view changes under L1 load, terminate -> settle, catch-up from 10,000 blocks behind',
     async run(options) {
-      const report = await runRecoveryBench(options);
+      const report = await runRecoveryBench({ ...options, ...(options.shared.l1ViewChanges === undefined ? {} : { l1ViewChanges: options.shared.l1ViewChanges }) });
       return { json: report.result, text: formatRecoveryReport(report) };
     },
   },
   scale: {
     flag: '--scale',
-    description: 'deterministic simulator, counts not timings: L1 at n = 4, 7, 16, 31; the ledger at 10..10,000 open channels; one channel of 2..16 members (writes bench/scale.svg)',
+    description: 'deterministic simulator, counts not timings: L1 at n = 4, 7, 16, 31; the ledger at 10..10,000 open channels; one channel of 2..16 members (writes bench/scale.svg; --quick: bench/scale.quick.svg)',
     run(options) {
       const report = runScaleBench(options);
       return { json: report.result, text: formatScaleReport(report) };
@@ -125,21 +128,36 @@ async function main(): Promise<number> {
     process.stderr.write(`${line}\n`);
   };
   const output: Record<string, Figures> = {};
-  const startedAt = performance.now();
+  const seconds: Record<string, number> = {};
+  const failed: Record<string, string> = {};
+  const shared: SuiteOptions['shared'] = {};
+  // A suite that fails is reported (its figures are {"error": ...}, the exit
+  // status 1) and the others still run: one broken section loses no other.
   for (const name of suites) {
-    const { json: figures, text } = await SUITES[name]!.run({ quick, progress });
-    output[name] = figures;
-    if (!json) process.stdout.write(`\n${text}\n`);
+    const startedAt = performance.now();
+    try {
+      const { json: figures, text } = await SUITES[name]!.run({ quick, progress, shared });
+      output[name] = figures;
+      if (!json) process.stdout.write(`\n${text}\n`);
+    } catch (error) {
+      failed[name] = (error as Error).message;
+      output[name] = { error: failed[name] };
+      progress(`bench: ${name} failed: ${(error as Error).stack ?? failed[name]}`);
+    }
+    seconds[name] = Math.round((performance.now() - startedAt) / 1000);
+    // Recorded as each suite ends, so that a run stopped later keeps what it measured.
+    const written = recordResults({
+      figures: { [name]: output[name]! },
+      failed: name in failed ? { [name]: failed[name]! } : {},
+      seconds: { [name]: seconds[name]! },
+      quick,
+      markdownOf: (suite, figures) => SUITES[suite]?.markdown?.(figures),
+    });
+    progress(`bench: ${name} ${name in failed ? 'failed' : 'done'} in ${seconds[name]} s; wrote ${written.join(', ')}`);
   }
-  const written = recordResults({
-    figures: output,
-    quick,
-    seconds: Math.round((performance.now() - startedAt) / 1000),
-    markdownOf: (suite, figures) => SUITES[suite]?.markdown?.(figures),
-  });
-  progress(`bench: wrote ${written.join(', ')}`);
+  progress(`bench: ${Object.values(seconds).reduce((sum, value) => sum + value, 0)} s in all`);
   if (json) process.stdout.write(`${JSON.stringify(output)}\n`);
-  return 0;
+  return Object.keys(failed).length === 0 ? 0 : 1;
 }
 
 process.exitCode = await main();

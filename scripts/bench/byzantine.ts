@@ -88,7 +88,7 @@ async function runOnce(attacked: boolean, timing: { warmupMs: number; windowMs: 
 }
 
 export async function runByzantineBench(options: ByzantineBenchOptions): Promise<{ result: ByzantineBenchResult; attacks: string | null }> {
-  const timing = options.quick ? { warmupMs: 3_000, windowMs: 10_000 } : { warmupMs: 5_000, windowMs: 60_000 };
+  const timing = options.quick ? { warmupMs: 2_000, windowMs: 6_000 } : { warmupMs: 5_000, windowMs: 60_000 };
   const honest = await runOnce(false, timing, options.progress);
   const attacked = await runOnce(true, timing, options.progress);
   const share = honest.run.txPerSec === 0 ? 0 : Math.round((attacked.run.txPerSec / honest.run.txPerSec) * 100) / 100;

@@ -21,7 +21,11 @@
 //   idleBlockMs 1 (the one parameter changed): empty blocks, back to back.
 //   When 10,000 do not fit in CATCH_UP_PRODUCE_MS (a loaded machine makes
 //   a few dozen a second), the replica catches up from as many as were made,
-//   and the figures say how many (`catchUpBlocks`).
+//   and the figures say how many (`catchUpBlocks`). --quick: 2,000 blocks
+//   in at most 15 s.
+//
+// When the l1 suite ran in the same invocation, its runs are the L1
+// throughput runs counted for spurious view changes (not run again).
 import { availableParallelism } from 'node:os';
 import { StatusResponse, apiPaths, signedTxToWire } from '@wedge/api';
 import { createClient, type WedgeClient } from '@wedge/client';
@@ -36,7 +40,12 @@ import { measureFastVerifyPerSec } from './crypto.ts';
 import { runL1Network, type Timing } from './l1.ts';
 import { formatTable } from './measure.ts';
 
-export type RecoveryBenchOptions = { quick: boolean; progress: (line: string) => void };
+export type RecoveryBenchOptions = {
+  quick: boolean;
+  progress: (line: string) => void;
+  /** View changes of the L1 throughput runs of this invocation (the l1 suite's), if it ran them. */
+  l1ViewChanges?: readonly { replicas: number; viewChanges: number }[];
+};
 
 export type RecoveryResult = {
   viewChangeMs: { p50: number; max: number };
@@ -65,12 +74,10 @@ const KILLS = 5;
 /** Accounts that keep transfers pending while the primary is killed. */
 const LOAD_ACCOUNTS = 4;
 const CHALLENGE_BLOCKS = 20;
-const CATCH_UP_BLOCKS = 10_000;
+const CATCH_UP = { full: { blocks: 10_000, produceMs: 60_000 }, quick: { blocks: 2_000, produceMs: 15_000 } };
 const FAILOVER_TIMEOUT_MS = 30_000;
 const CONVERGE_TIMEOUT_MS = 60_000;
 const CATCH_UP_TIMEOUT_MS = 180_000;
-/** How long the others make blocks while the replica is down, at most. */
-const CATCH_UP_PRODUCE_MS = 60_000;
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
@@ -167,6 +174,10 @@ async function measureFailover(options: RecoveryBenchOptions): Promise<number[]>
 // ------------------------------------------------------------------- spurious view changes
 
 async function measureSpuriousViewChanges(options: RecoveryBenchOptions): Promise<{ replicas: number; viewChanges: number }[]> {
+  if (options.l1ViewChanges !== undefined) {
+    options.progress(`recovery: spurious view changes from this invocation's l1 runs: ${options.l1ViewChanges.map((run) => `n=${run.replicas}: ${run.viewChanges}`).join(', ')}`);
+    return [...options.l1ViewChanges];
+  }
   const timing: Timing = options.quick ? { warmupMs: 2_000, windowMs: 6_000 } : { warmupMs: 4_000, windowMs: 20_000 };
   const verifyPerSec = measureFastVerifyPerSec({ quick: true, progress: options.progress }, 'recovery');
   const runs: { replicas: number; viewChanges: number }[] = [];
@@ -226,6 +237,8 @@ async function measureSettlement(options: RecoveryBenchOptions): Promise<{ settl
 
 async function measureCatchUp(options: RecoveryBenchOptions): Promise<{ catchUpMs: number; details: RecoveryDetails['catchUp'] }> {
   const { progress } = options;
+  // How many blocks behind, and how long the others make blocks while the replica is down, at most.
+  const { blocks: behindBlocks, produceMs: produceMsMax } = options.quick ? CATCH_UP.quick : CATCH_UP.full;
   const network = await L1Network.create({ replicas: 4, accounts: 2, params: { idleBlockMs: 1 } });
   try {
     await network.startAll();
@@ -242,16 +255,16 @@ async function measureCatchUp(options: RecoveryBenchOptions): Promise<{ catchUpM
     const producing = performance.now();
     const from = (await replicaStatus(network.urls[lagging - 1]!))!.height;
     let height = from;
-    for (let last = performance.now(); height < from + CATCH_UP_BLOCKS && performance.now() - producing < CATCH_UP_PRODUCE_MS; ) {
+    for (let last = performance.now(); height < from + behindBlocks && performance.now() - producing < produceMsMax; ) {
       await sleep(1_000);
       height = (await replicaStatus(network.urls[lagging - 1]!))?.height ?? height;
       if (performance.now() - last > 10_000) {
-        progress(`recovery: catch-up: ${height - from}/${CATCH_UP_BLOCKS} blocks while replica ${lagging} is down`);
+        progress(`recovery: catch-up: ${height - from}/${behindBlocks} blocks while replica ${lagging} is down`);
         last = performance.now();
       }
     }
-    check(height > from + 2 * DEFAULT_PARAMS.checkpointBlocks, `only ${height - from} blocks in ${CATCH_UP_PRODUCE_MS} ms`);
-    if (height < from + CATCH_UP_BLOCKS) progress(`recovery: catch-up: only ${height - from} blocks in ${CATCH_UP_PRODUCE_MS} ms on this machine; measuring the catch-up from those`);
+    check(height > from + 2 * DEFAULT_PARAMS.checkpointBlocks, `only ${height - from} blocks in ${produceMsMax} ms`);
+    if (height < from + behindBlocks) progress(`recovery: catch-up: only ${height - from} blocks in ${produceMsMax} ms on this machine; measuring the catch-up from those`);
     const producedInMs = Math.round(performance.now() - producing);
     const target = (await replicaStatus(network.urls[0]!))!.height;
     const restartedAt = performance.now();
@@ -280,7 +293,7 @@ export async function runRecoveryBench(options: RecoveryBenchOptions): Promise<{
   options.progress(`recovery: terminate -> settle, challenge window ${CHALLENGE_BLOCKS} blocks`);
   const settlement = await measureSettlement(options);
   options.progress(`recovery: terminate -> settled in ${settlement.settleBlocks} blocks, ${settlement.settleMs} ms`);
-  options.progress(`recovery: catch-up of a replica ${CATCH_UP_BLOCKS} blocks behind`);
+  options.progress(`recovery: catch-up of a replica ${(options.quick ? CATCH_UP.quick : CATCH_UP.full).blocks} blocks behind`);
   const catchUp = await measureCatchUp(options);
   return {
     result: {

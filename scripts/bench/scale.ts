@@ -18,6 +18,8 @@ import type { MemberMessage } from '@wedge/channel';
 import { runChannelScale, type ChannelScaleFigures } from '../../packages/sim/src/scale/channel-scale.ts';
 import { runL1Scale, type L1ScaleFigures } from '../../packages/sim/src/scale/l1-scale.ts';
 import { runLedgerScale, type LedgerScaleFigures } from '../../packages/sim/src/scale/ledger-scale.ts';
+import { round2 } from '../../packages/sim/src/scale/summary.ts';
+import { markdownTable } from './results.ts';
 import { renderSvg } from './svg-plot.ts';
 
 export type ScaleBenchOptions = { quick: boolean; progress: (line: string) => void };
@@ -41,13 +43,14 @@ const OPEN_CHANNELS = [10, 100, 1_000, 10_000];
 /** The channel core and L1 allow 2..16 members (MAX_CHANNEL_MEMBERS): f+1 <= 16. */
 const MEMBERS = [2, 3, 5, 8, 12, 16];
 const DELAY_MS = 10;
+/** The plot the README embeds; a --quick run writes its own beside it. */
 export const SCALE_SVG = 'bench/scale.svg';
+const QUICK_SCALE_SVG = 'bench/scale.quick.svg';
 
 const encoder = new TextEncoder();
 const l1Bytes = (message: unknown): number => encoder.encode(stringifyMessage(message)).length;
 const l2Bytes = (message: unknown): number => encoder.encode(JSON.stringify(memberMessageToWire(message as MemberMessage))).length;
 
-const round2 = (value: number): number => Math.round(value * 100) / 100;
 
 export function runScaleBench(options: ScaleBenchOptions): { result: ScaleResult } {
   const { progress, quick } = options;
@@ -75,9 +78,10 @@ export function runScaleBench(options: ScaleBenchOptions): { result: ScaleResult
   }
   const settleCostRatio = round2(ledger.at(-1)!.settleRecordsTouched / ledger[0]!.settleRecordsTouched);
   const result: ScaleResult = { delayMs: DELAY_MS, l1, channels: { ledger, settleCostRatio }, channel };
+  const svg = quick ? QUICK_SCALE_SVG : SCALE_SVG;
   mkdirSync('bench', { recursive: true });
-  writeFileSync(SCALE_SVG, scaleSvg(result));
-  progress(`scale: wrote ${SCALE_SVG}`);
+  writeFileSync(svg, scaleSvg(result));
+  progress(`scale: wrote ${svg}`);
   return { result };
 }
 
@@ -103,10 +107,6 @@ export function scaleFindings(result: ScaleResult): string[] {
 // ------------------------------------------------------------------ tables
 
 const number = (value: number): string => value.toLocaleString('en-US', { maximumFractionDigits: 2 });
-
-function markdownTable(header: readonly string[], rows: ReadonlyArray<readonly string[]>): string {
-  return [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((row) => `| ${row.join(' | ')} |`)].join('\n');
-}
 
 export function scaleMarkdown(result: ScaleResult): string {
   const l1 = markdownTable(

@@ -18,6 +18,7 @@ import { createStandInScheme, hashTaggedHex, keyPairFromSeed } from '@wedge/cryp
 import { createMemberState, paymentTag, SeqCounter, signPayment, stepMember, type MemberContext, type MemberEvent, type MemberMessage, type MemberState } from '@wedge/channel';
 import { EventQueue } from '../event-queue.ts';
 import { countingScheme, emptySignatureCounts, signedUnderTag, type SignatureCounts } from './counting-scheme.ts';
+import { latencySummary, round2 } from './summary.ts';
 import { jsonBytes, type MessageBytes } from './wire-bytes.ts';
 
 export type ChannelScaleOptions = {
@@ -51,7 +52,6 @@ type Event = { kind: 'deliver'; to: number; from: number; message: MemberMessage
 
 const CHAIN_ID = 'scale';
 const DEPOSIT = 1_000_000n;
-const round2 = (value: number): number => Math.round(value * 100) / 100;
 
 export function runChannelScale(options: ChannelScaleOptions): ChannelScaleFigures {
   const k = options.members;
@@ -122,13 +122,12 @@ export function runChannelScale(options: ChannelScaleOptions): ChannelScaleFigur
     }
     latencies.push((now - submittedAt) / options.delayMs);
   }
-  // Messages still in flight when the last state completed (none are expected) would belong to no state.
-  if (queue.size > 0 && [...Array(queue.size)].some(() => queue.pop()!.item.kind === 'deliver')) {
-    throw new Error(`channel scale k=${k} ${options.topology}: messages left in flight after the last state`);
+  // A message still in flight when the last state completed would belong to no state (only timers may be left).
+  for (let next = queue.pop(); next !== undefined; next = queue.pop()) {
+    if (next.item.kind === 'deliver') throw new Error(`channel scale k=${k} ${options.topology}: a ${next.item.message.type} still in flight after the last state`);
   }
   const states = options.states;
   const sum = (pick: (counts: SignatureCounts) => number): number => members.reduce((total, member) => total + pick(member.counts), 0);
-  const sorted = [...latencies].sort((a, b) => a - b);
   return {
     members: k,
     topology: options.topology,
@@ -139,6 +138,6 @@ export function runChannelScale(options: ChannelScaleOptions): ChannelScaleFigur
     verifiesPerState: round2(sum((counts) => counts.protocolVerifies) / states),
     verifiesPerStatePerMember: round2(sum((counts) => counts.protocolVerifies) / states / k),
     paymentVerifiesPerStatePerMember: round2(sum((counts) => counts.clientVerifies) / states / k),
-    latencyDelays: { p50: sorted[Math.floor(sorted.length / 2)]!, max: sorted.at(-1)! },
+    latencyDelays: latencySummary(latencies),
   };
 }

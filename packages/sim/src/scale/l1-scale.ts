@@ -22,6 +22,7 @@ import { toHex } from '@wedge/common';
 import type { SignedTx } from '@wedge/ledger';
 import { L1World } from '../l1-world.ts';
 import { countingScheme, emptySignatureCounts, type SignatureCounts } from './counting-scheme.ts';
+import { latencySummary, round2 } from './summary.ts';
 import { jsonBytes, type MessageBytes } from './wire-bytes.ts';
 
 export type L1ScaleOptions = {
@@ -74,11 +75,6 @@ function onTheWire(message: Message<SignedTx>, txHash: (tx: SignedTx) => string)
   return { type: 'compact-pre-prepare', prePrepare: message.prePrepare, height: message.block.height, hashes: message.block.txs.map(txHash) };
 }
 
-function percentile(sorted: readonly number[], share: number): number {
-  return sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.floor(share * sorted.length))]!;
-}
-
-const round2 = (value: number): number => Math.round(value * 100) / 100;
 
 export function runL1Scale(options: L1ScaleOptions): L1ScaleFigures {
   const n = options.replicas;
@@ -135,7 +131,6 @@ export function runL1Scale(options: L1ScaleOptions): L1ScaleFigures {
   const txs = result.executed;
   const blocks = result.committedBlocks;
   const sum = (pick: (entry: SignatureCounts) => number): number => counts.reduce((total, entry) => total + pick(entry), 0);
-  const latencies = world.workload.stats.latenciesMs.map((ms) => ms / options.delayMs).sort((a, b) => a - b);
   const verifies = sum((entry) => entry.protocolVerifies + entry.clientVerifies);
   return {
     n,
@@ -154,7 +149,7 @@ export function runL1Scale(options: L1ScaleOptions): L1ScaleFigures {
     txVerifiesPerTxPerReplica: round2(sum((entry) => entry.clientVerifies) / txs / n),
     voteVerifiesPerBlockPerReplica: round2(sum((entry) => entry.protocolVerifies) / blocks / n),
     signsPerBlockPerReplica: round2(sum((entry) => entry.signs) / blocks / n),
-    latencyDelays: { p50: percentile(latencies, 0.5), max: latencies.at(-1) ?? 0 },
+    latencyDelays: latencySummary(world.workload.stats.latenciesMs.map((ms) => ms / options.delayMs)),
     messagesByType,
     viewChanges: result.viewChanges,
   };
