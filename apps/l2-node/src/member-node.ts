@@ -70,6 +70,15 @@ const MAX_BATCH_EVENTS = 2_000;
  */
 const PAYMENT_BUDGET_MS = 10;
 const MIN_BATCH_PAYMENTS = 4;
+/**
+ * Outbox rows their peers acknowledged are deleted with the next batch's
+ * write rather than in a transaction of their own (a peer answers an envelope
+ * about as often as a batch is written); after this long without a batch, or
+ * beyond this many, on their own. Until then a crash only sends them again,
+ * which the cores take as the no-op a repeated message is.
+ */
+const DELIVERED_DELETE_DELAY_MS = 200;
+const MAX_DELIVERED_UNDELETED = 4_096;
 /** The inbox's lanes: peers' messages and the shell's own events first, then clients' payments. */
 const PROTOCOL_LANE = 0;
 const PAYMENT_LANE = 1;
@@ -120,6 +129,9 @@ export class MemberNode {
   private signedAtLastPersist: number;
   /** What GET /metrics exports, fed from the loop's batches and effects. */
   readonly metrics: MemberMetrics;
+  /** Acknowledged outbox ids not deleted yet (DELIVERED_DELETE_DELAY_MS), and the timer that deletes them without a batch. */
+  private delivered: number[] = [];
+  private deliveredTimer: NodeJS.Timeout | null = null;
 
   constructor(readonly options: MemberNodeOptions) {
     const { record } = options;
@@ -185,7 +197,7 @@ export class MemberNode {
       urls: options.peers,
       keys: this.peerKeys,
       delivered: (ids) => {
-        if (!this.loop.stopped) this.store.deliveredOutbox(ids);
+        if (!this.loop.stopped) this.outboxDelivered(ids);
       },
       log: options.log,
     });
@@ -239,6 +251,7 @@ export class MemberNode {
 
   stop(): void {
     this.loop.stop();
+    this.deleteDelivered();
     this.timers.clearAll();
     this.drops.stop();
     this.follower.stop();
@@ -334,7 +347,8 @@ export class MemberNode {
         l1Jobs.push({ channelId, action: effect.action, certificate });
       }
     }
-    const batch = { ...this.codec.batchOf(this.state, effects), outbox, l1Jobs };
+    const outboxDelivered = this.takeDelivered();
+    const batch = { ...this.codec.batchOf(this.state, effects), outbox, outboxDelivered, l1Jobs };
     const writeStarted = performance.now();
     const { outboxIds, l1JobIds } = this.store.persist(batch);
     this.metrics.sqliteCommitted((performance.now() - writeStarted) / 1000);
@@ -342,6 +356,26 @@ export class MemberNode {
     let jobIndex = 0;
     const jobs = jobSlots.map((slot) => (slot === null ? null : { ...slot, id: l1JobIds[jobIndex++]! }));
     return { sends, jobs };
+  }
+
+  private outboxDelivered(ids: readonly number[]): void {
+    for (const id of ids) this.delivered.push(id);
+    if (this.delivered.length >= MAX_DELIVERED_UNDELETED) this.deleteDelivered();
+    else this.deliveredTimer ??= setTimeout(() => this.deleteDelivered(), DELIVERED_DELETE_DELAY_MS);
+  }
+
+  /** The acknowledged ids waiting, for the batch being written. */
+  private takeDelivered(): number[] {
+    if (this.deliveredTimer !== null) clearTimeout(this.deliveredTimer);
+    this.deliveredTimer = null;
+    const ids = this.delivered;
+    this.delivered = [];
+    return ids;
+  }
+
+  private deleteDelivered(): void {
+    const ids = this.takeDelivered();
+    if (ids.length > 0) this.store.deliveredOutbox(ids);
   }
 
   private performOutcome({ effect, ownWaiter }: Outcome): void {

@@ -32,6 +32,8 @@ export type MemberPersistBatch = {
   pendingRemoved: readonly string[];
   certificates: readonly CertificateRow[];
   outbox: readonly { peer: number; message: string }[];
+  /** Outbox ids their peers acknowledged since the last batch, deleted with it (one transaction fewer per envelope). */
+  outboxDelivered?: readonly number[];
   l1Jobs: readonly { channelId: string; action: string; certificate: string | null }[];
 };
 
@@ -119,6 +121,7 @@ export function createMemberStore(db: SqliteDatabase): MemberStore {
       newest = Math.max(newest, row.version);
     }
     if (newest > CERTIFICATES_KEPT) pruneCertificates.run(newest - CERTIFICATES_KEPT);
+    for (const id of batch.outboxDelivered ?? []) deleteOutbox.run(id);
     const outboxIds = batch.outbox.map((entry) => Number(insertOutbox.run(entry.peer, entry.message).lastInsertRowid));
     const l1JobIds = batch.l1Jobs.map((job) => Number(insertJob.run(job.channelId, job.action, job.certificate).lastInsertRowid));
     return { outboxIds, l1JobIds };

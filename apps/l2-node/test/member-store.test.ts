@@ -52,3 +52,19 @@ describe('member store certificates', () => {
     db.close();
   });
 });
+
+describe('member store outbox', () => {
+  it("deletes the acknowledged rows a batch carries in that batch's transaction, and keeps the rest", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wedge-member-store-'));
+    dirs.push(dir);
+    const store = createMemberStore(openDatabase(join(dir, 'member.sqlite')));
+    const message = (text: string) => ({ peer: 1, message: text });
+    const { outboxIds } = store.persist({ ...batchOf([]), outbox: [message('a'), message('b'), message('c')] });
+    expect(store.outbox().map((row) => row.message)).toEqual(['a', 'b', 'c']);
+    store.persist({ ...batchOf([]), outbox: [message('d')], outboxDelivered: [outboxIds[0]!, outboxIds[2]!] });
+    expect(store.outbox().map((row) => row.message)).toEqual(['b', 'd']);
+    store.deliveredOutbox([outboxIds[1]!]);
+    expect(store.outbox().map((row) => row.message)).toEqual(['d']);
+    store.close();
+  });
+});
