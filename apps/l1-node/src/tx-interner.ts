@@ -10,29 +10,67 @@
 import { deleteOldest } from '@wedge/common';
 import type { SignedTx } from '@wedge/ledger';
 
-/** Transactions remembered; a request and its proposal arrive seconds apart, well within this. */
+/** Transactions remembered at most (a bound for bursts; the age bound below is what holds at steady load). */
 const CAPACITY = 50_000;
+/**
+ * A transaction is remembered for one to two generations of this long: a
+ * request and its proposal arrive seconds apart. Bounded by count alone, the
+ * interner kept every transaction of the last 50,000 — at a modest rate tens
+ * of minutes of them, with the caches they carry — so a replica's memory grew
+ * for that long at steady load; by age it levels off within a minute.
+ */
+export const GENERATION_MS = 30_000;
 
 export class TxInterner {
-  /** By the first signature, which makes distinct transactions distinct keys in practice. */
-  private readonly bySignature = new Map<string, SignedTx>();
+  /** By the first signature, which makes distinct transactions distinct keys in practice: this generation's, and the last one's. */
+  private current = new Map<string, SignedTx>();
+  private previous = new Map<string, SignedTx>();
+  private generationStartedMs: number;
+
+  constructor(private readonly nowMs: () => number = Date.now) {
+    this.generationStartedMs = nowMs();
+  }
+
+  /** Transactions remembered now. */
+  get size(): number {
+    return this.current.size + this.previous.size;
+  }
 
   /** The remembered transaction equal to `tx`, or `tx` itself (now remembered). */
   intern(tx: SignedTx): SignedTx {
     const key = tx.signatures[0]?.signature;
     if (typeof key !== 'string') return tx;
-    const known = this.bySignature.get(key);
+    this.age();
+    let known = this.current.get(key);
+    if (known === undefined) {
+      known = this.previous.get(key);
+      // Met again: it stays for another generation.
+      if (known !== undefined) this.remember(key, known);
+    }
     if (known !== undefined) {
       if (known === tx || isSameValue(known, tx)) return known;
       return tx; // same signature, different content: keep both as they are
     }
-    if (this.bySignature.size >= CAPACITY) deleteOldest(this.bySignature);
-    this.bySignature.set(key, tx);
+    this.remember(key, tx);
     return tx;
   }
 
   internAll(txs: readonly SignedTx[]): SignedTx[] {
     return txs.map((tx) => this.intern(tx));
+  }
+
+  private remember(key: string, tx: SignedTx): void {
+    if (this.current.size >= CAPACITY / 2) deleteOldest(this.current);
+    this.current.set(key, tx);
+  }
+
+  /** A generation over: the last one is forgotten, this one becomes the last. */
+  private age(): void {
+    const now = this.nowMs();
+    if (now - this.generationStartedMs < GENERATION_MS) return;
+    this.previous = now - this.generationStartedMs < 2 * GENERATION_MS ? this.current : new Map();
+    this.current = new Map();
+    this.generationStartedMs = now;
   }
 }
 

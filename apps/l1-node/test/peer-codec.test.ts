@@ -11,7 +11,7 @@ import { keyPairFromSeed } from '@wedge/crypto';
 import { fastSecp256k1 } from '@wedge/crypto/node';
 import { signTx, type SignedTx } from '@wedge/ledger';
 import { parseTagged, stringifyMessage, stringifyTagged } from '../src/tagged-json.ts';
-import { TxInterner, isSameValue } from '../src/tx-interner.ts';
+import { GENERATION_MS, TxInterner, isSameValue } from '../src/tx-interner.ts';
 import { parsePeerMessages, peerMessageSchemaFor } from '../src/peer-schema.ts';
 
 const BIG_PATTERN = /^-?(0|[1-9][0-9]{0,77})$/;
@@ -85,6 +85,26 @@ describe('TxInterner', () => {
     expect(interner.intern(copy(first))).toBe(first);
     const other = transfer(1);
     expect(interner.intern(other)).toBe(other);
+  });
+
+  it('remembers a transaction for one to two generations, longer when met again', () => {
+    let now = 0;
+    const interner = new TxInterner(() => now);
+    const kept = transfer(0);
+    const dropped = transfer(1);
+    interner.intern(kept);
+    interner.intern(dropped);
+    now = GENERATION_MS; // a new generation: both in the last one
+    expect(interner.intern(copy(kept))).toBe(kept); // met again: carried into this one
+    expect(interner.size).toBe(3);
+    now = 2 * GENERATION_MS; // the generation `dropped` was last met in is forgotten
+    expect(interner.intern(copy(kept))).toBe(kept);
+    const again = copy(dropped);
+    expect(interner.intern(again)).toBe(again);
+    now = 10 * GENERATION_MS; // long idle: everything is forgotten at once
+    const late = copy(kept);
+    expect(interner.intern(late)).toBe(late);
+    expect(interner.size).toBe(1);
   });
 
   it('keeps a twin with the same signature but any difference', () => {
