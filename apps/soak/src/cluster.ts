@@ -191,17 +191,17 @@ export class Cluster {
 
   // --------------------------------------------------------- measurements
 
-  /** Every running process with its kind and pid, for RSS sampling. */
-  processes(): { kind: ProcessKind; name: string; pid: number }[] {
-    const out: { kind: ProcessKind; name: string; pid: number }[] = [];
-    this.urls.forEach((_, id) => {
+  /** Every running process with its kind, pid and URL, for RSS and heap sampling. */
+  processes(): { kind: ProcessKind; name: string; pid: number; url: string }[] {
+    const out: { kind: ProcessKind; name: string; pid: number; url: string }[] = [];
+    this.urls.forEach((url, id) => {
       const pid = this.l1.pid(id);
-      if (pid !== null) out.push({ kind: 'replica', name: replicaName(id), pid });
+      if (pid !== null) out.push({ kind: 'replica', name: replicaName(id), pid, url });
     });
     for (const channel of Object.values(this.channels)) {
-      for (const member of channel.members) if (member.process?.pid !== undefined) out.push({ kind: 'member', name: member.name, pid: member.process.pid });
+      for (const member of channel.members) if (member.process?.pid !== undefined) out.push({ kind: 'member', name: member.name, pid: member.process.pid, url: member.url });
     }
-    if (this.watchtower.process?.pid !== undefined) out.push({ kind: 'watchtower', name: 'watchtower', pid: this.watchtower.process.pid });
+    if (this.watchtower.process?.pid !== undefined) out.push({ kind: 'watchtower', name: 'watchtower', pid: this.watchtower.process.pid, url: this.watchtower.url });
     return out;
   }
 

@@ -70,7 +70,10 @@ function resourceLines(resources: ResourceSummary): string[] {
   const entries = Object.entries(resources.processes).filter(([, process]) => process.baselineRssMb !== null);
   if (entries.length === 0) return [`resources: the run ended before the baseline (${resources.baselineAtMs / 1000} s into the load)`];
   return [
-    `from ${resources.baselineAtMs / 1000} s into the load (RSS MB baseline -> max after, ratio; disk MB baseline -> end):`,
-    ...entries.map(([name, process]) => `  ${name}: ${process.baselineRssMb} -> ${process.maxRssMbAfterBaseline} (x${process.rssRatio}); disk ${process.baselineDiskMb} -> ${process.lastDiskMb}`),
+    `from ${resources.baselineAtMs / 1000} s into the load (RSS MB baseline -> max after, ratio; V8 heap used MB baseline -> max after -> end; disk MB baseline -> end):`,
+    ...entries.map(
+      ([name, process]) =>
+        `  ${name}: ${process.baselineRssMb} -> ${process.maxRssMbAfterBaseline} (x${process.rssRatio}); heap ${process.baselineHeapUsedMb} -> ${process.maxHeapUsedMbAfterBaseline} -> ${process.lastHeapUsedMb}; disk ${process.baselineDiskMb} -> ${process.lastDiskMb}`,
+    ),
   ];
 }

@@ -1,5 +1,7 @@
-// What each process holds over a run: its resident memory (from /proc) and
-// the bytes of its data directory, sampled every few seconds. The first
+// What each process holds over a run: its resident memory (from /proc), the
+// V8 heap in use (its /metrics: nodejs_heap_size_used_bytes, which tells
+// live objects from garbage not yet collected) and the bytes of its data
+// directory, sampled every few seconds. The first
 // minutes are warm-up (caches, JIT, SQLite pages fill); from the baseline
 // (the first sample at or after `baselineAtMs`) on, a process whose memory
 // or disk keeps growing at steady load has an unbounded queue, cache or
@@ -9,7 +11,13 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ProcessKind } from './cluster.ts';
 
-export type ResourceSample = { readonly name: string; readonly kind: ProcessKind; readonly rssMb: number | null; readonly diskBytes: number | null };
+export type ResourceSample = {
+  readonly name: string;
+  readonly kind: ProcessKind;
+  readonly rssMb: number | null;
+  readonly diskBytes: number | null;
+  readonly heapUsedMb?: number | null;
+};
 
 export type ProcessResources = {
   kind: ProcessKind;
@@ -22,11 +30,24 @@ export type ProcessResources = {
   rssRatio: number | null;
   baselineDiskMb: number | null;
   lastDiskMb: number | null;
+  baselineHeapUsedMb: number | null;
+  lastHeapUsedMb: number | null;
+  maxHeapUsedMbAfterBaseline: number | null;
 };
 
 export type ResourceSummary = { baselineAtMs: number; samples: number; processes: Record<string, ProcessResources> };
 
-type Track = { kind: ProcessKind; baselineRss: number | null; lastRss: number | null; maxRss: number | null; baselineDisk: number | null; lastDisk: number | null };
+type Track = {
+  kind: ProcessKind;
+  baselineRss: number | null;
+  lastRss: number | null;
+  maxRss: number | null;
+  baselineDisk: number | null;
+  lastDisk: number | null;
+  baselineHeap: number | null;
+  lastHeap: number | null;
+  maxHeap: number | null;
+};
 
 export class ResourceTracker {
   private readonly tracks = new Map<string, Track>();
@@ -38,18 +59,21 @@ export class ResourceTracker {
   add(atMs: number, samples: readonly ResourceSample[]): void {
     this.samples += 1;
     const afterBaseline = atMs >= this.baselineAtMs;
-    for (const { name, kind, rssMb, diskBytes } of samples) {
+    for (const { name, kind, rssMb, diskBytes, heapUsedMb = null } of samples) {
       let track = this.tracks.get(name);
       if (track === undefined) {
-        track = { kind, baselineRss: null, lastRss: null, maxRss: null, baselineDisk: null, lastDisk: null };
+        track = { kind, baselineRss: null, lastRss: null, maxRss: null, baselineDisk: null, lastDisk: null, baselineHeap: null, lastHeap: null, maxHeap: null };
         this.tracks.set(name, track);
       }
       if (rssMb !== null) track.lastRss = rssMb;
       if (diskBytes !== null) track.lastDisk = diskBytes;
+      if (heapUsedMb !== null) track.lastHeap = heapUsedMb;
       if (!afterBaseline) continue;
       if (track.baselineRss === null && rssMb !== null) track.baselineRss = rssMb;
       if (track.baselineDisk === null && diskBytes !== null) track.baselineDisk = diskBytes;
+      if (track.baselineHeap === null && heapUsedMb !== null) track.baselineHeap = heapUsedMb;
       if (rssMb !== null) track.maxRss = Math.max(track.maxRss ?? 0, rssMb);
+      if (heapUsedMb !== null) track.maxHeap = Math.max(track.maxHeap ?? 0, heapUsedMb);
     }
   }
 
@@ -66,6 +90,9 @@ export class ResourceTracker {
         rssRatio: track.baselineRss === null || track.maxRss === null ? null : round(track.maxRss / track.baselineRss, 3),
         baselineDiskMb: round(mb(track.baselineDisk), 2),
         lastDiskMb: round(mb(track.lastDisk), 2),
+        baselineHeapUsedMb: round(track.baselineHeap),
+        lastHeapUsedMb: round(track.lastHeap),
+        maxHeapUsedMbAfterBaseline: round(track.maxHeap),
       };
     }
     return { baselineAtMs: this.baselineAtMs, samples: this.samples, processes };
@@ -99,6 +126,18 @@ export function dataDirOf(pid: number): string | null {
     const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
     const at = args.indexOf('--data');
     return at === -1 ? null : (args[at + 1] ?? null);
+  } catch {
+    return null;
+  }
+}
+
+/** The V8 heap in use of the process at `url`, from its /metrics, in MB; null when it does not answer in time. */
+export async function heapUsedMb(url: string, timeoutMs = 2_000): Promise<number | null> {
+  try {
+    const answer = await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(timeoutMs) });
+    if (!answer.ok) return null;
+    const match = /^nodejs_heap_size_used_bytes(?:\{[^}]*\})? ([0-9.e+]+)$/m.exec(await answer.text());
+    return match === null ? null : Number(match[1]) / 1024 / 1024;
   } catch {
     return null;
   }

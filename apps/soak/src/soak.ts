@@ -13,7 +13,7 @@ import { ChannelPayers } from './l2-load.ts';
 import { L2Observer } from './l2-observer.ts';
 import { Nemesis, type PartitionDriver } from './nemesis.ts';
 import { RecoveryStats } from './recovery-stats.ts';
-import { ResourceTracker, dataDirOf, directoryBytes } from './resources.ts';
+import { ResourceTracker, dataDirOf, directoryBytes, heapUsedMb } from './resources.ts';
 import type { SoakReport } from './report.ts';
 import { FaultSchedule } from './schedule.ts';
 import { Violations } from './violations.ts';
@@ -30,7 +30,7 @@ export type SoakOptions = {
 };
 
 const RSS_SAMPLE_MS = 2_000;
-/** Disk is summed every this many RSS samples (walking the data directories costs more). */
+/** Disk and heap are read every this many RSS samples (walking the data directories and scraping /metrics cost more). */
 const DISK_EVERY_SAMPLES = 5;
 /** Memory and disk are compared with their values this long after the load started (warm-up before). */
 const BASELINE_MS = 120_000;
@@ -64,12 +64,14 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport | string
   const sampler = (async () => {
     for (let round = 0; sampling; round++) {
       const withDisk = round % DISK_EVERY_SAMPLES === 0;
-      const samples = cluster.processes().map(({ kind, name, pid }) => {
-        const mb = rssMb(pid);
-        if (mb !== null) rssMax[kind] = Math.max(rssMax[kind], mb);
-        const dir = withDisk ? dataDirOf(pid) : null;
-        return { kind, name, rssMb: mb, diskBytes: dir === null ? null : directoryBytes(dir) };
-      });
+      const samples = await Promise.all(
+        cluster.processes().map(async ({ kind, name, pid, url }) => {
+          const mb = rssMb(pid);
+          if (mb !== null) rssMax[kind] = Math.max(rssMax[kind], mb);
+          const dir = withDisk ? dataDirOf(pid) : null;
+          return { kind, name, rssMb: mb, diskBytes: dir === null ? null : directoryBytes(dir), heapUsedMb: withDisk ? await heapUsedMb(url) : null };
+        }),
+      );
       if (loadStartedAt !== null) resources.add(Date.now() - loadStartedAt, samples);
       await sleep(RSS_SAMPLE_MS);
     }

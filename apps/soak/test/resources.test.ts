@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ResourceTracker, dataDirOf, directoryBytes } from '../src/resources.ts';
+import { ResourceTracker, dataDirOf, directoryBytes, heapUsedMb } from '../src/resources.ts';
 
 describe('resource tracker', () => {
   it('takes the baseline at the first sample from its time on, and the largest value after it', () => {
@@ -28,8 +28,27 @@ describe('resource tracker', () => {
       rssRatio: 1.15,
       baselineDiskMb: 2,
       lastDiskMb: 3,
+      baselineHeapUsedMb: null,
+      lastHeapUsedMb: null,
+      maxHeapUsedMbAfterBaseline: null,
     });
     expect(summary.processes['member a']).toMatchObject({ baselineRssMb: null, rssRatio: null });
+  });
+
+  it('reads the V8 heap in use from a process’s /metrics', async () => {
+    const { createServer } = await import('node:http');
+    const server = createServer((request, response) => {
+      if (request.url !== '/metrics') return void response.writeHead(404).end();
+      response.end('# HELP nodejs_heap_size_used_bytes x\n# TYPE nodejs_heap_size_used_bytes gauge\nnodejs_heap_size_used_bytes{replica="0"} 52428800\n');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+      expect(await heapUsedMb(url)).toBe(50);
+      expect(await heapUsedMb(`${url}/nothing`)).toBeNull();
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   it('sums the bytes of the files under a directory, and finds a process’s --data argument', () => {
