@@ -4,8 +4,8 @@
 // finalized, and holds such a proposal until its view catches up); a
 // withdrawal moves an amount out of its member's balance only when that
 // member asked, never more than a balance, and once certified the member's
-// L1 watch submits channel.withdraw with the latest certificate and
-// resubmits until L1 has paid; a member
+// submits channel.withdraw with it, and its L1 watch again with the latest
+// certificate until L1 has paid; a member
 // that missed the certificate behind the floor takes it from L1; a crash
 // keeps a requested withdrawal; rule 3's final state repeats the deposits and
 // withdrawals of the latest certificate.
@@ -73,7 +73,8 @@ describe.each<ChannelTopology>(['star', 'chain'])('splices (%s)', (topology) => 
     expect(certificate.state.balances).toEqual([DEPOSIT, DEPOSIT, DEPOSIT - 300n]);
     expect(cluster.effectsOf(2, 'withdrawal-certified')).toEqual([{ type: 'withdrawal-certified', amount: 300n, version: certificate.state.version }]);
     expect(cluster.states[2]!.withdrawal).toBeNull();
-    // A payment later, the L1 watch submits it with the latest certificate (the floor goes as high as it can).
+    expect(submissions(cluster.log[2]!)).toEqual([{ action: 'withdraw', version: certificate.state.version }]);
+    // A payment later, L1 has still not paid: the L1 watch asks again with the latest certificate (a higher floor).
     cluster.pay(0, 1, 5n);
     cluster.run();
     const latest = cluster.highestCertified()!.state.version;

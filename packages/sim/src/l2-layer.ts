@@ -254,7 +254,7 @@ export class L2Layer {
         });
         return;
       case 'stale-terminate':
-        this.world.schedule(FAULT_AT_MS, () => this.afterAWithdrawal(channel, () => this.staleTerminate(channel, byzantine!), STALE_TERMINATE_WAITS));
+        this.world.schedule(FAULT_AT_MS, () => this.prepareStaleTerminate(channel, byzantine!));
         return;
       case 'user-wedge': {
         const member = channel.members[this.rng.int(1, channel.members.length - 1)]!;
@@ -268,10 +268,10 @@ export class L2Layer {
 
   // ------------------------------------------------------------------ faults
 
-  /** Runs `fault` once L1 has paid a withdrawal (the floor is up), checking every half second, or after `waits` checks anyway. */
-  private afterAWithdrawal(channel: SimChannel, fault: () => void, waits: number): void {
-    if (waits === 0 || (this.record(channel)?.floor ?? 0) > 0) return fault();
-    this.world.schedule(500, () => this.afterAWithdrawal(channel, fault, waits - 1));
+  /** Runs `fault` once a certificate follows the cheater's own withdrawal, checking every half second, or after `waits` checks anyway. */
+  private afterAWithdrawal(channel: SimChannel, cheater: SimMember, fault: () => void, waits: number): void {
+    if (waits === 0 || this.laterThanOwnWithdrawal(cheater) !== null) return fault();
+    this.world.schedule(500, () => this.afterAWithdrawal(channel, cheater, fault, waits - 1));
   }
 
   private crash(channel: SimChannel, member: SimMember, downMs: number): void {
@@ -289,34 +289,62 @@ export class L2Layer {
   }
 
   /**
-   * The honest members go offline; the Byzantine member replays the last
-   * withdrawal (to be paid twice), tries to undo it with
-   * the oldest certificate L1 would take but for the version floor, then
-   * terminates with an old certificate and tries an old challenge.
+   * Before its fault the cheater withdraws 1 unit itself (its own core asks
+   * the channel); once that is certified and a payment later, the cheater
+   * — whose core's L1 submissions the simulator drops — submits the
+   * withdrawal with that later certificate, which raises the floor above the
+   * withdrawal's own state.
+   */
+  private prepareStaleTerminate(channel: SimChannel, cheater: SimMember): void {
+    const balance = cheater.state.latest.state.balances[cheater.index]!;
+    if (balance >= 1n) this.withdraw(channel, cheater, 1n);
+    this.afterAWithdrawal(channel, cheater, () => this.staleTerminate(channel, cheater), STALE_TERMINATE_WAITS);
+  }
+
+  /** The certificate after the first one carrying the cheater's own withdrawal, or null. */
+  private laterThanOwnWithdrawal(cheater: SimMember): Certificate | null {
+    const own = cheater.history.findIndex((certificate) => certificate.state.withdrawn[cheater.index]! > 0n);
+    if (own < 0) return null;
+    return cheater.history.slice(own + 1).find((certificate) => !certificate.state.final && certificate.state.version > cheater.history[own]!.state.version) ?? null;
+  }
+
+  /**
+   * The honest members go offline; the Byzantine member raises the floor
+   * with its own withdrawal (see prepareStaleTerminate), replays the floor
+   * certificate (to be paid twice), tries to undo the withdrawal with the
+   * oldest certificate L1 would take but for the floor, then terminates with
+   * an old certificate L1 takes and tries an old challenge. Each attempt is
+   * chosen against L1 as it is when the one before has been decided.
    */
   private staleTerminate(channel: SimChannel, cheater: SimMember): void {
     const honest = channel.members.filter((member) => !member.byzantine);
     for (const member of honest) this.crash(channel, member, CHALLENGE_BLOCKS * 150 * 3);
     cheater.up = false; // it stops playing the protocol and only cheats on L1
-    // One attempt after another, each once L1 decided the one before.
-    const attempts: { action: L1Action; certificate: Certificate | null }[] = [];
-    // The certificate behind the floor is public on L1: anyone can replay it.
-    const record = this.record(channel);
-    if (record?.floorCertificate) attempts.push({ action: 'withdraw', certificate: record.floorCertificate });
     // What L1 takes but for the floor: not accounting for less withdrawn than L1 paid, nor more deposited than it holds.
-    const fits = (state: ChannelState): boolean =>
-      record === undefined || (state.withdrawn.every((amount, i) => amount >= record.withdrawn[i]!) && state.deposited.every((amount, i) => amount <= record.deposited[i]!));
-    const floor = record?.floor ?? 0;
-    const belowFloor = cheater.history.find((certificate) => certificate.state.version < floor && fits(certificate.state));
-    if (belowFloor !== undefined) attempts.push({ action: 'terminate', certificate: belowFloor });
-    // Then a stale state L1 does take (the watchtower must challenge it): the middle one of those it holds.
-    const takeable = cheater.history.filter((certificate) => certificate.state.version >= floor && fits(certificate.state) && !certificate.state.final);
-    const stale = takeable.length >= 2 ? takeable[Math.floor(takeable.length / 2) - 1]! : (takeable[0] ?? null);
-    if (stale !== null || floor === 0) attempts.push({ action: 'terminate', certificate: stale });
+    const fits = (state: ChannelState, record: ChannelRecord): boolean =>
+      state.withdrawn.every((amount, i) => amount >= record.withdrawn[i]!) && state.deposited.every((amount, i) => amount <= record.deposited[i]!);
+    const raise = this.laterThanOwnWithdrawal(cheater);
+    const attempts: ((record: ChannelRecord) => { action: L1Action; certificate: Certificate | null } | null)[] = [
+      (record) => (raise !== null && raise.state.withdrawn[cheater.index]! > record.withdrawn[cheater.index]! ? { action: 'withdraw', certificate: raise } : null),
+      // The certificate behind the floor is public on L1: anyone can replay it.
+      (record) => (record.floorCertificate === null ? null : { action: 'withdraw', certificate: record.floorCertificate }),
+      (record) => {
+        const belowFloor = cheater.history.find((certificate) => certificate.state.version < record.floor && fits(certificate.state, record));
+        return belowFloor === undefined ? null : { action: 'terminate', certificate: belowFloor };
+      },
+      // Then a stale state L1 does take (the watchtower must challenge it): the middle one of those it holds.
+      (record) => {
+        const takeable = cheater.history.filter((certificate) => certificate.state.version >= record.floor && fits(certificate.state, record) && !certificate.state.final);
+        const stale = takeable.length >= 2 ? takeable[Math.floor(takeable.length / 2) - 1]! : (takeable[0] ?? null);
+        return stale !== null || record.floor === 0 ? { action: 'terminate', certificate: stale } : null;
+      },
+    ];
     const next = (index: number): void => {
-      const attempt = attempts[index];
-      if (attempt !== undefined) this.submit(channel, cheater, attempt.action, attempt.certificate, () => next(index + 1));
-      else this.terminateUntilFrozen(channel, cheater, STALE_TERMINATE_RETRIES);
+      const record = this.record(channel);
+      if (index >= attempts.length || record === undefined) return this.terminateUntilFrozen(channel, cheater, STALE_TERMINATE_RETRIES);
+      const attempt = attempts[index]!(record);
+      if (attempt === null) return next(index + 1);
+      this.submit(channel, cheater, attempt.action, attempt.certificate, () => next(index + 1));
     };
     next(0);
     const older = cheater.history.length >= 3 ? cheater.history[0]! : null;
