@@ -163,6 +163,29 @@ function refusedBeforeHandler(path: string): fc.Arbitrary<RawRequest> {
   );
 }
 
+/**
+ * Deposit and withdrawal requests that must be refused: amounts that are not
+ * positive or above MAX_AMOUNT (INVALID_AMOUNT), not decimal strings, extra
+ * or missing keys (INVALID_BODY), a withdrawal above anything the channel
+ * holds (INSUFFICIENT_FUNDS at once), a deposit above the L1 supply
+ * (INSUFFICIENT_FUNDS from L1), and hostile bodies.
+ */
+function badSpliceBodies(context: L2FuzzContext, path: '/v1/deposit' | '/v1/withdraw'): fc.Arbitrary<string | Uint8Array> {
+  const total = context.deposits.reduce((sum, deposit) => sum + deposit, 0n);
+  const tooMuch = path === '/v1/withdraw' ? total + 1n : 10n ** 29n;
+  const amount = fc.oneof(
+    fc.constantFrom('0', '-1', '-0', String(10n ** 30n + 1n), '1'.repeat(101), '', ' 1', '1.5', '0x10', String(tooMuch)),
+    fc.bigInt({ min: -(10n ** 40n), max: 0n }).map(String),
+  );
+  return fc.oneof(
+    amount.map((text) => JSON.stringify({ amount: text })),
+    fc.oneof(fc.integer(), fc.boolean(), fc.constant(null), fc.array(fc.nat())).map((value) => JSON.stringify({ amount: value })),
+    fc.constantFrom('{}', '{"amount":"1","extra":true}', '{"Amount":"1"}', '[{"amount":"1"}]', '"1"', '1'),
+    // Without the known key: a random body must never be a valid amount.
+    hostileBody([]),
+  );
+}
+
 export function memberEndpoints(context: L2FuzzContext, target: number): EndpointCases[] {
   const version = fc.oneof(fc.constant(String(context.latest.state.version)), fc.constant('0'), fc.nat().map(String), numberToken.map(escapeForUrl));
   return [
@@ -170,6 +193,8 @@ export function memberEndpoints(context: L2FuzzContext, target: number): Endpoin
     { name: 'GET /v1/channel', cases: getRequest('/v1/channel') },
     { name: 'GET /v1/channel/states/:version', cases: getRequest('/v1/channel/states/:version', { version }) },
     { name: 'POST /v1/peer/messages', cases: peerEnvelopes(context, target) },
+    { name: 'POST /v1/deposit', cases: postRequest('/v1/deposit', badSpliceBodies(context, '/v1/deposit'), limits) },
+    { name: 'POST /v1/withdraw', cases: postRequest('/v1/withdraw', badSpliceBodies(context, '/v1/withdraw'), limits) },
     { name: 'POST /v1/wedge (refused bodies)', cases: refusedBeforeHandler('/v1/wedge') },
     { name: 'POST /v1/close (refused bodies)', cases: refusedBeforeHandler('/v1/close') },
     { name: 'unknown paths', cases: getRequest('/:a/:b', { a: fc.constantFrom('v1', 'v2', 'api', ''), b: pathParameter }) },

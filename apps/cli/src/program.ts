@@ -12,6 +12,7 @@ import { registerChannelClose } from './commands/channel-close.ts';
 import { registerChannelOpen } from './commands/channel-open.ts';
 import { registerChannelPay } from './commands/channel-pay.ts';
 import { registerChannelSettle } from './commands/channel-settle.ts';
+import { registerChannelSplices } from './commands/channel-splice.ts';
 import { registerChannelStatus } from './commands/channel-status.ts';
 import { registerChannelTerminate } from './commands/channel-terminate.ts';
 import { registerDashboardStart } from './commands/dashboard-start.ts';
@@ -56,6 +57,8 @@ export function createProgram(output: ProgramOutput): Command {
   addExamples(channel, [
     'wedge channel open --members account-0,account-1 --deposits 1000,1000',
     'wedge channel pay --channel 3fa9c2 --from account-0 --to account-1 --amount 25',
+    'wedge channel deposit --channel 3fa9c2 --member account-1 --amount 500',
+    'wedge channel withdraw --channel 3fa9c2 --member account-0 --amount 200',
     'wedge channel terminate --channel 3fa9c2 --member account-0 --version 0',
     'wedge channel settle --channel 3fa9c2 --wait',
   ]);
@@ -66,6 +69,7 @@ export function createProgram(output: ProgramOutput): Command {
   registerChannelTerminate(channel);
   registerChannelChallenge(channel);
   registerChannelSettle(channel);
+  registerChannelSplices(channel);
 
   const watchtower = program.command('watchtower').description('a process that challenges stale terminations for offline members');
   addExamples(watchtower, ['wedge watchtower start --channel 3fa9c2']);

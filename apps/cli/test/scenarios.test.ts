@@ -1,8 +1,9 @@
 // Proves every built-in scenario passes against a live local network run by
 // the CLI (`wedge scenario run NAME --json`): cooperative close, stale
 // terminations overridden by the honest members or by a watchtower, wedging
-// that survives a restart, a silent member, and a Byzantine member signing
-// conflicting states — each report passes with every check held and the
+// that survives a restart, a silent member, a Byzantine member signing
+// conflicting states, and top-ups and withdrawals (splice-in, splice-out,
+// deposit-then-dispute) — each report passes with every check held and the
 // balances and versions that prove it. A scenario written by a user as a file
 // runs the same way. The scenarios share one network, started in beforeAll
 // and stopped (every process, checked by pid) in afterAll.
@@ -52,7 +53,7 @@ afterAll(async () => {
 }, 60_000);
 
 describe('wedge scenario run', () => {
-  it('lists the six built-in scenarios', async () => {
+  it('lists the nine built-in scenarios', async () => {
     const listed = jsonOf(await runCli(['scenario', 'list', '--json'])) as { scenarios: { name: string }[] };
     expect(listed.scenarios.map((entry) => entry.name)).toEqual([
       'cooperative-close',
@@ -61,8 +62,11 @@ describe('wedge scenario run', () => {
       'wedge-restart-refuses',
       'silent-member',
       'conflicting-signatures',
+      'splice-in',
+      'splice-out',
+      'deposit-then-dispute',
     ]);
-    expect(BUILT_IN_SCENARIOS).toHaveLength(6);
+    expect(BUILT_IN_SCENARIOS).toHaveLength(9);
   });
 
   it('cooperative-close: settles at once at the latest balances', async () => {
@@ -93,6 +97,21 @@ describe('wedge scenario run', () => {
   it('conflicting-signatures: no conflicting certificate forms', async () => {
     const report = await runScenario('conflicting-signatures');
     expect(report.facts).toMatchObject({ lastVersion: 1, l1VerdictA: 'BAD_SIGNATURE', l1VerdictB: 'BAD_SIGNATURE', settledBalances: ['1200', '800', '1000'] });
+  });
+
+  it('splice-in: a top-up is spent off-chain, and a dispute settles on the newest state', async () => {
+    const report = await runScenario('splice-in');
+    expect(report.facts).toMatchObject({ depositVersion: 2, newestVersion: 4, settledBalances: ['2350', '350'] });
+  });
+
+  it('splice-out: a withdrawal, then a termination from before it is refused below the floor', async () => {
+    const report = await runScenario('splice-out');
+    expect(report.facts).toMatchObject({ withdrawalVersion: 2, staleTerminationCode: 'STALE_STATE', settledBalances: ['600', '800'] });
+  });
+
+  it('deposit-then-dispute: a deposit no state accounts for is refunded at settlement', async () => {
+    const report = await runScenario('deposit-then-dispute');
+    expect(report.facts).toMatchObject({ settledBalances: ['750', '1650'] });
   });
 
   it("a user's scenario file runs like a built-in one", async () => {

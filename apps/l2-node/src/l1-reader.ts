@@ -27,7 +27,25 @@ function agreementKey(record: ChannelRecord): string {
     recordedVersion: record.recorded.version,
     deadline: record.deadline,
     settled: record.settledBalances?.map(String) ?? null,
+    deposited: record.deposited.map(String),
+    withdrawn: record.withdrawn.map(String),
+    floor: record.floor,
+    floorState: record.floorCertificate === null ? null : channelStateHash(record.floorCertificate.state),
   });
+}
+
+/** The view a member core acts on: the record's status, dispute and splice fields at a proven height. */
+export function l1ViewOf(record: ChannelRecord, height: number): L1ChannelView {
+  return {
+    status: record.status,
+    recordedVersion: record.recorded.version,
+    deadline: record.deadline,
+    height,
+    deposited: record.deposited,
+    withdrawn: record.withdrawn,
+    floor: record.floor,
+    floorCertificate: record.floorCertificate,
+  };
 }
 
 export class L1Reader {
@@ -82,7 +100,7 @@ export class L1Reader {
     const height = await this.proven(best.height);
     if (height === null) return null;
     const { record } = best;
-    return { record, view: { status: record.status, recordedVersion: record.recorded.version, deadline: record.deadline, height } };
+    return { record, view: l1ViewOf(record, height) };
   }
 
   /** One replica's height (each call asks the next replica), or null if it did not answer. A hint, not a proof. */

@@ -3,7 +3,8 @@
 // and the tests' client, so that neither side can drift. Their error codes and
 // statuses are those of the one registry in @wedge/api (WedgeCode,
 // httpStatusOf).
-import { WireCount, WireHash, WirePublicKey } from '@wedge/api';
+import { WireAmount, WireCount, WireHash, WirePublicKey } from '@wedge/api';
+import type { L1ChannelView } from '@wedge/channel';
 import { MAX_CHANNEL_MEMBERS } from '@wedge/ledger';
 import { z } from 'zod';
 import { WireCertificate } from './wire.ts';
@@ -59,7 +60,41 @@ export const L1ViewWire = z.strictObject({
   recordedVersion: WireCount,
   deadline: WireCount.nullable(),
   height: WireCount,
+  /** Per member: the cumulative deposits L1 finalized, and the withdrawals it paid (DESIGN §7). */
+  deposited: z.array(WireAmount).max(MAX_CHANNEL_MEMBERS).optional(),
+  withdrawn: z.array(WireAmount).max(MAX_CHANNEL_MEMBERS).optional(),
+  /** The version floor: no state below it is accepted in a dispute. */
+  floor: WireCount.optional(),
 });
+export type L1ViewWire = z.infer<typeof L1ViewWire>;
+
+/** The view with amounts as decimal strings (the floor's certificate is on L1, GET /v1/channels/:id of a replica). */
+export function l1ViewToWire(view: L1ChannelView | null): L1ViewWire | null {
+  if (view === null) return null;
+  const { status, recordedVersion, deadline, height } = view;
+  return {
+    status,
+    recordedVersion,
+    deadline,
+    height,
+    ...(view.deposited === undefined ? {} : { deposited: view.deposited.map(String) }),
+    ...(view.withdrawn === undefined ? {} : { withdrawn: view.withdrawn.map(String) }),
+    ...(view.floor === undefined ? {} : { floor: view.floor }),
+  };
+}
+
+/** An amount a user asks for (deposit, withdrawal): a decimal string; out of range is well formed here and refused as INVALID_AMOUNT. */
+const RequestedAmount = z.string().regex(/^-?[0-9]{1,100}$/, 'expected a decimal string');
+
+/** POST /v1/deposit: this member tops the channel up from its L1 account (channel.deposit, signed with its key). */
+export const DepositRequest = z.strictObject({ amount: RequestedAmount });
+/** The deposit is final on L1 (its height); the members take it into the next state once their L1 views show it. */
+export const DepositResponse = z.strictObject({ txHash: WireHash, height: WireCount, deposited: WireAmount });
+
+/** POST /v1/withdraw: the amount out of this member's balance to its L1 account, the channel staying open. */
+export const WithdrawRequest = z.strictObject({ amount: RequestedAmount });
+/** The withdrawal is certified at `version`; the member submits channel.withdraw from its L1 watch until L1 has paid. */
+export const WithdrawResponse = z.strictObject({ amount: WireAmount, version: WireCount });
 
 /** GET /v1/channel: the member's latest certificate and how it stands. */
 export const ChannelViewResponse = z.strictObject({
@@ -76,6 +111,8 @@ export const ChannelViewResponse = z.strictObject({
   pendingPayments: WireCount,
   /** Per member as payer: a seq its next payment can take (one above the highest applied or waiting at this member). */
   nextSeqs: z.array(WireCount.min(1)).max(MAX_CHANNEL_MEMBERS),
+  /** This member's withdrawal asked for and not certified yet. */
+  withdrawal: z.strictObject({ amount: WireAmount, withdrawnTo: WireAmount }).nullable(),
   l1: L1ViewWire.nullable(),
 });
 export type ChannelViewResponse = z.infer<typeof ChannelViewResponse>;
@@ -91,3 +128,5 @@ export const WatchedChannelResponse = z.strictObject({
   l1: L1ViewWire.nullable(),
 });
 export type WatchedChannelResponse = z.infer<typeof WatchedChannelResponse>;
+export type DepositResponse = z.infer<typeof DepositResponse>;
+export type WithdrawResponse = z.infer<typeof WithdrawResponse>;

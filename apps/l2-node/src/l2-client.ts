@@ -10,7 +10,11 @@ import type { SignatureScheme } from '@wedge/crypto';
 import type { z } from 'zod';
 import {
   ChannelViewResponse,
+  DepositResponse,
   PaymentResponse,
+  WithdrawResponse,
+  type DepositResponse as DepositAnswer,
+  type WithdrawResponse as WithdrawAnswer,
   WatchedChannelResponse,
   type ChannelViewResponse as ChannelView,
   type PaymentResponse as PaymentAnswer,
@@ -80,6 +84,10 @@ export type MemberClient = {
   state(version: number): Promise<Certificate>;
   wedge(): Promise<void>;
   close(): Promise<void>;
+  /** A top-up from the member's L1 account: answers once it is final on L1 (DESIGN §7). */
+  deposit(amount: bigint, timeoutMs?: number): Promise<DepositAnswer>;
+  /** A withdrawal to the member's L1 account: answers once a certificate carries it. */
+  withdraw(amount: bigint, timeoutMs?: number): Promise<WithdrawAnswer>;
 };
 
 export function createMemberClient(baseUrl: string): MemberClient {
@@ -100,6 +108,8 @@ export function createMemberClient(baseUrl: string): MemberClient {
     state: async (version) => certificateFromWire(await request(baseUrl, 'GET', `/v1/channel/states/${version}`, undefined, WireCertificate)),
     wedge: () => request(baseUrl, 'POST', '/v1/wedge', {}, null),
     close: () => request(baseUrl, 'POST', '/v1/close', {}, null),
+    deposit: (amount, timeoutMs = 30_000) => request(baseUrl, 'POST', '/v1/deposit', { amount: String(amount) }, DepositResponse, timeoutMs),
+    withdraw: (amount, timeoutMs) => request(baseUrl, 'POST', '/v1/withdraw', { amount: String(amount) }, WithdrawResponse, timeoutMs),
   };
 }
 

@@ -5,6 +5,8 @@ import { OPERATIONS_ROUTES, WireCount, WireHash, type ApiRoute, type OpenApiInfo
 import { z } from 'zod';
 import {
   ChannelViewResponse,
+  DepositRequest,
+  DepositResponse,
   MAX_PAYMENTS_PER_REQUEST,
   PaymentBatchRequest,
   PaymentBatchResponse,
@@ -13,6 +15,8 @@ import {
   PushStateRequest,
   WatchRequest,
   WatchedChannelResponse,
+  WithdrawRequest,
+  WithdrawResponse,
 } from './l2-api.ts';
 import { PEER_PATH } from './peer-transport.ts';
 import { WireCertificate } from './wire.ts';
@@ -65,6 +69,26 @@ export const MEMBER_ROUTES: readonly ApiRoute[] = [
     tag: CLIENT,
     params: z.object({ version: VersionParam }),
     responses: { '200': { description: 'The certificate.', schema: WireCertificate } },
+  },
+  {
+    method: 'post',
+    path: '/v1/deposit',
+    operationId: 'deposit',
+    summary: "Top up the channel from this member's L1 account (channel.deposit), the channel staying open",
+    description: 'Answered once the deposit is final on L1, or with the code L1 refused it with (CHANNEL_FROZEN, INSUFFICIENT_FUNDS, ...). The members take it into the next state once their L1 views show it final.',
+    tag: CLIENT,
+    body: { schema: DepositRequest },
+    responses: { '200': { description: 'Final on L1.', schema: DepositResponse } },
+  },
+  {
+    method: 'post',
+    path: '/v1/withdraw',
+    operationId: 'withdraw',
+    summary: "Withdraw an amount of this member's balance to its L1 account, the channel staying open",
+    description: 'Answered once a certificate moves the amount out of the balance (its version), or with the code that refused it (INSUFFICIENT_FUNDS, WITHDRAWAL_PENDING, WEDGED, ...). The member then submits channel.withdraw, which pays it and raises the version floor.',
+    tag: CLIENT,
+    body: { schema: WithdrawRequest },
+    responses: { '200': { description: 'Certified.', schema: WithdrawResponse } },
   },
   {
     method: 'post',

@@ -16,18 +16,29 @@ import {
   fail,
   notFoundMiddleware,
   openApiDocument,
+  parseWire,
   sendError,
   type WedgeCode,
 } from '@wedge/api';
 import { nextSeqs } from '@wedge/channel';
 import { WedgeError } from '@wedge/common';
-import { openingState } from '@wedge/ledger';
-import { MAX_API_BODY_BYTES, MAX_PEER_BODY_BYTES, type ChannelViewResponse } from './l2-api.ts';
+import { MAX_AMOUNT, openingState } from '@wedge/ledger';
+import {
+  DepositRequest,
+  MAX_API_BODY_BYTES,
+  MAX_PEER_BODY_BYTES,
+  WithdrawRequest,
+  l1ViewToWire,
+  type DepositResponse,
+  type WithdrawResponse,
+  type ChannelViewResponse,
+} from './l2-api.ts';
 import { acceptPaymentRequest, acceptPeerEnvelope } from './member-endpoints.ts';
-import type { MemberNode } from './member-node.ts';
+import { WITHDRAWAL_WAITER, type MemberNode } from './member-node.ts';
 import { MEMBER_API_INFO, MEMBER_ROUTES } from './l2-routes.ts';
 import { memberReadiness } from './readiness.ts';
 import { PEER_PATH } from './peer-transport.ts';
+import { MAX_WAITERS } from './payment-waiters.ts';
 
 export type MemberApiOptions = { readonly paymentWaitMs: number };
 
@@ -82,7 +93,8 @@ export function createMemberApi(node: MemberNode, options: MemberApiOptions): ex
       closed: state.closed,
       pendingPayments: state.pending.size,
       nextSeqs: nextSeqs(state.payerSeqs, [...state.pending.values()].map((entry) => entry.payment)),
-      l1: state.l1,
+      withdrawal: state.withdrawal === null ? null : { amount: String(state.withdrawal.amount), withdrawnTo: String(state.withdrawal.withdrawnTo) },
+      l1: l1ViewToWire(state.l1),
     };
     response.json(view);
   });
@@ -96,6 +108,23 @@ export function createMemberApi(node: MemberNode, options: MemberApiOptions): ex
     const stored = node.certificate(version);
     if (stored === null) fail('UNKNOWN_STATE', `no certificate for version ${text} is stored here`);
     response.json({ state: JSON.parse(stored.state), signatures: JSON.parse(stored.signatures) });
+  });
+
+  app.post('/v1/deposit', async (request, response) => {
+    const amount = requestedAmount(parseWire(DepositRequest, request.body).amount);
+    if (node.memberState.closed) fail('CHANNEL_CLOSED', 'the channel is closed on L1');
+    const { txHash, height } = await node.deposit(amount);
+    response.json({ txHash, height, deposited: String(amount) } satisfies DepositResponse);
+  });
+
+  app.post('/v1/withdraw', (request, response) => {
+    const amount = requestedAmount(parseWire(WithdrawRequest, request.body).amount);
+    if (node.waitingPayments >= MAX_WAITERS) fail('BUSY', 'too many requests waiting; retry later');
+    const waiter = node.paymentWaiter(WITHDRAWAL_WAITER, options.paymentWaitMs, (outcome) => {
+      if ('version' in outcome) response.json({ amount: String(amount), version: outcome.version } satisfies WithdrawResponse);
+      else sendError(response, outcome.code, outcome.message);
+    });
+    if (!node.submitWithdrawal(amount, waiter)) waiter.settle({ code: 'BUSY', message: 'inbox full; retry later' });
   });
 
   app.post('/v1/wedge', async (_request, response) => {
@@ -112,6 +141,13 @@ export function createMemberApi(node: MemberNode, options: MemberApiOptions): ex
   app.use(notFoundMiddleware());
   app.use(errorMiddleware({ bodyLimitBytes: MAX_API_BODY_BYTES }));
   return app;
+}
+
+/** A deposit's or withdrawal's amount: positive and within MAX_AMOUNT, or INVALID_AMOUNT before anything is done. */
+function requestedAmount(text: string): bigint {
+  const amount = BigInt(text);
+  if (amount <= 0n || amount > MAX_AMOUNT) fail('INVALID_AMOUNT', `the amount must be in 1..${MAX_AMOUNT}`);
+  return amount;
 }
 
 /** Resolves once the event's step is persisted and its effects performed. */

@@ -25,6 +25,7 @@ import { openDatabase } from '@wedge/store';
 import { z } from 'zod';
 import { L1Follower } from './l1-follower.ts';
 import type { L1Reader } from './l1-reader.ts';
+import { depositOnL1, type DepositResult } from './l1-deposit.ts';
 import { L1Submitter, type L1Job } from './l1-submitter.ts';
 import type { Logger } from './logger.ts';
 import { MemberCodec } from './member-codec.ts';
@@ -37,7 +38,7 @@ import { PaymentWaiters, type PaymentOutcome, type Waiter } from './payment-wait
 import { WatchtowerPusher } from './watchtower-pusher.ts';
 import { WireCertificate, certificateFromWire, certificateToWire, memberMessageToWire } from './wire.ts';
 
-const L1ActionSchema = z.enum(['terminate', 'challenge', 'settle', 'close']);
+const L1ActionSchema = z.enum(['terminate', 'challenge', 'settle', 'close', 'withdraw']);
 
 export type MemberNodeOptions = {
   readonly chainId: string;
@@ -56,6 +57,9 @@ export type MemberNodeOptions = {
   readonly crashAfterPersist: 'signature' | null;
   readonly log: Logger;
 };
+
+/** The key HTTP requests for this member's withdrawal wait under (one withdrawal at a time: WITHDRAWAL_PENDING). */
+export const WITHDRAWAL_WAITER = 'withdrawal';
 
 /** Payments waiting to be certified, at most (MEMPOOL_FULL beyond). */
 const MAX_PENDING_PAYMENTS = 10_000;
@@ -92,7 +96,7 @@ type Receipt = { readonly sends: readonly OutboundMessage[]; readonly jobs: read
 
 type InboxEntry = {
   readonly event: MemberEvent;
-  /** For a client's payment: the request waiting for its outcome. */
+  /** For a client's payment (or withdrawal): the request waiting for its outcome. */
   readonly waiter?: Waiter;
   /** Called once the batch holding this event is persisted and its effects performed. */
   readonly done?: () => void;
@@ -278,6 +282,16 @@ export class MemberNode {
     });
   }
 
+  /** This member's withdrawal of `amount`; `waiter` is answered with the version of the certificate that carries it, or its rejection. */
+  submitWithdrawal(amount: bigint, waiter: Waiter): boolean {
+    return this.enqueue({ event: { type: 'withdraw', amount }, waiter });
+  }
+
+  /** A top-up from this member's L1 account, final on L1 when it resolves (l1-deposit.ts). */
+  deposit(amount: bigint): Promise<DepositResult> {
+    return depositOnL1(this.options.reader.client, this.options.account, this.ctx.config.channelId, amount);
+  }
+
   /** Submits a client's payment; `waiter` is answered with its certificate's version or its rejection. */
   submitPayment(payment: Payment, waiter: Waiter): boolean {
     return this.enqueue({ event: { type: 'payment', payment }, waiter });
@@ -294,6 +308,12 @@ export class MemberNode {
     if (event.type === 'payment' && waiter !== undefined) {
       // Refused at once (bad signature, duplicate, overdraft, wedged...): that answer is for this request alone.
       const own = outcomes.find(({ effect }) => effect.type === 'payment-rejected' && effect.paymentId === event.payment.paymentId);
+      if (own !== undefined) own.ownWaiter = waiter;
+      else this.waiters.register(waiter);
+    }
+    if (event.type === 'withdraw' && waiter !== undefined) {
+      // Refused at once (a withdrawal pending, above the balance, wedged...): that answer is for this request alone.
+      const own = outcomes.find(({ effect }) => effect.type === 'withdrawal-rejected');
       if (own !== undefined) own.ownWaiter = waiter;
       else this.waiters.register(waiter);
     }
@@ -397,6 +417,14 @@ export class MemberNode {
         // A duplicate seen later (a forwarded copy of a payment known here) says nothing about the original.
         else if (effect.code !== 'DUPLICATE_PAYMENT') this.waiters.settleAll(effect.paymentId, outcome);
         return;
+      }
+      case 'withdrawal-certified':
+        this.options.log.info('withdrawal-certified', { amount: String(effect.amount), version: effect.version });
+        return this.waiters.settleAll(WITHDRAWAL_WAITER, { version: effect.version });
+      case 'withdrawal-rejected': {
+        const outcome = { code: effect.code, message: `withdrawal of ${effect.amount} rejected: ${effect.code}` };
+        if (ownWaiter !== undefined) return ownWaiter.settle(outcome);
+        return this.waiters.settleAll(WITHDRAWAL_WAITER, outcome);
       }
       case 'wedged':
         this.metrics.wedged(effect.reason);

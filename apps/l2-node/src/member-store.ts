@@ -63,7 +63,10 @@ export interface MemberStore {
 }
 
 /** Bumped whenever a table changes meaning; a data directory of another version is refused, not misread. */
-const SCHEMA_VERSION = '4';
+// 5: channel states carry deposited and withdrawn (issue 16), which changes their
+// signed encoding, so no certificate of a schema-4 directory verifies any more:
+// such a directory cannot be migrated, only refused.
+const SCHEMA_VERSION = '5';
 
 const SCHEMA = `
   CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);

@@ -6,7 +6,7 @@ import express from 'express';
 import { OPENAPI_PATH, answerHealth, answerReadiness, channelStateToWire, errorMiddleware, fail, notFoundMiddleware, openApiDocument, parseWire, sendError } from '@wedge/api';
 import type { WatchtowerRejectionCode } from '@wedge/channel';
 import { isHex } from '@wedge/common';
-import { MAX_API_BODY_BYTES, PushStateRequest, WatchRequest, type WatchedChannelResponse } from './l2-api.ts';
+import { MAX_API_BODY_BYTES, PushStateRequest, WatchRequest, type WatchedChannelResponse, l1ViewToWire } from './l2-api.ts';
 import type { L1Reader } from './l1-reader.ts';
 import { WATCHTOWER_API_INFO, WATCHTOWER_ROUTES } from './l2-routes.ts';
 import { watchtowerReadiness } from './readiness.ts';
@@ -27,7 +27,7 @@ function viewOf(node: WatchtowerNode, channelId: string): WatchedChannelResponse
     members: channel.members.map((member) => ({ publicKey: member.publicKey })),
     best: channel.best === null ? null : { state: channelStateToWire(channel.best.state), signatures: [...channel.best.signatures] },
     closed: channel.closed,
-    l1: node.lastL1View(channelId),
+    l1: l1ViewToWire(node.lastL1View(channelId)),
   };
 }
 

@@ -118,6 +118,42 @@ export class ScenarioContext {
     return (await createMemberClient(channel.members[via]!.url).pay(this.payment(channel, from, to, amount), 20_000)).version;
   }
 
+  /**
+   * Member `member` tops the channel up from its L1 account (POST
+   * /v1/deposit, final on L1 when it answers); then waits until every member
+   * holds a certificate that accounts for it, and returns that version.
+   */
+  async deposit(channel: ChannelEntry, member: number, amount: bigint): Promise<{ version: number; height: number }> {
+    const before = BigInt((await this.view(channel, member)).latest.state.deposited[member]!);
+    const { height } = await this.depositOnly(channel, member, amount);
+    const views = await this.waitFor(`every member taking in the deposit of ${amount}`, async () => {
+      const all = await Promise.all(channel.members.map((_, index) => this.view(channel, index)));
+      const version = all[0]!.latest.state.version;
+      return all.every((view) => view.latest.state.version === version && BigInt(view.latest.state.deposited[member]!) >= before + amount) ? all : undefined;
+    });
+    return { version: views[0]!.latest.state.version, height };
+  }
+
+  /** Member `member` tops up (POST /v1/deposit), returning once it is final on L1, without waiting for a state to take it in. */
+  async depositOnly(channel: ChannelEntry, member: number, amount: bigint): Promise<{ height: number }> {
+    this.log(`member ${member} deposits ${amount}`);
+    return createMemberClient(channel.members[member]!.url).deposit(amount);
+  }
+
+  /**
+   * Member `member` withdraws `amount` to its L1 account (POST /v1/withdraw,
+   * answered once certified); then waits until L1 has paid it
+   * (channel.withdraw) and returns the certified version and L1's record.
+   */
+  async withdraw(channel: ChannelEntry, member: number, amount: bigint): Promise<{ version: number; record: ChannelRecord }> {
+    this.log(`member ${member} withdraws ${amount}`);
+    const { version } = await createMemberClient(channel.members[member]!.url).withdraw(amount, 20_000);
+    const certified = await this.certificate(channel, version, member);
+    const withdrawnTo = certified!.state.withdrawn[member]!;
+    const record = await this.waitForL1(channel, `the withdrawal of ${amount} paid`, (entry) => entry.withdrawn[member]! >= withdrawnTo);
+    return { version, record };
+  }
+
   /** Member `member` asks for a cooperative close (POST /v1/close). */
   async requestClose(channel: ChannelEntry, member: number): Promise<void> {
     this.log(`member ${member} asks for a cooperative close`);
