@@ -33,6 +33,8 @@ export type ByzantineBenchResult = {
   windowSeconds: number;
 };
 
+/** How long the load may take to stop after the window (its batches in flight become final). */
+const STOP_WITHIN_MS = 60_000;
 /** One account per worker, each with a batch in flight: enough to keep four replicas busy on two cores. */
 const WORKERS = 32;
 const BATCH = 40;
@@ -68,7 +70,9 @@ async function runOnce(attacked: boolean, timing: { warmupMs: number; windowMs: 
     await sleep(timing.windowMs);
     const after = await nonceSum(observer, senders);
     const seconds = (performance.now() - startedAt) / 1000;
-    for (const worker of workers) await worker.stop();
+    // Bounded: a run whose network cannot commit any more must still end (and say so).
+    await Promise.all(workers.map((worker) => worker.stop({ withinMs: STOP_WITHIN_MS })));
+    if (workers.some((worker) => worker.abandoned)) throw new Error(`${tag}: the load's last batches were not final ${STOP_WITHIN_MS} ms after the window`);
     const status = (await (await fetch(`${observer}/v1/status`)).json()) as { view: number };
     let attacks: string | null = null;
     if (attacked) {

@@ -21,8 +21,12 @@ export class TransferWorker {
   readonly final: string[] = [];
   /** Batches whose last transaction committed with an error code. */
   failedCommits = 0;
+  /** Set when stop()'s bound passed with a batch still unproven (its transactions are not in `final`). */
+  abandoned = false;
   private nonce = 0;
   private stopping = false;
+  /** After this (epoch ms), the batch in flight is given up instead of retried. */
+  private giveUpAt: number | null = null;
   private done: Promise<void> | null = null;
 
   constructor(
@@ -37,9 +41,15 @@ export class TransferWorker {
     this.done = this.run();
   }
 
-  /** Lets the batch in flight become final, then stops. */
-  async stop(): Promise<void> {
+  /**
+   * Lets the batch in flight become final, then stops; with `withinMs`, gives
+   * the batch up when it is not proven final by then (`abandoned`; it ends
+   * at most one finality wait later), so a caller's stop is bounded even
+   * when the network cannot commit.
+   */
+  async stop(options: { withinMs?: number } = {}): Promise<void> {
     this.stopping = true;
+    if (options.withinMs !== undefined) this.giveUpAt = Date.now() + options.withinMs;
     await this.done;
   }
 
@@ -72,6 +82,10 @@ export class TransferWorker {
     const proven: SignedTx[] = [];
     const maxAttempts = this.options.maxAttempts ?? 40;
     for (let attempt = 0; ; attempt++) {
+      if (this.giveUpAt !== null && Date.now() > this.giveUpAt) {
+        this.abandoned = true;
+        return proven;
+      }
       let executedNonce = this.nonce;
       try {
         executedNonce = (await this.client.getAccount(this.from.address)).nonce;
