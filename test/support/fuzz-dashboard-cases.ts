@@ -6,7 +6,7 @@
 // holds) is never sent here: those act, and this suite proves that what is
 // refused changes nothing.
 import fc from 'fast-check';
-import { CloseForm, PayForm, TerminateForm } from '../../apps/dashboard/src/forms.ts';
+import { CloseForm, PayForm, SpliceForm, TerminateForm } from '../../apps/dashboard/src/forms.ts';
 import { escapeForUrl, getRequest, hostileBody, oneFieldOff, oddString, pathParameter, postRequest } from './fuzz-arbitraries.ts';
 import type { EndpointCases } from './fuzz-l1-cases.ts';
 import type { RawRequest } from './raw-http.ts';
@@ -42,6 +42,10 @@ function wouldAct(path: string, body: string | Uint8Array, context: DashboardFuz
     const form = CloseForm.safeParse(value);
     return form.success && form.data.channelId === context.channelId && inChannel(form.data.member);
   }
+  if (path === '/api/splice') {
+    const form = SpliceForm.safeParse(value);
+    return form.success && form.data.channelId === context.channelId && inChannel(form.data.member);
+  }
   const form = TerminateForm.safeParse(value);
   return form.success && form.data.channelId === context.channelId && inChannel(form.data.member) && (form.data.version === null || form.data.version <= context.latestVersion);
 }
@@ -72,6 +76,8 @@ export function dashboardEndpoints(context: DashboardFuzzContext): EndpointCases
     // Valid but for one field: a payment from a member the dashboard has no key for, so even a form the server takes is refused (NO_KEY).
     { name: 'POST /api/pay', cases: formCases('/api/pay', { channelId, from: unkeyed, to: 0, amount: '5' }, context) },
     { name: 'POST /api/close', cases: formCases('/api/close', { channelId, member: context.members }, context) },
+    // Valid but for one field: a member index beyond the channel's, so a form the server takes is refused.
+    { name: 'POST /api/splice', cases: formCases('/api/splice', { channelId, member: context.members, kind: 'deposit', amount: '5' }, context) },
     { name: 'POST /api/terminate', cases: formCases('/api/terminate', { channelId, member: 0, version: context.latestVersion + 1 }, context) },
     { name: 'unknown paths', cases: withHost(getRequest('/api/:name', { name: fc.oneof(oddString.map(escapeForUrl), pathParameter) })) },
   ];

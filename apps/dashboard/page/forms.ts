@@ -1,4 +1,4 @@
-// The pay, close and terminate forms. Their channel and member choices follow
+// The pay, splice (deposit or withdraw), close and terminate forms. Their channel and member choices follow
 // the live snapshot without disturbing what the user is typing; each input is
 // checked here for a quick answer, and again by the server, whose messages
 // (its own or a member's or L1's refusal) are shown as they come.
@@ -6,7 +6,7 @@ import type { ChannelView, Snapshot } from '../src/snapshot.ts';
 import { postJson } from './api.ts';
 import { amount as formatAmount, byId, h, short } from './dom.ts';
 
-type FormName = 'pay' | 'close' | 'terminate';
+type FormName = 'pay' | 'splice' | 'close' | 'terminate';
 
 let latest: Snapshot | null = null;
 
@@ -61,6 +61,7 @@ function refreshForm(form: HTMLFormElement, memberFields: string[], needsKey: bo
 
 function refreshAll(): void {
   refreshForm(byId<HTMLFormElement>('pay-form'), ['from', 'to'], true);
+  refreshForm(byId<HTMLFormElement>('splice-form'), ['member'], false);
   refreshForm(byId<HTMLFormElement>('close-form'), ['member'], false);
   refreshForm(byId<HTMLFormElement>('terminate-form'), ['member'], false);
 }
@@ -116,6 +117,23 @@ function explainPayRefusal(code: string, channel: ChannelView | undefined, from:
   return null;
 }
 
+type SpliceAnswer = { kind: 'deposit' | 'withdraw'; member: number; amount: string; height: number | null; version: number | null };
+
+async function submitSplice(form: HTMLFormElement): Promise<void> {
+  const channelId = chosenChannel(form, 'splice');
+  if (channelId === null) return;
+  const member = Number(select(form, 'member').value);
+  const kind = select(form, 'kind').value === 'withdraw' ? 'withdraw' : 'deposit';
+  const amount = input(form, 'amount').value.trim();
+  if (!AMOUNT.test(amount)) return show('splice', 'error', 'The amount must be a whole number of units, at least 1 (no sign, decimals or leading zeros).');
+  show('splice', 'busy', kind === 'deposit' ? `Member ${member} deposits ${amount} on L1…` : `Member ${member} withdraws ${amount}…`);
+  const outcome = await postJson<SpliceAnswer>('/api/splice', { channelId, member, kind, amount });
+  if (!outcome.ok) return show('splice', 'error', `${outcome.code}: ${outcome.message}`);
+  const answer = outcome.data;
+  if (answer.kind === 'deposit') show('splice', 'ok', `Member ${member} deposited ${amount}: final on L1 at height ${answer.height}; the members take it into the next state.`);
+  else show('splice', 'ok', `Member ${member} withdrew ${amount}: certified at version ${answer.version}; L1 pays it and raises the version floor.`);
+}
+
 async function submitClose(form: HTMLFormElement): Promise<void> {
   const channelId = chosenChannel(form, 'close');
   if (channelId === null) return;
@@ -150,6 +168,7 @@ async function submitTerminate(form: HTMLFormElement): Promise<void> {
 
 export function setUpForms(): void {
   onSubmit('pay', submitPay);
+  onSubmit('splice', submitSplice);
   onSubmit('close', submitClose);
   onSubmit('terminate', submitTerminate);
 }

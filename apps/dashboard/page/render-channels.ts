@@ -78,6 +78,17 @@ function disputeBanner(channel: ChannelView): HTMLElement | null {
   return null;
 }
 
+/** Top-ups and withdrawals on L1 (DESIGN §7): per member what it put in and took out, and the version floor. */
+function spliceLine(l1: NonNullable<ChannelView['l1']>): HTMLElement {
+  const perMember = (amounts: string[]) => amounts.map(amount).join(' / ');
+  return h(
+    'div',
+    { class: 'small', 'data-testid': 'splices' },
+    `deposited ${perMember(l1.deposited)} · withdrawn ${perMember(l1.withdrawn)} · `,
+    h('span', { 'data-testid': 'floor' }, l1.floor === 0 ? 'no version floor' : `version floor v${l1.floor}`),
+  );
+}
+
 function watchtowerText(channel: ChannelView): string {
   const tower = channel.watchtower;
   if (tower === null) return 'no watchtower';
@@ -105,6 +116,7 @@ function channelCard(channel: ChannelView): HTMLElement {
       h('thead', {}, h('tr', {}, h('th', {}, '#'), h('th', {}, 'member'), h('th', { class: 'num' }, 'balance'), h('th', {}, 'share'), h('th', { class: 'num' }, 'holds'), h('th', {}, 'process'))),
       h('tbody', {}, ...channel.members.map((member) => memberRow(channel, member))),
     ),
+    l1 === null ? null : spliceLine(l1),
     h(
       'footer',
       { class: 'small muted' },

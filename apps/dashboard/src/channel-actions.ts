@@ -15,9 +15,9 @@ import { fastSecp256k1 } from '@wedge/crypto/node';
 import type { ChannelRecord, TxCode } from '@wedge/ledger';
 import type { ChannelConfig, DashboardConfig } from './config.ts';
 import { DashboardError, statusOf, upstreamError } from './errors.ts';
-import type { CloseForm, PayForm, TerminateForm } from './forms.ts';
+import type { CloseForm, PayForm, SpliceForm, TerminateForm } from './forms.ts';
 import type { MemberKey } from './member-key.ts';
-import { getMemberCertificate, getMemberChannel, postClose, postPayment, postWedge, type StoredCertificate } from './member-client.ts';
+import { getMemberCertificate, getMemberChannel, postClose, postDeposit, postPayment, postWedge, postWithdraw, type StoredCertificate } from './member-client.ts';
 
 export type ActionDeps = { readonly config: DashboardConfig; readonly client: WedgeClient };
 
@@ -28,6 +28,8 @@ const MAX_NONCE_ATTEMPTS = 3;
 
 export type PayResult = { paymentId: string; version: number };
 export type CloseResult = { member: number; closeRequested: boolean; version: number };
+/** A deposit is final on L1 at `height`; a withdrawal certified at `version`. */
+export type SpliceResult = { kind: 'deposit' | 'withdraw'; member: number; amount: string; height: number | null; version: number | null };
 export type TerminateResult =
   | { action: 'wedge'; member: number; version: number }
   | { action: 'terminate'; member: number; version: number; txHash: string; height: number; deadline: number | null };
@@ -98,6 +100,19 @@ export async function pay({ config, client }: ActionDeps, form: PayForm): Promis
   );
   const answer = await postPayment(url, { ...payment, amount: payment.amount.toString() });
   return { paymentId: answer.paymentId, version: answer.version };
+}
+
+/** The member tops up from its own L1 account or withdraws to it; the member process signs and submits (it holds its key). */
+export async function splice({ config, client }: ActionDeps, form: SpliceForm): Promise<SpliceResult> {
+  const channel = channelOf(config, form.channelId);
+  const url = memberUrl(channel, form.member);
+  checkOpen(await channelRecord(client, channel.id));
+  if (form.kind === 'deposit') {
+    const answer = await postDeposit(url, form.amount);
+    return { kind: 'deposit', member: form.member, amount: form.amount, height: answer.height, version: null };
+  }
+  const answer = await postWithdraw(url, form.amount);
+  return { kind: 'withdraw', member: form.member, amount: form.amount, height: null, version: answer.version };
 }
 
 export async function close({ config }: ActionDeps, form: CloseForm): Promise<CloseResult> {

@@ -26,6 +26,15 @@ export const PayForm = z
 export type PayForm = z.infer<typeof PayForm>;
 
 export const CloseForm = z.strictObject({ channelId: ChannelId, member: MemberIndex });
+
+/** A top-up from the member's L1 account, or a withdrawal to it, the channel staying open (DESIGN §7). */
+export const SpliceForm = z.strictObject({
+  channelId: ChannelId,
+  member: MemberIndex,
+  kind: z.enum(['deposit', 'withdraw'], 'the kind is "deposit" or "withdraw"'),
+  amount: Amount,
+});
+export type SpliceForm = z.infer<typeof SpliceForm>;
 export type CloseForm = z.infer<typeof CloseForm>;
 
 export const TerminateForm = z.strictObject({

@@ -9,9 +9,9 @@ import { fileURLToPath } from 'node:url';
 import express, { type Request } from 'express';
 import { describeZodError, errorMiddleware, notFoundMiddleware, sendError } from '@wedge/api';
 import type { z } from 'zod';
-import { close, pay, terminate, type ActionDeps } from './channel-actions.ts';
+import { close, pay, splice, terminate, type ActionDeps } from './channel-actions.ts';
 import { DashboardError } from './errors.ts';
-import { CloseForm, PayForm, TerminateForm } from './forms.ts';
+import { CloseForm, PayForm, SpliceForm, TerminateForm } from './forms.ts';
 import type { NetworkPoller } from './network-poller.ts';
 
 const STATIC_DIR = fileURLToPath(new URL('../static/', import.meta.url));
@@ -75,6 +75,9 @@ export function createDashboardApp(deps: ActionDeps & { poller: NetworkPoller; p
 
   app.post('/api/pay', async (request, response) => {
     response.json(await pay(deps, parseForm(PayForm, request.body)));
+  });
+  app.post('/api/splice', async (request, response) => {
+    response.json(await splice(deps, parseForm(SpliceForm, request.body)));
   });
   app.post('/api/close', async (request, response) => {
     response.status(202).json(await close(deps, parseForm(CloseForm, request.body)));

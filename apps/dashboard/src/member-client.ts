@@ -35,6 +35,8 @@ export type WatchtowerChannelView = z.infer<typeof WatchtowerChannelView>;
 const PaymentAnswer = z.object({ paymentId: WireHash, version: WireCount });
 const WedgeAnswer = z.object({ wedged: z.string().max(64).nullable(), version: WireCount });
 const CloseAnswer = z.object({ closeRequested: z.boolean(), version: WireCount });
+const DepositAnswer = z.object({ txHash: WireHash, height: WireCount });
+const WithdrawAnswer = z.object({ version: WireCount });
 
 export type WirePaymentBody = { from: number; to: number; amount: string; seq: number; paymentId: string; signature: string };
 export type StoredCertificate = { state: ChannelState; signatures: string[] };
@@ -105,6 +107,15 @@ export function postPayment(url: string, payment: WirePaymentBody): Promise<z.in
 
 export function postWedge(url: string): Promise<z.infer<typeof WedgeAnswer>> {
   return request(url, 'POST', '/v1/wedge', {}, WedgeAnswer, WRITE_TIMEOUT_MS);
+}
+
+/** A deposit waits for L1 finality; a withdrawal for its certificate. */
+export function postDeposit(url: string, amount: string): Promise<z.infer<typeof DepositAnswer>> {
+  return request(url, 'POST', '/v1/deposit', { amount }, DepositAnswer, WRITE_TIMEOUT_MS);
+}
+
+export function postWithdraw(url: string, amount: string): Promise<z.infer<typeof WithdrawAnswer>> {
+  return request(url, 'POST', '/v1/withdraw', { amount }, WithdrawAnswer, WRITE_TIMEOUT_MS);
 }
 
 export function postClose(url: string): Promise<z.infer<typeof CloseAnswer>> {

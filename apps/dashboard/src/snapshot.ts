@@ -57,6 +57,11 @@ export type ChannelL1View = {
   status: 'open' | 'frozen' | 'closed';
   topology: 'star' | 'chain';
   deposits: string[];
+  /** Per member: the cumulative deposits L1 holds (opening plus top-ups), and the withdrawals it paid (DESIGN §7). */
+  deposited: string[];
+  withdrawn: string[];
+  /** The version floor: no state below it is accepted in a dispute. */
+  floor: number;
   total: string;
   challengeBlocks: number;
   recordedVersion: number;

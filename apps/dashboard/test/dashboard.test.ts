@@ -8,7 +8,9 @@
 // nothing; the pay form advances the channel's version and moves its
 // balances; the terminate form with an old version freezes the channel on L1,
 // and the page shows the dispute deadline counting down, the honest members'
-// challenge replacing the stale state, and the settlement.
+// challenge replacing the stale state, and the settlement; the splice form
+// tops up and withdraws, and the channel card shows deposited, withdrawn and
+// the version floor.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -269,6 +271,30 @@ describe('the dashboard in a browser, over real processes', () => {
     expect(record.recorded.version).toBe(latest);
     expect(await text('channel-status', chain)).toBe('open');
     await expect.poll(() => shownVersion(chain), poll).toBeGreaterThan(chainBefore);
+  });
+
+  it('the splice form tops up and withdraws on the other channel, and its card shows deposited, withdrawn and the floor', async () => {
+    const form = page.locator('#splice-form');
+    const submit = async (kind: 'deposit' | 'withdraw', amount: string) => {
+      await form.locator('select[name=channel]').selectOption(chain!.id);
+      await form.locator('select[name=member]').selectOption('1');
+      await form.locator('select[name=kind]').selectOption(kind);
+      await form.locator('input[name=amount]').fill(amount);
+      await form.locator('button').click();
+    };
+    const thousands = (digits: string) => digits.replace(/\B(?=(\d{3})+(?!\d))/g, '\u2009');
+    await submit('deposit', '5000');
+    await expect.poll(() => text('splice-message'), poll).toMatch(/^Member 1 deposited 5000: final on L1 at height \d+/);
+    await expect.poll(() => text('splices', chain), poll).toContain(`deposited ${thousands(String(DEPOSIT))} / ${thousands(String(DEPOSIT + 5_000n))} / `);
+    // The members take the deposit in before the withdrawal builds on it; then member 1 withdraws.
+    await expect.poll(async () => (await chain!.client(1).channel()).latest.state.deposited[1], poll).toBe(String(DEPOSIT + 5_000n));
+    await submit('withdraw', '2000');
+    await expect.poll(() => text('splice-message'), poll).toMatch(/^Member 1 withdrew 2000: certified at version \d+/);
+    await expect.poll(() => text('splices', chain), poll).toContain(`withdrawn 0 / ${thousands('2000')} / 0`);
+    await expect.poll(() => text('floor', chain), poll).toMatch(/^version floor v\d+$/);
+    const record = await client.getChannel(chain!.id);
+    expect(record.withdrawn[1]).toBe(2_000n);
+    expect(record.deposited[1]).toBe(DEPOSIT + 5_000n);
   });
 
   it('the close form closes the other channel cooperatively, and its watchtower is shown', async () => {
