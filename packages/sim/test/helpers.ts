@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { L1World, l1Scenario, type L1SimOptions, type L1SimResult, type ScenarioOverrides } from '../src/index.ts';
+import { L1World, l1Scenario, runBothSeed, type L1SimOptions, type L1SimResult, type L2Options, type MemberFault, type ScenarioOverrides } from '../src/index.ts';
 
 /** Runs seeds from `from` until one shows a safety violation; returns it, or null within the budget. */
 export function firstSafetyViolation(budget: number, overrides: (seed: number) => ScenarioOverrides) {
@@ -34,4 +34,17 @@ export function expectCleanSeeds(from: number, count: number, run: (seed: number
   expect(byzantineRuns).toBeGreaterThan(count / 4);
   expect(viewChanges).toBeGreaterThan(0);
   expect(committed).toBeGreaterThan(count * 50);
+}
+
+/** A both-layer mutation: member faults that put a rule to work, the broken rules, and the invariant that must catch them. */
+export type L2Mutation = { readonly faults: readonly MemberFault[]; readonly broken: L2Options; readonly invariant: string };
+
+/** The first seed below `budget` whose run shows a violation of the mutation's invariant, with its details; null within the budget. */
+export function firstCaught(mutation: L2Mutation, budget: number): { seed: number; details: string[] } | null {
+  for (let seed = 0; seed < budget; seed++) {
+    const result = runBothSeed(seed, mutation.faults, mutation.broken);
+    const details = result.violations.filter((violation) => violation.invariant === mutation.invariant).map((violation) => violation.detail);
+    if (details.length > 0) return { seed, details };
+  }
+  return null;
 }

@@ -12,12 +12,13 @@
 // refused, payments refused by the wedged member, watchtower challenges).
 import { HONEST_MEMBER_RULES, HONEST_WATCHTOWER_RULES } from '@wedge/channel';
 import { describe, expect, it } from 'vitest';
-import { runBothSeed, type L2Options, type MemberFault } from '../src/index.ts';
+import { runBothSeed } from '../src/index.ts';
+import { firstCaught, type L2Mutation } from './helpers.ts';
 
 const SEED_BUDGET = 10;
 const CLEAN_SEEDS = 3;
 
-type Mutation = { readonly faults: readonly MemberFault[]; readonly broken: L2Options; readonly invariant: string };
+type Mutation = L2Mutation;
 
 const SIGNS_TWO_STATES: Mutation = {
   faults: ['equivocate', 'equivocate'],
@@ -35,31 +36,21 @@ const TOWER_NEVER_CHALLENGES: Mutation = {
   invariant: 'settlement',
 };
 
-/** The first seed whose run shows a violation of the mutation's invariant, or null within the budget. */
-function firstCaught(mutation: Mutation): { seed: number; details: string[] } | null {
-  for (let seed = 0; seed < SEED_BUDGET; seed++) {
-    const result = runBothSeed(seed, mutation.faults, mutation.broken);
-    const details = result.violations.filter((violation) => violation.invariant === mutation.invariant).map((violation) => violation.detail);
-    if (details.length > 0) return { seed, details };
-  }
-  return null;
-}
-
 describe('broken channel parties are caught by the L2 checkers', () => {
   it('a member that signs two different states for one version (rule 2 off): L2-safety', () => {
-    const found = firstCaught(SIGNS_TWO_STATES);
+    const found = firstCaught(SIGNS_TWO_STATES, SEED_BUDGET);
     expect(found, 'no L2-safety violation within the seed budget').not.toBeNull();
     expect(found!.details.join('; ')).toMatch(/two different certificates for version/);
   });
 
   it('a member that signs after it has wedged (rule 3 off): safe-termination', () => {
-    const found = firstCaught(SIGNS_AFTER_WEDGING);
+    const found = firstCaught(SIGNS_AFTER_WEDGING, SEED_BUDGET);
     expect(found, 'no safe-termination violation within the seed budget').not.toBeNull();
     expect(found!.details.join('; ')).toMatch(/certified after member \d+ wedged/);
   });
 
   it('a watchtower that does not challenge a stale termination: settlement', () => {
-    const found = firstCaught(TOWER_NEVER_CHALLENGES);
+    const found = firstCaught(TOWER_NEVER_CHALLENGES, SEED_BUDGET);
     expect(found, 'no settlement violation within the seed budget').not.toBeNull();
     expect(found!.details.join('; ')).toMatch(/paid \d+, holds v\d+ owing \d+/);
   });

@@ -14,12 +14,13 @@
 import { HONEST_MEMBER_RULES } from '@wedge/channel';
 import { HONEST_LEDGER_RULES } from '@wedge/ledger';
 import { describe, expect, it } from 'vitest';
-import { runBothSeed, type L2Options, type MemberFault } from '../src/index.ts';
+import { runBothSeed } from '../src/index.ts';
+import { firstCaught, type L2Mutation } from './helpers.ts';
 
 const SEED_BUDGET = 12;
 const CLEAN_SEEDS = 3;
 
-type Mutation = { readonly faults: readonly MemberFault[]; readonly broken: L2Options; readonly invariant: string; readonly detail: RegExp };
+type Mutation = L2Mutation & { readonly detail: RegExp };
 
 const SIGNS_UNFINALIZED_DEPOSITS: Mutation = {
   faults: ['fake-deposit', 'fake-deposit'],
@@ -40,23 +41,13 @@ const SIGNS_A_WITHDRAWAL_TWICE: Mutation = {
   detail: /withdraws \d+ for member \d+, whose user asked for \d+/,
 };
 
-/** The first seed whose run shows a violation of the mutation's invariant, or null within the budget. */
-function firstCaught(mutation: Mutation): { seed: number; details: string[] } | null {
-  for (let seed = 0; seed < SEED_BUDGET; seed++) {
-    const result = runBothSeed(seed, mutation.faults, mutation.broken);
-    const details = result.violations.filter((violation) => violation.invariant === mutation.invariant).map((violation) => violation.detail);
-    if (details.length > 0) return { seed, details };
-  }
-  return null;
-}
-
 describe('broken splice rules are caught by the splice checkers', () => {
   it.each([
     ['members that sign unfinalized deposits: deposit-safety', SIGNS_UNFINALIZED_DEPOSITS],
     ['a ledger without the version floor: floor', IGNORES_THE_FLOOR],
     ['members that sign a withdrawal of their own they did not ask for: withdraw-once', SIGNS_A_WITHDRAWAL_TWICE],
   ] as const)('%s', (_name, mutation) => {
-    const found = firstCaught(mutation);
+    const found = firstCaught(mutation, SEED_BUDGET);
     expect(found, `no ${mutation.invariant} violation within the seed budget`).not.toBeNull();
     expect(found!.details.join('; ')).toMatch(mutation.detail);
   });
