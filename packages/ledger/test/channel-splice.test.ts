@@ -117,6 +117,7 @@ describe('channel.withdraw', () => {
     ['a state accounting for an unrecorded deposit', () => stateAt(4, [70n, 100n], { deposited: [100n, 110n], withdrawn: [40n, 0n] }), 'UNFUNDED_STATE'],
     ['balances that do not add up to what the state accounts for', () => stateAt(4, [70n, 71n], { deposited: [100n, 80n], withdrawn: [40n, 0n] }), 'INVALID_STATE'],
     ['a state withdrawing nothing', () => v3, 'NOTHING_TO_WITHDRAW'],
+    ['a withdrawal at version 0 (only the opening state is there)', () => stateAt(0, [60n, 80n], { deposited: [100n, 80n], withdrawn: [40n, 0n] }), 'STALE_STATE'],
   ] as const)('refuses %s and changes nothing', (_name, build, code) => {
     const state = spliced();
     const submitted = build();

@@ -15,10 +15,12 @@ import {
   nonceOf,
   OTHER_CHAIN_ID,
   openTx,
+  depositTx,
   settleTx,
   submitStateTx,
   transferBody,
   unsignedTx,
+  withdrawTx,
 } from './fixtures.ts'; 
 
 export const scheme = createStandInScheme();
@@ -56,6 +58,9 @@ const action = fc.oneof(
   }) },
   { weight: 6, arbitrary: fc.record({ kind: fc.constantFrom('terminate' as const, 'challenge' as const, 'challenge' as const, 'close' as const), sender: keyIndex, senderSlot: fc.nat(3), skew: nonceSkew, state: stateChoice }) },
   { weight: 3, arbitrary: fc.record({ kind: fc.constant('settle' as const), sender: keyIndex, channel: fc.nat(CHANNEL_IDS.length - 1), skew: nonceSkew }) },
+  // Top-ups and withdrawals while open (DESIGN §7): a deposit of any size (0 and beyond the funds too), a state that withdraws part of one member's balance.
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('deposit' as const), sender: keyIndex, senderSlot: fc.nat(3), channel: fc.nat(CHANNEL_IDS.length - 1), amount: fc.bigInt(0n, 1200n), skew: nonceSkew }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('withdraw' as const), sender: keyIndex, senderSlot: fc.nat(3), skew: nonceSkew, state: stateChoice, member: fc.nat(3), take: fc.bigInt(0n, 1000n) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constantFrom('wrongChain' as const, 'malformed' as const, 'forged' as const), from: keyIndex, to: keyIndex }) },
 );
 type StateChoice = typeof stateChoice extends fc.Arbitrary<infer T> ? T : never;
@@ -124,6 +129,23 @@ export function buildTx(state: LedgerState, step: Action): SignedTx {
     }
     case 'settle':
       return settleTx(scheme, keys[step.sender]!, nonceFor(state, keys[step.sender]!, step.skew), CHANNEL_IDS[step.channel]!);
+    case 'deposit': {
+      const record = state.channels.get(CHANNEL_IDS[step.channel]!);
+      const members = record ? record.members.map((member) => keys.find((key) => key.address === member.address)!) : [];
+      const sender = members[step.senderSlot] ?? keys[step.sender]!;
+      return depositTx(scheme, sender, nonceFor(state, sender, step.skew), CHANNEL_IDS[step.channel]!, step.amount);
+    }
+    case 'withdraw': {
+      const { channelState: base, members } = buildChannelState(state, step.state);
+      // Move part of one member's balance into its cumulative withdrawal (the state still adds up).
+      const member = step.member % members.length;
+      const take = base.balances[member]! < 0n ? 0n : step.take % (base.balances[member]! + 1n);
+      const balances = base.balances.map((balance, index) => (index === member ? balance - take : balance));
+      const withdrawn = base.withdrawn.map((amount, index) => (index === member ? amount + take : amount));
+      const submitted: ChannelState = { ...base, balances, withdrawn };
+      const sender = members[step.senderSlot] ?? keys[step.sender]!;
+      return withdrawTx(scheme, sender, nonceFor(state, sender, step.skew), submitted.channelId, submitted, stateSignatures(step.state.signatures, submitted, members));
+    }
     case 'wrongChain':
       return signTx(scheme, transferBody(keys[step.from]!, nonceOf(state, keys[step.from]!), keys[step.to]!.address, 1n, OTHER_CHAIN_ID), [keys[step.from]!]);
     case 'malformed':

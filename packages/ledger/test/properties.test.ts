@@ -61,7 +61,7 @@ describe('ledger properties over random transaction sequences', () => {
     );
     // The generator must reach every transaction type's success and most refusals.
     expect([...acceptedTypes.keys()].sort()).toEqual(
-      ['channel.challenge', 'channel.close', 'channel.open', 'channel.settle', 'channel.terminate', 'transfer'].sort(),
+      ['channel.challenge', 'channel.close', 'channel.deposit', 'channel.open', 'channel.settle', 'channel.terminate', 'channel.withdraw', 'transfer'].sort(),
     );
     expect(seenCodes.size, JSON.stringify([...seenCodes])).toBeGreaterThanOrEqual(16);
     expect(seenCodes.get('OK')).toBeGreaterThan(200);

@@ -34,6 +34,8 @@ export function getChannelWithdrawValidity(
   if (record.status === 'frozen') return 'CHANNEL_FROZEN';
   const content = getStateContentValidity(state, record, body.state, rules);
   if (content !== null) return content;
+  // Version 0 is the opening state, which withdraws nothing: an explicit state there is stale (as in a termination).
+  if (body.state.version === 0) return 'STALE_STATE';
   if (!body.state.withdrawn.some((amount, index) => amount > record.withdrawn[index]!)) return 'NOTHING_TO_WITHDRAW';
   return getStateSignatureValidity(scheme, record, body.state, body.stateSignatures);
 }
@@ -41,6 +43,7 @@ export function getChannelWithdrawValidity(
 export function applyChannelWithdraw(state: LedgerState, body: ChannelWithdrawBody): void {
   const record = getChannel(state, body.channelId);
   assert(record !== undefined && record.status === 'open', 'applyChannelWithdraw: channel not open');
+  assert(body.state.version > 0, 'applyChannelWithdraw: a withdrawal state at version 0');
   let paid = 0n;
   record.members.forEach((member, index) => {
     const amount = body.state.withdrawn[index]! - record.withdrawn[index]!;
