@@ -65,41 +65,50 @@ async function withdraw(home: Home, entry: ChannelEntry, index: number, input: I
   return { ok: true, channel: entry.id, member: entry.members[index]!.name, amount: String(input.amount), version: answer.version, withdrawn: String(withdrawnTo), paidOnL1: record === null ? null : String(record.withdrawn[index]), floor: record?.floor ?? null };
 }
 
-export function registerChannelSplices(channel: Command): void {
-  const depositCommand = define(channel, 'deposit', "top a channel up from a member's L1 account, the channel staying open", [
-    'wedge channel deposit --channel 3fa9c2 --member account-1 --amount 500',
-    'wedge channel deposit --channel 3fa9c2 --member account-1 --amount 500 --no-wait --json',
-  ]);
-  defineAction(depositCommand, Input, async (input, { home, printer }) => {
+type Splice<Result> = {
+  readonly name: 'deposit' | 'withdraw';
+  readonly description: string;
+  readonly examples: string[];
+  readonly progress: string;
+  readonly run: (home: Home, entry: ChannelEntry, index: number, input: Input) => Promise<Result>;
+  readonly rows: (result: Result) => [string, string | number | bigint | boolean | null][];
+};
+
+/** One splice command: its options, then the member's request and the printed result. */
+function register<Result extends object>(channel: Command, splice: Splice<Result>): void {
+  const command = define(channel, splice.name, splice.description, splice.examples);
+  defineAction(command, Input, async (input, { home, printer }) => {
     const entry = findChannel(home, input.channel);
     const index = memberIndex(entry, input.member);
-    printer.progress('depositing on L1...');
-    const result = await deposit(entry, index, input);
-    printer.result(result, () =>
-      fields([
-        ['channel', entry.id],
-        ['deposited', `${result.amount} by ${result.member} (final at height ${result.height})`],
-        ['taken in at version', result.version ?? '(not waited for)'],
-        ['balances', result.balances?.join(' ') ?? '-'],
-      ]),
-    );
+    printer.progress(splice.progress);
+    const result = await splice.run(home, entry, index, input);
+    printer.result(result, () => fields([['channel', entry.id], ...splice.rows(result)]));
   });
-  const withdrawCommand = define(channel, 'withdraw', "withdraw part of a member's balance to its L1 account, the channel staying open", [
-    'wedge channel withdraw --channel 3fa9c2 --member account-0 --amount 200',
-    'wedge channel withdraw --channel 3fa9c2 --member account-0 --amount 200 --no-wait --json',
-  ]);
-  defineAction(withdrawCommand, Input, async (input, { home, printer }) => {
-    const entry = findChannel(home, input.channel);
-    const index = memberIndex(entry, input.member);
-    printer.progress('asking the channel for the withdrawal...');
-    const result = await withdraw(home, entry, index, input);
-    printer.result(result, () =>
-      fields([
-        ['channel', entry.id],
-        ['withdrawn', `${result.amount} by ${result.member}, certified at version ${result.version}`],
-        ['paid on L1', result.paidOnL1 ?? '(not waited for)'],
-        ['version floor', result.floor ?? '-'],
-      ]),
-    );
+}
+
+export function registerChannelSplices(channel: Command): void {
+  register(channel, {
+    name: 'deposit',
+    description: "top a channel up from a member's L1 account, the channel staying open",
+    examples: ['wedge channel deposit --channel 3fa9c2 --member account-1 --amount 500', 'wedge channel deposit --channel 3fa9c2 --member account-1 --amount 500 --no-wait --json'],
+    progress: 'depositing on L1...',
+    run: (_home, entry, index, input) => deposit(entry, index, input),
+    rows: (result) => [
+      ['deposited', `${result.amount} by ${result.member} (final at height ${result.height})`],
+      ['taken in at version', result.version ?? '(not waited for)'],
+      ['balances', result.balances?.join(' ') ?? '-'],
+    ],
+  });
+  register(channel, {
+    name: 'withdraw',
+    description: "withdraw part of a member's balance to its L1 account, the channel staying open",
+    examples: ['wedge channel withdraw --channel 3fa9c2 --member account-0 --amount 200', 'wedge channel withdraw --channel 3fa9c2 --member account-0 --amount 200 --no-wait --json'],
+    progress: 'asking the channel for the withdrawal...',
+    run: withdraw,
+    rows: (result) => [
+      ['withdrawn', `${result.amount} by ${result.member}, certified at version ${result.version}`],
+      ['paid on L1', result.paidOnL1 ?? '(not waited for)'],
+      ['version floor', result.floor ?? '-'],
+    ],
   });
 }

@@ -21,6 +21,9 @@ function describe(channel: ChannelEntry, snapshot: ChannelSnapshot): string {
     ['L1 height', l1.height],
     ['recorded version', l1.recordedVersion],
     ['recorded balances', l1.recordedBalances.map((balance, index) => `${names[index]}=${balance}`).join(' ')],
+    ['deposited', l1.deposited.map((amount, index) => `${names[index]}=${amount}`).join(' ')],
+    ['withdrawn', l1.withdrawn.map((amount, index) => `${names[index]}=${amount}`).join(' ')],
+    ['version floor', l1.floor],
     ['deadline', deadline],
     ['settled', l1.settledBalances?.map((balance, index) => `${names[index]}=${balance}`).join(' ') ?? null],
   ]);

@@ -29,6 +29,10 @@ export type ChannelSnapshot = {
     height: number;
     settledBalances: string[] | null;
     closedBy: string | null;
+    /** Per member, the cumulative deposits and paid withdrawals L1 holds, and the version floor (DESIGN §7). */
+    deposited: string[];
+    withdrawn: string[];
+    floor: number;
   };
   members: MemberSnapshot[];
 };
@@ -70,6 +74,9 @@ export async function channelSnapshot(client: WedgeClient, channel: ChannelEntry
       height: status.height,
       settledBalances: record.settledBalances?.map(String) ?? null,
       closedBy: record.closedBy,
+      deposited: record.deposited.map(String),
+      withdrawn: record.withdrawn.map(String),
+      floor: record.floor,
     },
     members,
   };
