@@ -334,7 +334,7 @@ export class L2Layer {
       },
       // Then a stale state L1 does take (the watchtower must challenge it): the middle one of those it holds.
       (record) => {
-        const takeable = cheater.history.filter((certificate) => certificate.state.version >= record.floor && fits(certificate.state, record) && !certificate.state.final);
+        const takeable = this.heldOrOnL1(cheater, record).filter((certificate) => certificate.state.version >= record.floor && fits(certificate.state, record) && !certificate.state.final);
         const stale = takeable.length >= 2 ? takeable[Math.floor(takeable.length / 2) - 1]! : (takeable[0] ?? null);
         return stale !== null || record.floor === 0 ? { action: 'terminate', certificate: stale } : null;
       },
@@ -352,6 +352,16 @@ export class L2Layer {
   }
 
   /**
+   * The certificates the cheater holds, and the floor's from L1 (it signed it
+   * too, but may never have received it), oldest first.
+   */
+  private heldOrOnL1(cheater: SimMember, record: ChannelRecord): Certificate[] {
+    const floor = record.floorCertificate;
+    if (floor === null || cheater.history.some((certificate) => certificate.state.version === floor.state.version)) return cheater.history;
+    return [...cheater.history, floor].sort((a, b) => a.state.version - b.state.version);
+  }
+
+  /**
    * A withdrawal paid while the cheater's termination waited may have made it
    * stale: it terminates again with the oldest certificate it holds that L1
    * still takes, until the channel is frozen.
@@ -361,7 +371,7 @@ export class L2Layer {
     if (record === undefined || record.status !== 'open' || retries === 0) return;
     const takes = (state: ChannelState): boolean =>
       !state.final && state.version >= record.floor && state.withdrawn.every((amount, i) => amount >= record.withdrawn[i]!) && state.deposited.every((amount, i) => amount <= record.deposited[i]!);
-    const oldest = cheater.history.find((certificate) => takes(certificate.state));
+    const oldest = this.heldOrOnL1(cheater, record).find((certificate) => takes(certificate.state));
     if (oldest === undefined) return;
     this.submit(channel, cheater, 'terminate', oldest, () => this.terminateUntilFrozen(channel, cheater, retries - 1));
   }
